@@ -1,0 +1,55 @@
+# Diffusion Models vs LLMs: build, serve and test the study guide.
+# `make serve` and `make test` install everything they need on a fresh machine.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: install build serve test lint format lock clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; math is rendered by KaTeX at build time and needs Node.js 20 (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed  ## Create .venv and install Python and Node dependencies from the locks
+
+build: install  ## Build the site into site/ (strict: any warning fails)
+	$(BIN)/mkdocs build --strict
+
+serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --strict --dev-addr $(HOST)
+
+test: install  ## Run every test: unit, property, snippet, code-block and built-site tests
+	$(BIN)/python -m pytest
+
+lint: install  ## ruff lint and format check
+	$(BIN)/ruff check src snippets tests hooks
+	$(BIN)/ruff format --check src snippets tests hooks
+
+format: install  ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix src snippets tests hooks
+	$(BIN)/ruff format src snippets tests hooks
+
+lock:  ## Re-resolve pyproject.toml's dependencies into requirements.lock
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check setuptools '.[docs,test]'
+	.lock-venv/bin/python -m pip freeze --all --exclude diffusion-vs-llms --exclude pip > requirements.lock.new
+	{ echo "# Pinned versions of every Python package; regenerate with 'make lock'."; cat requirements.lock.new; } > requirements.lock
+	rm -rf .lock-venv requirements.lock.new
+
+clean:  ## Remove the build output and installed dependencies
+	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis .ruff_cache

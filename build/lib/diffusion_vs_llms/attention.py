@@ -1,0 +1,86 @@
+"""Scaled dot-product attention (Vaswani et al., 2017), the causal mask and a KV cache.
+
+``Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V``
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .probability import softmax
+from .validation import require_int_in_range
+
+
+def causal_mask(n: int) -> np.ndarray:
+    """Shape ``(n, n)`` booleans: ``mask[i, j]`` is True where position ``i`` may attend to ``j <= i``."""
+    n = require_int_in_range("n", n, 1)
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+def scaled_dot_product_attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attention of every query over all keys.
+
+    Args:
+        q: queries, shape ``(..., n_q, d_k)``.
+        k: keys, shape ``(..., n_k, d_k)``.
+        v: values, shape ``(..., n_k, d_v)``.
+        causal: if True, query ``i`` sees only keys ``j <= i + (n_k - n_q)``
+            (the last query is aligned with the last key, as when a KV cache holds the past).
+
+    Returns:
+        ``(output, weights)``: output ``(..., n_q, d_v)``; weights ``(..., n_q, n_k)``,
+        each row a probability distribution over the keys.
+    """
+    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ValueError(f"q, k and v must have at least 2 dimensions, got q.shape={q.shape}, "
+                         f"k.shape={k.shape}, v.shape={v.shape}")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"q and k must have the same last dimension d_k, got q.shape={q.shape} and k.shape={k.shape}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"k and v must have the same number of positions, got k.shape={k.shape} and v.shape={v.shape}")
+    n_q, n_k, d_k = q.shape[-2], k.shape[-2], q.shape[-1]
+    if causal and n_q > n_k:
+        raise ValueError(f"causal attention needs n_q <= n_k, got q.shape={q.shape} and k.shape={k.shape}")
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_k)
+    if causal:
+        allowed = np.tril(np.ones((n_q, n_k), dtype=bool), k=n_k - n_q)
+        scores = np.where(allowed, scores, -np.inf)
+    weights = softmax(scores, axis=-1)
+    return weights @ v, weights
+
+
+class KVCache:
+    """Keys and values of the tokens seen so far, so each new token costs one query.
+
+    Without a cache, generating token ``n`` recomputes keys and values for all ``n``
+    previous positions; with it, each step appends one key and one value.
+    """
+
+    def __init__(self, d_k: int, d_v: int) -> None:
+        self.d_k = require_int_in_range("d_k", d_k, 1)
+        self.d_v = require_int_in_range("d_v", d_v, 1)
+        self.keys = np.empty((0, d_k))
+        self.values = np.empty((0, d_v))
+
+    def __len__(self) -> int:
+        return int(self.keys.shape[0])
+
+    def append(self, k: np.ndarray, v: np.ndarray) -> None:
+        """Add one position: ``k`` of shape ``(d_k,)`` and ``v`` of shape ``(d_v,)``."""
+        k, v = np.asarray(k, dtype=float), np.asarray(v, dtype=float)
+        if k.shape != (self.d_k,) or v.shape != (self.d_v,):
+            raise ValueError(
+                f"k and v must have shapes ({self.d_k},) and ({self.d_v},), got k.shape={k.shape} and v.shape={v.shape}"
+            )
+        self.keys = np.vstack([self.keys, k])
+        self.values = np.vstack([self.values, v])
+
+    def attend(self, q: np.ndarray) -> np.ndarray:
+        """Attention output, shape ``(d_v,)``, of one query ``q`` (shape ``(d_k,)``) over the cache."""
+        if len(self) == 0:
+            raise ValueError("the KV cache must not be empty: append a key and a value first, got 0 positions")
+        out, _ = scaled_dot_product_attention(np.asarray(q, dtype=float)[None, :], self.keys, self.values)
+        return out[0]

@@ -1,0 +1,85 @@
+"""Toy data whose ideal denoiser is known exactly: a mixture of isotropic Gaussians.
+
+For data ``x_0 ~ sum_k w_k N(mu_k, s_k^2 I)`` the noisy marginal is again a mixture,
+``x_t ~ sum_k w_k N(sqrt(alpha_bar) mu_k, (alpha_bar s_k^2 + 1 - alpha_bar) I)``, and the
+best possible noise prediction ``E[epsilon | x_t]`` has a closed form. It stands in for a
+perfectly trained network, so sampling can be shown without training anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import (
+    require_in_interval,
+    require_int_in_range,
+    require_positive,
+    require_probabilities,
+)
+
+
+@dataclass(frozen=True)
+class GaussianMixture:
+    """Isotropic Gaussian mixture.
+
+    Attributes:
+        means: shape ``(K, D)``, one row per component.
+        stds: shape ``(K,)``, each component's standard deviation ``s_k > 0``.
+        weights: shape ``(K,)``, mixture weights summing to 1.
+    """
+
+    means: np.ndarray
+    stds: np.ndarray
+    weights: np.ndarray
+
+    def __post_init__(self) -> None:
+        means = np.atleast_2d(np.asarray(self.means, dtype=float))
+        stds = np.asarray(self.stds, dtype=float).reshape(-1)
+        weights = require_probabilities("weights", self.weights)
+        if not (len(means) == len(stds) == len(weights)):
+            raise ValueError(
+                "means, stds and weights must describe the same number of components, "
+                f"got means.shape={means.shape}, stds.shape={stds.shape}, weights.shape={weights.shape}"
+            )
+        for s in stds:
+            require_positive("stds", s)
+        object.__setattr__(self, "means", means)
+        object.__setattr__(self, "stds", stds)
+        object.__setattr__(self, "weights", weights)
+
+    @property
+    def dim(self) -> int:
+        """Dimension ``D`` of a data point."""
+        return int(self.means.shape[1])
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``n`` points; returns shape ``(n, D)``."""
+        n = require_int_in_range("n", n, 1)
+        component = rng.choice(len(self.weights), size=n, p=self.weights)
+        return self.means[component] + self.stds[component, None] * rng.standard_normal((n, self.dim))
+
+    def optimal_epsilon(self, x_t: np.ndarray, alpha_bar: float) -> np.ndarray:
+        """The exact ``E[epsilon | x_t]`` for ``x_t`` of shape ``(n, D)`` at ``alpha_bar`` in ``(0, 1)``.
+
+        Returns shape ``(n, D)``: what a perfectly trained noise-prediction network outputs.
+        """
+        x_t = np.atleast_2d(np.asarray(x_t, dtype=float))
+        if x_t.shape[1] != self.dim:
+            raise ValueError(f"x_t must have shape (n, {self.dim}), got {x_t.shape}")
+        alpha_bar = float(require_in_interval("alpha_bar", alpha_bar, 0.0, 1.0, low_closed=False, high_closed=False))
+        signal = np.sqrt(alpha_bar)
+        variances = alpha_bar * self.stds**2 + (1.0 - alpha_bar)  # (K,)
+        centred = x_t[:, None, :] - signal * self.means[None, :, :]  # (n, K, D)
+        log_density = (
+            np.log(self.weights)
+            - 0.5 * self.dim * np.log(2 * np.pi * variances)
+            - 0.5 * np.sum(centred**2, axis=2) / variances
+        )  # (n, K)
+        log_density -= log_density.max(axis=1, keepdims=True)
+        responsibility = np.exp(log_density)
+        responsibility /= responsibility.sum(axis=1, keepdims=True)
+        # Per component, E[eps | x_t, k] = sqrt(1 - alpha_bar) (x_t - sqrt(alpha_bar) mu_k) / variance_k.
+        eps_given_k = np.sqrt(1.0 - alpha_bar) * centred / variances[None, :, None]
+        return np.sum(responsibility[:, :, None] * eps_given_k, axis=1)

@@ -1,0 +1,103 @@
+"""MkDocs hook: render every formula with KaTeX at build time.
+
+pymdownx.arithmatex (``generic: true``) wraps formulas as ``<span class="arithmatex">\\(...\\)</span>``
+and ``<div class="arithmatex">\\[...\\]</div>``. This hook collects the formulas of all pages,
+renders the new ones with a single Node.js call (``hooks/katex_render.cjs``), and puts HTML
+plus MathML in their place, so the browser runs no math JavaScript. KaTeX's stylesheet and
+WOFF2 fonts are served from the site itself. A TeX error fails the build and names the page
+and the formula.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDERER = ROOT / "hooks" / "katex_render.cjs"
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+CSS_URI = "assets/katex/katex.min.css"
+
+FORMULA = re.compile(
+    r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>'
+    r'|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
+    re.DOTALL,
+)
+NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
+
+_cache: dict[tuple[str, bool], str] = {}
+_pending: list[tuple[Page, str]] = []
+
+
+def _placeholder(index: int) -> str:
+    return f"\x02katex:{index}\x03"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if shutil.which("node") is None:
+        raise PluginError("KaTeX math needs Node.js (node) on PATH; install Node.js 20 and run `npm ci`.")
+    if not (KATEX_DIST / "katex.min.css").is_file():
+        raise PluginError(f"KaTeX is not installed in {KATEX_DIST.parent}: run `npm ci` (or `make install`).")
+    _pending.clear()
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
+    files.append(File.generated(config, CSS_URI, content=NON_WOFF2_FONT.sub("", css)))
+    for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
+        files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
+    return files
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    formulas: list[tuple[str, bool]] = []
+
+    def collect(match: re.Match[str]) -> str:
+        display = match.group("display") is not None
+        tex = html.unescape(match.group("display") if display else match.group("inline")).strip()
+        formulas.append((tex, display))
+        return _placeholder(len(formulas) - 1)
+
+    replaced = FORMULA.sub(collect, html_text)
+    if formulas:
+        page.meta["_katex_formulas"] = formulas
+        _pending.append((page, replaced))
+    return replaced
+
+
+def _render(requests: list[tuple[str, bool]]) -> list[dict[str, str]]:
+    payload = json.dumps([{"tex": tex, "display": display} for tex, display in requests])
+    proc = subprocess.run(
+        ["node", str(RENDERER)], input=payload, capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    if proc.returncode != 0:
+        raise PluginError(f"KaTeX renderer failed (exit {proc.returncode}): {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
+def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2 Environment
+    wanted = {f for page, _ in _pending for f in page.meta["_katex_formulas"] if f not in _cache}
+    if wanted:
+        ordered = sorted(wanted)
+        for (tex, display), result in zip(ordered, _render(ordered), strict=True):
+            if "error" in result:
+                pages = sorted(p.file.src_uri for p, _ in _pending if (tex, display) in p.meta["_katex_formulas"])
+                raise PluginError(f"KaTeX error in docs/{', docs/'.join(pages)}: formula {tex!r}: {result['error']}")
+            _cache[(tex, display)] = result["html"]
+    for page, content in _pending:
+        formulas = page.meta.pop("_katex_formulas")
+        for index, formula in enumerate(formulas):
+            content = content.replace(_placeholder(index), _cache[formula], 1)
+        page.content = content
+    _pending.clear()
+    return env

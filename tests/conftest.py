@@ -1,0 +1,40 @@
+"""Shared fixtures: one strict site build for every test that reads the built site."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.markdown_blocks import ROOT
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per test session with ``mkdocs build --strict`` into a temporary folder."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_pages(site_dir: Path) -> dict[str, str]:
+    """HTML of every built page, keyed by its path relative to the site root."""
+    return {
+        str(path.relative_to(site_dir)): path.read_text(encoding="utf-8")
+        for path in sorted(site_dir.rglob("*.html"))
+        if path.name != "404.html"
+    }
