@@ -46,7 +46,7 @@ format: install  ## Apply ruff fixes and formatting
 
 lock:  ## Re-resolve pyproject.toml's dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check setuptools '.[docs,test]'
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade 'setuptools>=77' '.[docs,test]'
 	.lock-venv/bin/python -m pip freeze --all --exclude diffusion-vs-llms --exclude pip > requirements.lock.new
 	{ echo "# Pinned versions of every Python package; regenerate with 'make lock'."; cat requirements.lock.new; } > requirements.lock
 	rm -rf .lock-venv requirements.lock.new
