@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.markdown_blocks import ROOT
 
@@ -38,3 +39,8 @@ def site_pages(site_dir: Path) -> dict[str, str]:
         for path in sorted(site_dir.rglob("*.html"))
         if path.name != "404.html"
     }
+
+
+# Hypothesis runs the same examples on every machine and keeps no example database.
+settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+settings.load_profile("deterministic")

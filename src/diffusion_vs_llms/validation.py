@@ -30,8 +30,8 @@ def require_int_in_range(name: str, value: int, low: int, high: int | None = Non
         raise ValueError(f"{name} must be an integer, got {value!r}")
     value = int(value)
     if value < low or (high is not None and value > high):
-        expected = f"[{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be in {expected}, got {value}")
+        expected = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {expected}, got {value}")
     return value
 
 

@@ -1,0 +1,41 @@
+"""Byte-pair encoding in action: train a tiny BPE tokenizer and watch a sentence get shorter.
+
+Training starts from single characters and repeatedly merges the most frequent adjacent
+pair into a new token (Sennrich et al., 2016). The script prints the first merges, tokenizes
+a sentence with more and more merges, and checks that decoding gives back the exact text.
+"""
+
+from itertools import pairwise
+
+from diffusion_vs_llms.tokenizer import BPETokenizer
+
+TEXT = (
+    "the model predicts the next token. the model adds the token to the context. "
+    "then the model predicts the next token again. a token can be a word, a part of a word or a symbol. "
+    "the tokenizer turns the text into tokens and the tokens into numbers. "
+)
+SENTENCE = "the model reads the contexts."  # "reads" and "contexts" never occur in TEXT
+
+tokenizer = BPETokenizer.train(TEXT, num_merges=30)
+for rank, (left, right) in enumerate(tokenizer.merges[:6], start=1):
+    print(f"merge {rank}: {left!r} + {right!r} -> {left + right!r}")
+
+counts = []
+for num_merges in (0, 5, 10, 20, 30):
+    bpe = BPETokenizer.train(TEXT, num_merges)
+    ids = bpe.encode(SENTENCE)
+    assert bpe.decode(ids) == SENTENCE  # lossless: the ids decode to the exact text
+    assert all(0 <= i < len(bpe.vocabulary) for i in ids)  # every id indexes the vocabulary
+    counts.append(len(ids))
+    print(f"{num_merges:>2} merges, vocabulary {len(bpe.vocabulary)}: {len(ids):>2} tokens {bpe.tokenize(SENTENCE)}")
+
+print("token ids:", tokenizer.encode(SENTENCE))
+
+# the first merges join the most frequent pairs of this text
+assert tokenizer.merges[:3] == ((" ", "t"), ("h", "e"), (" t", "he"))
+# a merge only ever joins tokens, so the count never grows as merges are learned
+assert all(later <= earlier for earlier, later in pairwise(counts))
+assert counts == [29, 25, 23, 16, 16]  # one token per character without merges, 16 tokens after 20
+assert len(tokenizer.vocabulary) == 26 + 30  # 26 distinct characters plus one token per merge
+# the unseen word "reads" falls back to single characters: nothing is out of vocabulary
+assert tokenizer.tokenize(" reads") == [" ", "r", "e", "a", "d", "s"]

@@ -1,0 +1,74 @@
+"""No Python block on the built site escapes testing.
+
+The Python blocks rendered in the built site are compared with the fences that
+pytest-markdown-docs collects from docs/ (through the same parser, tests/markdown_blocks.py).
+A block may stay untested only if its fence is marked ``notest`` and the line right before it
+is a ``<!-- notest: reason -->`` comment.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.markdown_blocks import ROOT, PythonFence, make_parser, normalise_code, python_fences
+
+PYTHON_BLOCK = re.compile(
+    r'<div class="language-(?:python|py|python3) highlight">.*?<code>(?P<code>.*?)</code>', re.DOTALL
+)
+TAG = re.compile(r"<[^>]+>")
+DOCS = sorted((ROOT / "docs").rglob("*.md"))
+
+
+def rendered_python_blocks(page_html: str) -> list[str]:
+    """Text of every highlighted Python block in one built page."""
+    return [normalise_code(html.unescape(TAG.sub("", m["code"]))) for m in PYTHON_BLOCK.finditer(page_html)]
+
+
+@pytest.fixture(scope="module")
+def fences() -> list[PythonFence]:
+    return [fence for md in DOCS for fence in python_fences(md)]
+
+
+def test_collector_finds_fences_in_containers(tmp_path: Path):
+    page = tmp_path / "page.md"
+    page.write_text(
+        '# P\n\n??? success "Answer"\n\n    ```python\n    a = 1\n    ```\n\n'
+        '=== "Tab"\n\n    ```{.python}\n    b = 2\n    ```\n\n'
+        "<!-- notest: shows what an error looks like -->\n```{.python notest}\nraise ValueError\n```\n",
+        encoding="utf-8",
+    )
+    found = python_fences(page)
+    assert [(f.line, f.code, f.tested, f.reason) for f in found] == [
+        (5, "a = 1\n", True, None),
+        (11, "b = 2\n", True, None),
+        (16, "raise ValueError\n", False, "shows what an error looks like"),
+    ]
+    assert make_parser() is not make_parser()  # a fresh parser per caller, no shared state
+
+
+def test_every_untested_fence_gives_a_reason(fences):
+    missing = [f"{f.path.relative_to(ROOT)}:{f.line}" for f in fences if not f.tested and not f.reason]
+    assert not missing, f"notest fences need a '<!-- notest: reason -->' line right before them: {missing}"
+
+
+def test_every_rendered_python_block_is_tested(site_pages, fences):
+    tested = Counter(normalise_code(f.code) for f in fences if f.tested)
+    excused = {normalise_code(f.code) for f in fences if not f.tested and f.reason}
+    rendered = [(page, block) for page, text in site_pages.items() for block in rendered_python_blocks(text)]
+    assert rendered, "no Python block found in the built site: has the highlight markup changed?"
+    escaped = [
+        f"{page}: {block.splitlines()[0][:60]!r}" for page, block in rendered if block not in tested and block not in excused
+    ]
+    assert not escaped, f"Python blocks on the site that no test runs: {escaped}"
+
+
+def test_every_collected_fence_is_on_the_site(site_pages, fences):
+    rendered = Counter(block for text in site_pages.values() for block in rendered_python_blocks(text))
+    collected = Counter(normalise_code(f.code) for f in fences)
+    missing = collected - rendered
+    assert not missing, f"fences collected from docs/ but not rendered as Python on the site: {list(missing)[:3]}"

@@ -1,0 +1,120 @@
+"""Property-based tests (hypothesis) of the invariants the guide states."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from diffusion_vs_llms.attention import KVCache, scaled_dot_product_attention
+from diffusion_vs_llms.forward import signal_and_noise_scales
+from diffusion_vs_llms.losses import token_cross_entropy
+from diffusion_vs_llms.probability import sequence_log_probability, sequence_probability, softmax
+from diffusion_vs_llms.reverse import ddim_step, predict_x0
+from diffusion_vs_llms.sampling import top_k_filter, top_p_filter
+from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
+from diffusion_vs_llms.tokenizer import BPETokenizer
+
+finite = st.floats(min_value=-50, max_value=50, allow_nan=False)
+logit_vectors = arrays(float, st.integers(1, 12), elements=finite)
+unit_interval_open_closed = st.floats(min_value=1e-6, max_value=1.0)
+
+
+@given(logit_vectors, st.floats(min_value=0.05, max_value=20))
+def test_softmax_is_a_distribution(logits, temperature):
+    p = softmax(logits, temperature)
+    assert np.all(p >= 0)
+    assert abs(p.sum() - 1) < 1e-9
+
+
+@given(logit_vectors, finite)
+def test_softmax_ignores_a_shift_of_all_logits(logits, shift):
+    assert np.allclose(softmax(logits), softmax(logits + shift), atol=1e-9)
+
+
+@given(logit_vectors)
+def test_lower_temperature_never_lowers_the_top_probability(logits):
+    assert softmax(logits, 0.5).max() >= softmax(logits, 1.0).max() - 1e-12 >= softmax(logits, 2.0).max() - 2e-12
+
+
+@given(unit_interval_open_closed)
+def test_forward_process_preserves_unit_variance(alpha_bar):
+    signal, noise = signal_and_noise_scales(alpha_bar)
+    # Var(x_t) = alpha_bar Var(x_0) + (1 - alpha_bar) Var(eps) = 1 for unit-variance x_0 and eps
+    assert abs(signal**2 + noise**2 - 1) < 1e-12
+
+
+@given(st.sampled_from([linear_schedule(), cosine_schedule()]))
+def test_alpha_bar_decreases_within_zero_one(schedule):
+    ab = schedule.alpha_bars
+    assert ab[0] == 1.0
+    assert np.all(np.diff(ab) < 0)
+    assert np.all((ab > 0) & (ab <= 1))
+
+
+@given(arrays(float, 4, elements=finite), arrays(float, 4, elements=finite), st.floats(0.01, 1.0))
+def test_predict_x0_and_ddim_to_clean_agree(x_t, eps, alpha_bar):
+    assert np.allclose(ddim_step(x_t, eps, alpha_bar, 1.0), predict_x0(x_t, eps, alpha_bar))
+
+
+@given(st.lists(st.floats(min_value=1e-3, max_value=1.0), min_size=1, max_size=30))
+def test_chain_rule_product_equals_exp_of_log_sum(probs):
+    assert np.isclose(sequence_probability(probs), np.exp(sequence_log_probability(probs)), rtol=1e-9)
+
+
+@given(arrays(float, st.integers(2, 10), elements=st.floats(0.01, 1.0)), st.data())
+def test_cross_entropy_is_minus_log_p_and_non_negative(weights, data):
+    p = weights / weights.sum()
+    target = data.draw(st.integers(0, p.size - 1))
+    loss = token_cross_entropy(p, target)
+    assert loss >= 0
+    assert np.isclose(loss, -np.log(p[target]))
+
+
+@settings(deadline=None)
+@given(st.integers(1, 6), st.integers(1, 4), st.integers(0, 10_000))
+def test_causal_attention_output_ignores_later_positions(n, d, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n + 1, d))
+    out, weights = scaled_dot_product_attention(x, x, x, causal=True)
+    changed = x.copy()
+    changed[-1] += 10.0
+    out_changed, _ = scaled_dot_product_attention(changed, changed, changed, causal=True)
+    assert np.allclose(out[:-1], out_changed[:-1])
+    assert np.allclose(weights.sum(axis=-1), 1)
+
+
+@settings(deadline=None)
+@given(st.integers(1, 8), st.integers(0, 10_000))
+def test_kv_cache_equals_full_causal_attention(n, seed):
+    rng = np.random.default_rng(seed)
+    q, k, v = rng.standard_normal((n, 3)), rng.standard_normal((n, 3)), rng.standard_normal((n, 2))
+    full, _ = scaled_dot_product_attention(q, k, v, causal=True)
+    cache = KVCache(3, 2)
+    for i in range(n):
+        cache.append(k[i], v[i])
+        assert np.allclose(cache.attend(q[i]), full[i])
+
+
+@given(logit_vectors, st.data())
+def test_top_k_keeps_exactly_k(logits, data):
+    k = data.draw(st.integers(1, logits.size))
+    assert np.isfinite(top_k_filter(logits, k)).sum() == k
+
+
+@given(logit_vectors, st.floats(0.01, 1.0))
+def test_top_p_keeps_the_smallest_set_reaching_p(logits, p):
+    kept = np.isfinite(top_p_filter(logits, p))
+    probs = softmax(logits)
+    assert probs[kept].sum() >= p - 1e-9
+    # dropping the least probable kept token would fall below p
+    if kept.sum() > 1:
+        assert probs[kept].sum() - probs[kept].min() < p + 1e-9
+
+
+@given(st.text(alphabet="abcde ", min_size=1, max_size=60), st.integers(0, 10))
+def test_tokenizer_round_trips(text, merges):
+    tokenizer = BPETokenizer.train(text, merges)
+    assert tokenizer.decode(tokenizer.encode(text)) == text
+    assert len(tokenizer.encode(text)) <= len(text)

@@ -1,0 +1,178 @@
+"""The built site: self-contained, math rendered at build time, the features readers rely on."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.markdown_blocks import ROOT
+
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+class ResourceParser(HTMLParser):
+    """Collects every URL a page *loads* (scripts, stylesheets, images, fonts, frames, media)."""
+
+    LOADING = {
+        ("script", "src"),
+        ("link", "href"),
+        ("img", "src"),
+        ("img", "srcset"),
+        ("source", "src"),
+        ("source", "srcset"),
+        ("iframe", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("track", "src"),
+        ("input", "src"),
+        ("image", "href"),
+        ("use", "href"),
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.inline_styles: list[str] = []
+        self.scripts: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "link" and attributes.get("rel") in {"canonical", "alternate", "prev", "next"}:
+            return  # navigation hints, not loaded
+        for name, value in attrs:
+            if (tag, name) in self.LOADING and value:
+                self.urls.append((tag, value))
+            if name == "style" and value:
+                self.inline_styles.append(value)
+        if tag == "script" and attributes.get("src"):
+            self.scripts.append(attributes["src"])
+        self._in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.inline_styles.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+
+def css_urls(css: str) -> list[str]:
+    return [m.strip("'\"") for m in re.findall(r"url\(([^)]+)\)", css)] + re.findall(r"@import\s+['\"]([^'\"]+)", css)
+
+
+def test_no_page_loads_anything_from_outside_the_site(site_dir: Path, site_pages):
+    outside = []
+    for page, text in site_pages.items():
+        parser = ResourceParser()
+        parser.feed(text)
+        loaded = [url for _, url in parser.urls] + [u for style in parser.inline_styles for u in css_urls(style)]
+        outside += [f"{page}: {url}" for url in loaded if REMOTE.match(url) and not url.startswith("data:")]
+    for css in site_dir.rglob("*.css"):
+        outside += [f"{css.relative_to(site_dir)}: {u}" for u in css_urls(css.read_text("utf-8")) if REMOTE.match(u)]
+    assert not outside, f"resources loaded from outside the site: {outside[:10]}"
+    assert "fonts.googleapis.com" not in "".join(site_pages.values())
+
+
+def test_every_local_resource_exists(site_dir: Path, site_pages):
+    missing = []
+    for page, text in site_pages.items():
+        parser = ResourceParser()
+        parser.feed(text)
+        base = (site_dir / page).parent
+        for _, url in parser.urls:
+            path = urlparse(url).path
+            if REMOTE.match(url) or url.startswith("data:") or not path:
+                continue
+            if not (base / path).resolve().exists():
+                missing.append(f"{page}: {url}")
+    assert not missing, f"resources referenced but not built: {missing[:10]}"
+
+
+def test_katex_stylesheet_and_fonts_are_served(site_dir: Path):
+    css = (site_dir / "assets/katex/katex.min.css").read_text("utf-8")
+    fonts = [u for u in css_urls(css) if u.startswith("fonts/")]
+    assert fonts and all(u.endswith(".woff2") for u in fonts), "KaTeX CSS should reference WOFF2 fonts only"
+    for font in fonts:
+        assert (site_dir / "assets/katex" / font).is_file(), font
+
+
+def test_math_is_rendered_at_build_time_with_mathml(site_pages):
+    formulas = 0
+    for page, text in site_pages.items():
+        assert "arithmatex" not in text, f"{page}: a formula was left for the browser to render"
+        assert not re.search(r"mathjax|katex(\.min)?\.js|auto-render", text, re.IGNORECASE), f"{page}: math JavaScript"
+        formulas += text.count('class="katex"')
+        assert text.count('class="katex"') == text.count("<math"), f"{page}: a formula has no MathML"
+    assert formulas >= 40, f"expected the guide's formulas on the site, found {formulas}"
+
+
+def test_math_looks_typeset(site_pages):
+    everything = "".join(site_pages.values())
+    # \log is an upright operator followed by a function-application mark, so "log p" is spaced
+    assert re.search(r"<mi>log</mi><mo>\u2061</mo>", everything)
+    # unary minus is an operator in MathML, never a hyphen
+    assert "<mo>\u2212</mo>" in everything
+    assert re.search(r"<mi>softmax</mi>", everything)
+
+
+def test_site_features(site_dir: Path, site_pages):
+    home = site_pages["index.html"]
+    assert '<meta name="description" content="A study guide to image generation' in home
+    assert 'data-md-color-scheme="slate"' in home or "prefers-color-scheme: dark" in home  # light/dark toggle
+    assert "Switch to dark mode" in home and "Switch to light mode" in home
+    search_index = json.loads((site_dir / "search/search_index.json").read_text("utf-8"))
+    assert any("denoising" in doc["text"].lower() for doc in search_index["docs"])
+    assert (site_dir / "assets/javascripts/workers").is_dir()  # offline search worker served locally
+    for page, text in site_pages.items():
+        if page in {"index.html"} or page.startswith("search"):
+            continue
+        assert re.search(r'href="https://github.com/diffusion-vs-llms/study-guide/edit/main/docs/[^"]+\.md"', text), (
+            f"{page}: no edit-this-page link"
+        )
+
+
+def test_a_latex_error_fails_the_build_and_names_page_and_formula(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "broken.md").write_text("# Broken\n\nAn unknown macro: $\\frac{1}{\\nosuchmacro}$\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(
+            f"""
+            site_name: t
+            hooks: [{ROOT / "hooks" / "katex_math.py"}]
+            markdown_extensions:
+              - pymdownx.arithmatex: {{generic: true}}
+            """
+        ),
+        "utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": __import__("os").environ["PATH"]},
+    )
+    assert proc.returncode != 0
+    assert "docs/broken.md" in proc.stderr
+    assert "\\nosuchmacro" in proc.stderr
+    assert "Undefined control sequence" in proc.stderr
+
+
+@pytest.mark.parametrize("page", ["llms/index.html", "diffusion/index.html", "comparison/index.html"])
+def test_glossary_terms_show_tooltips_on_other_pages(site_pages, page):
+    assert re.search(r'<abbr title="[^"]{20,}">[Tt]okens?</abbr>', site_pages[page]) or re.search(
+        r'<abbr title="[^"]{20,}">[^<]*[Dd]enois', site_pages[page]
+    ), f"{page}: no glossary tooltip"
