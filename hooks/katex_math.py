@@ -77,15 +77,13 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 
 def _render(requests: list[tuple[str, bool]]) -> list[dict[str, str]]:
     payload = json.dumps([{"tex": tex, "display": display} for tex, display in requests])
-    proc = subprocess.run(
-        ["node", str(RENDERER)], input=payload, capture_output=True, text=True, check=False, cwd=ROOT
-    )
+    proc = subprocess.run(["node", str(RENDERER)], input=payload, capture_output=True, text=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
         raise PluginError(f"KaTeX renderer failed (exit {proc.returncode}): {proc.stderr.strip()}")
     return json.loads(proc.stdout)
 
 
-def on_env(env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2 Environment
+def on_env(env, config: MkDocsConfig, files: Files):
     wanted = {f for page, _ in _pending for f in page.meta["_katex_formulas"] if f not in _cache}
     if wanted:
         ordered = sorted(wanted)

@@ -51,7 +51,12 @@ def _container(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         next_line -= 1  # trailing blank lines belong to the parent
     old_indent, old_parent, old_max = state.blkIndent, state.parentType, state.lineMax
     token = state.push("container_open", "div", 1)
-    token.markup, token.info, token.map, token.block = marker, line[len(marker) :].strip(), [start_line, next_line], True
+    token.markup, token.info, token.map, token.block = (
+        marker,
+        line[len(marker) :].strip(),
+        [start_line, next_line],
+        True,
+    )
     state.parentType, state.blkIndent, state.lineMax = "container", indent, next_line
     state.md.block.tokenize(state, start_line + 1, next_line)
     state.parentType, state.blkIndent, state.lineMax = old_parent, old_indent, old_max
@@ -124,7 +129,9 @@ def python_fences(path: Path) -> list[PythonFence]:
         if not info or info[0] not in PYTHON_LANGS:
             continue
         previous = tokens[index - 1] if index else None
-        match = NOTEST_REASON.search(previous.content) if previous is not None and previous.type == "html_block" else None
+        match = (
+            NOTEST_REASON.search(previous.content) if previous is not None and previous.type == "html_block" else None
+        )
         fences.append(
             PythonFence(
                 path=path,

@@ -62,7 +62,9 @@ def test_every_rendered_python_block_is_tested(site_pages, fences):
     rendered = [(page, block) for page, text in site_pages.items() for block in rendered_python_blocks(text)]
     assert rendered, "no Python block found in the built site: has the highlight markup changed?"
     escaped = [
-        f"{page}: {block.splitlines()[0][:60]!r}" for page, block in rendered if block not in tested and block not in excused
+        f"{page}: {block.splitlines()[0][:60]!r}"
+        for page, block in rendered
+        if block not in tested and block not in excused
     ]
     assert not escaped, f"Python blocks on the site that no test runs: {escaped}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -97,7 +98,9 @@ def test_alpha_bar_outside_zero_one_is_rejected(alpha_bar):
 
 
 def test_forward_diffuse_rejects_mismatched_shapes_naming_both():
-    with pytest.raises(ValueError, match=r"x0 and noise must have the same shape, got x0.shape=\(2,\) and noise.shape=\(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"x0 and noise must have the same shape, got x0.shape=\(2,\) and noise.shape=\(3,\)"
+    ):
         forward_diffuse(np.zeros(2), 0.5, np.zeros(3))
 
 
@@ -132,14 +135,14 @@ def test_ddim_step_with_exact_noise_lands_on_the_forward_process():
     x_t = forward_diffuse(x0, 0.2, eps)
     assert np.allclose(ddim_step(x_t, eps, 0.2, 0.7), forward_diffuse(x0, 0.7, eps))
     assert np.allclose(ddim_step(x_t, eps, 0.2, 1.0), x0)
-    with pytest.raises(ValueError, match="alpha_bar_prev must be >= alpha_bar_t=0.2"):
+    with pytest.raises(ValueError, match=r"alpha_bar_prev must be >= alpha_bar_t=0\.2"):
         ddim_step(x_t, eps, 0.2, 0.1)
 
 
 def test_ddim_timesteps_are_evenly_spaced_and_descending():
     steps = ddim_timesteps(1000, 50)
     assert len(steps) == 50 and steps[0] == 1000 and steps[-1] == 1
-    assert all(a > b for a, b in zip(steps, steps[1:], strict=False))
+    assert all(a > b for a, b in pairwise(steps))
     with pytest.raises(ValueError, match=r"num_steps must be in \[1, 1000\], got 0"):
         ddim_timesteps(1000, 0)
 
@@ -354,7 +357,7 @@ def test_seed_practice_question_timing():
     assert per_image == pytest.approx(4.0)
     assert sequential_time(12, per_image) == pytest.approx(48.0)
     assert llm_generation_time(100, 0.02, prefill_seconds=0.5) == pytest.approx(2.5)
-    with pytest.raises(ValueError, match="seconds_per_step must be > 0, got -0.08"):
+    with pytest.raises(ValueError, match=r"seconds_per_step must be > 0, got -0\.08"):
         diffusion_image_time(50, -0.08)
     with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
         diffusion_image_time(0, 0.08)

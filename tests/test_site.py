@@ -9,6 +9,7 @@ import sys
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlparse
 
 import pytest
@@ -21,7 +22,7 @@ REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 class ResourceParser(HTMLParser):
     """Collects every URL a page *loads* (scripts, stylesheets, images, fonts, frames, media)."""
 
-    LOADING = {
+    LOADING: ClassVar[set[tuple[str, str]]] = {
         ("script", "src"),
         ("link", "href"),
         ("img", "src"),

@@ -28,4 +28,4 @@ def test_snippet_is_included_in_a_page(path):
     relative = str(path.relative_to(ROOT))
     include = re.compile(r'^\s*--8<--\s+"' + re.escape(relative) + '"', re.MULTILINE)
     pages = [md for md in (ROOT / "docs").rglob("*.md") if include.search(md.read_text(encoding="utf-8"))]
-    assert pages, f"{relative} is not included by any page in docs/ (use --8<-- \"{relative}\" in a fence)"
+    assert pages, f'{relative} is not included by any page in docs/ (use --8<-- "{relative}" in a fence)'

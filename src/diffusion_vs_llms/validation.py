@@ -65,8 +65,7 @@ def require_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -
     shape_a, shape_b = np.shape(a), np.shape(b)
     if shape_a != shape_b:
         raise ValueError(
-            f"{name_a} and {name_b} must have the same shape, "
-            f"got {name_a}.shape={shape_a} and {name_b}.shape={shape_b}"
+            f"{name_a} and {name_b} must have the same shape, got {name_a}.shape={shape_a} and {name_b}.shape={shape_b}"
         )
 
 
@@ -94,7 +93,6 @@ def require_probabilities(name: str, probs: np.ndarray, axis: int = -1) -> np.nd
     if worst > PROBABILITY_TOLERANCE:
         total = float(np.ravel(totals)[np.argmax(np.abs(np.ravel(totals) - 1.0))])
         raise ValueError(
-            f"{name} must sum to 1 (within {PROBABILITY_TOLERANCE:g}) along axis {axis}, "
-            f"got a sum of {total!r}"
+            f"{name} must sum to 1 (within {PROBABILITY_TOLERANCE:g}) along axis {axis}, got a sum of {total!r}"
         )
     return array
