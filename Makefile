@@ -31,7 +31,7 @@ build: install  ## Build the site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict
 
 serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --strict --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
 test: install  ## Run every test: unit, property, snippet, code-block and built-site tests
 	$(BIN)/python -m pytest

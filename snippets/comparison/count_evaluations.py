@@ -2,8 +2,8 @@
 
 A diffusion sampler calls its noise predictor once per denoising step, and every call sees the
 whole image. An LLM calls its network once per new token, and every call sees the context so far.
-The noise predictor is the exact one of a toy data set (4 x 4 grayscale "images" that are either
-dark or bright); the language model is a bigram model counted from one sentence.
+The noise predictor is the exact one for a toy data set (4 x 4 grayscale "images" that are either
+dark or bright), the language model a bigram model counted from two short sentences.
 """
 
 import numpy as np
@@ -13,50 +13,55 @@ from diffusion_vs_llms.gaussian_mixture import GaussianMixture
 from diffusion_vs_llms.reverse import classifier_free_guidance, sample_ddim
 from diffusion_vs_llms.sampling import generate
 from diffusion_vs_llms.schedules import linear_schedule
-from diffusion_vs_llms.tokenizer import BPETokenizer
+
+
+class Counted:
+    """Wrap a model and count its calls: one call is one network evaluation."""
+
+    def __init__(self, model):
+        self.model, self.calls, self.input_shapes = model, 0, set()
+
+    def __call__(self, x, *args):
+        self.calls += 1
+        self.input_shapes.add(np.shape(x))
+        return self.model(x, *args)
+
 
 rng = np.random.default_rng(0)
+schedule = linear_schedule()  # DDPM's schedule, T = 1000
 
-# Diffusion: 16 pixel values per image, data either all dark (-0.8) or all bright (+0.8).
-schedule = linear_schedule()  # DDPM: T = 1000
+# Diffusion: 16 pixel values per image; the data are all dark (-0.8) or all bright (+0.8) images.
 images = GaussianMixture(means=[[-0.8] * 16, [0.8] * 16], stds=[0.05, 0.05], weights=[0.5, 0.5])
-calls, shapes_seen = 0, set()
+bright = GaussianMixture(means=[[0.8] * 16], stds=[0.05], weights=[1.0])  # the "prompt": a bright image
+unconditional = Counted(lambda x_t, t: images.optimal_epsilon(x_t, schedule.alpha_bar(t)))
+conditional = Counted(lambda x_t, t: bright.optimal_epsilon(x_t, schedule.alpha_bar(t)))
 
-
-def eps_model(x_t, t):
-    global calls
-    calls += 1
-    shapes_seen.add(x_t.shape)
-    return images.optimal_epsilon(x_t, schedule.alpha_bar(t))
-
-
-result = sample_ddim(eps_model, (1, 16), schedule, num_steps=50, rng=rng)
-assert calls == result.network_evaluations == 50  # one evaluation per step
-assert shapes_seen == {(1, 16)}  # every evaluation sees all 16 pixel values
+result = sample_ddim(unconditional, (1, 16), schedule, num_steps=50, rng=rng)
+assert unconditional.calls == result.network_evaluations == 50  # one evaluation per step
+assert unconditional.input_shapes == {(1, 16)}  # every evaluation sees all 16 pixel values
 assert np.allclose(np.abs(result.sample), 0.8, atol=0.2)  # a clean dark or bright image
 
-# Classifier-free guidance: a conditional ("bright") and an unconditional prediction at every step.
-bright = GaussianMixture(means=[[0.8] * 16], stds=[0.05], weights=[1.0])
-calls = 0
-
-
-def guided_eps(x_t, t):
-    global calls
-    calls += 2
-    alpha_bar = schedule.alpha_bar(t)
-    return classifier_free_guidance(images.optimal_epsilon(x_t, alpha_bar), bright.optimal_epsilon(x_t, alpha_bar), 3.0)
-
-
-guided = sample_ddim(guided_eps, (1, 16), schedule, num_steps=50, rng=rng)
-assert calls == 100  # guidance doubles the evaluations: 2 x 50
+# Classifier-free guidance: an unconditional and a conditional prediction at every step.
+unconditional.calls = 0
+guided = sample_ddim(
+    lambda x_t, t: classifier_free_guidance(unconditional(x_t, t), conditional(x_t, t), scale=3.0),
+    (1, 16),
+    schedule,
+    num_steps=50,
+    rng=rng,
+)
+assert unconditional.calls + conditional.calls == 100  # 2 x 50: guidance doubles the evaluations
 assert np.all(guided.sample > 0)  # the condition is followed: a bright image
 
 # LLM: one evaluation per new token; each sees the prompt plus every token generated so far.
-tokenizer = BPETokenizer.train("the cat sat on the mat and the dog sat on the log", num_merges=10)
-ids = tokenizer.encode("the cat sat on the mat and the dog sat on the log")
-model = BigramModel(ids, vocab_size=len(tokenizer.vocabulary))
-prompt = tokenizer.encode("the dog")
-out = generate(model.logits, prompt, max_new_tokens=20, rng=rng, temperature=0.8)
-assert out.model_calls == len(out.new_tokens) == 20
-assert [len(c) for c in out.contexts] == list(range(len(prompt), len(prompt) + 20))  # the context grows by one
-print(tokenizer.decode(out.tokens))
+text = "the cat sat on the mat . the dog sat on the log ."
+words = text.split()  # one token per word keeps the example readable
+vocabulary = sorted(set(words))
+model = BigramModel([vocabulary.index(w) for w in words], vocab_size=len(vocabulary), smoothing=0.01)
+network = Counted(model.logits)
+prompt = [vocabulary.index("the"), vocabulary.index("dog")]
+out = generate(network, prompt, max_new_tokens=20, rng=rng, temperature=0.5)
+assert network.calls == out.model_calls == len(out.new_tokens) == 20  # one evaluation per token
+assert sorted(network.input_shapes) == [(n,) for n in range(2, 22)]  # the context grows by one token per step
+generated = " ".join(vocabulary[i] for i in out.tokens)
+assert generated.startswith("the dog sat on the dog sat on the dog sat on")  # a bigram model falls into a loop

@@ -75,5 +75,5 @@ for temperature in (0.5, 1.5):
     assert model.calls == run.model_calls == len(run.new_tokens) == new_tokens
     assert run.tokens[: len(prompt)] == prompt  # the prompt is kept, new tokens are appended
 
-# The greedy text is the most probable per step; a low temperature stays closer to it than a high one
+# Here the greedy text scores highest, and the low temperature beats the high one
 assert mean_log_prob(greedy_run.tokens) > scores[0.5] > scores[1.5]

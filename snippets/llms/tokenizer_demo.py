@@ -39,3 +39,5 @@ assert counts == [29, 25, 23, 16, 16]  # one token per character without merges,
 assert len(tokenizer.vocabulary) == 26 + 30  # 26 distinct characters plus one token per merge
 # the unseen word "reads" falls back to single characters: nothing is out of vocabulary
 assert tokenizer.tokenize(" reads") == [" ", "r", "e", "a", "d", "s"]
+# the unseen word "contexts" is spelled from learned pieces of "context" plus "s"
+assert tokenizer.tokenize("contexts") == ["c", "o", "nt", "ext", "s"]
