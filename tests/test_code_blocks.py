@@ -9,7 +9,10 @@ is a ``<!-- notest: reason -->`` comment.
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -74,3 +77,37 @@ def test_every_collected_fence_is_on_the_site(site_pages, fences):
     collected = Counter(normalise_code(f.code) for f in fences)
     missing = collected - rendered
     assert not missing, f"fences collected from docs/ but not rendered as Python on the site: {list(missing)[:3]}"
+
+
+def test_a_failing_block_is_reported_as_page_and_line(tmp_path: Path):
+    """A broken example inside a collapsed answer names docs/<page>.md:<line> of the failing statement."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "broken.md").write_text(
+        '# Broken\n\n??? success "Answer"\n\n    ```python\n    total = 2 + 2\n    assert total == 5, total\n    ```\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(tmp_path),
+            "-p",
+            "tests.markdown_plugin",
+            "--markdown-docs",
+            "--markdown-docs-syntax=superfences",
+            "-p",
+            "no:cacheprovider",
+            "docs/broken.md",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "docs/broken.md:7: AssertionError: 4" in proc.stdout, proc.stdout
