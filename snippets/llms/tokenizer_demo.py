@@ -41,3 +41,5 @@ assert len(tokenizer.vocabulary) == 26 + 30  # 26 distinct characters plus one t
 assert tokenizer.tokenize(" reads") == [" ", "r", "e", "a", "d", "s"]
 # the unseen word "contexts" is spelled from learned pieces of "context" plus "s"
 assert tokenizer.tokenize("contexts") == ["c", "o", "nt", "ext", "s"]
+# merges may cross spaces in this toy, so "model " (with its space) became a single token
+assert "model " in tokenizer.tokenize(SENTENCE)
