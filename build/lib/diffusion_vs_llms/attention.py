@@ -35,8 +35,9 @@ def scaled_dot_product_attention(
     """
     q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
-        raise ValueError(f"q, k and v must have at least 2 dimensions, got q.shape={q.shape}, "
-                         f"k.shape={k.shape}, v.shape={v.shape}")
+        raise ValueError(
+            f"q, k and v must have at least 2 dimensions, got q.shape={q.shape}, k.shape={k.shape}, v.shape={v.shape}"
+        )
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k must have the same last dimension d_k, got q.shape={q.shape} and k.shape={k.shape}")
     if k.shape[-2] != v.shape[-2]:

@@ -75,8 +75,7 @@ def ddim_step(x_t: np.ndarray, eps: np.ndarray, alpha_bar_t: float, alpha_bar_pr
     )
     if alpha_bar_prev < alpha_bar_t:
         raise ValueError(
-            f"alpha_bar_prev must be >= alpha_bar_t={alpha_bar_t!r} (a step removes noise), "
-            f"got {alpha_bar_prev!r}"
+            f"alpha_bar_prev must be >= alpha_bar_t={alpha_bar_t!r} (a step removes noise), got {alpha_bar_prev!r}"
         )
     x0_hat = predict_x0(x_t, eps, alpha_bar_t)
     return np.sqrt(alpha_bar_prev) * x0_hat + np.sqrt(1.0 - alpha_bar_prev) * np.asarray(eps, dtype=float)
@@ -132,7 +131,7 @@ def sample_ddpm(
     return SamplingResult(x, len(timesteps), timesteps, trajectory)
 
 
-def ddim_timesteps(T: int, num_steps: int) -> list[int]:  # noqa: N803 - the papers' name
+def ddim_timesteps(T: int, num_steps: int) -> list[int]:
     """``num_steps`` evenly spaced timesteps from ``T`` down to 1 (a DDIM sub-sequence)."""
     T = require_int_in_range("T", T, 1)
     num_steps = require_int_in_range("num_steps", num_steps, 1, T)

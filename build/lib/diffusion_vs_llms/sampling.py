@@ -127,10 +127,7 @@ def generate(
     for _ in range(max_new_tokens):
         contexts.append(list(tokens))
         logits = model(tokens)
-        if rng is None:
-            token = greedy(logits)
-        else:
-            token = sample_next_token(logits, rng, temperature, top_k, top_p)
+        token = greedy(logits) if rng is None else sample_next_token(logits, rng, temperature, top_k, top_p)
         tokens.append(token)
         if stop_token is not None and token == stop_token:
             break

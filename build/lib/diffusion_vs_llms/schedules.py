@@ -51,7 +51,7 @@ class NoiseSchedule:
         object.__setattr__(self, "betas", betas)
 
     @property
-    def T(self) -> int:  # noqa: N802 - the papers' name for the number of steps
+    def T(self) -> int:
         """Number of diffusion steps."""
         return int(self.betas.size)
 
@@ -86,7 +86,7 @@ class NoiseSchedule:
 
 
 def linear_schedule(
-    T: int = DDPM_T,  # noqa: N803 - the papers' name
+    T: int = DDPM_T,
     beta_start: float = DDPM_BETA_START,
     beta_end: float = DDPM_BETA_END,
 ) -> NoiseSchedule:
@@ -100,7 +100,7 @@ def linear_schedule(
     return NoiseSchedule("linear", np.linspace(beta_start, beta_end, T))
 
 
-def cosine_alpha_bar(t: np.ndarray | float, T: int, s: float = COSINE_OFFSET) -> np.ndarray:  # noqa: N803
+def cosine_alpha_bar(t: np.ndarray | float, T: int, s: float = COSINE_OFFSET) -> np.ndarray:
     """The cosine schedule's ``alpha_bar(t) = f(t) / f(0)``, ``f(t) = cos²((t/T + s)/(1 + s) · π/2)``.
 
     ``t`` may be an array of times in ``[0, T]``; the result has the same shape.
@@ -116,7 +116,7 @@ def cosine_alpha_bar(t: np.ndarray | float, T: int, s: float = COSINE_OFFSET) ->
 
 
 def cosine_schedule(
-    T: int = DDPM_T,  # noqa: N803 - the papers' name
+    T: int = DDPM_T,
     s: float = COSINE_OFFSET,
     max_beta: float = COSINE_MAX_BETA,
 ) -> NoiseSchedule:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .validation import require_int_in_range, require_nonempty
 
@@ -47,7 +48,7 @@ class BPETokenizer:
         symbols = list(text)
         merges: list[tuple[str, str]] = []
         for _ in range(num_merges):
-            pairs = Counter(zip(symbols, symbols[1:]))
+            pairs = Counter(pairwise(symbols))
             if not pairs:
                 break
             best, count = max(pairs.items(), key=lambda item: item[1])

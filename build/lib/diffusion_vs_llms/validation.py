@@ -30,8 +30,8 @@ def require_int_in_range(name: str, value: int, low: int, high: int | None = Non
         raise ValueError(f"{name} must be an integer, got {value!r}")
     value = int(value)
     if value < low or (high is not None and value > high):
-        expected = f"[{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be in {expected}, got {value}")
+        expected = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be {expected}, got {value}")
     return value
 
 
@@ -65,8 +65,7 @@ def require_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -
     shape_a, shape_b = np.shape(a), np.shape(b)
     if shape_a != shape_b:
         raise ValueError(
-            f"{name_a} and {name_b} must have the same shape, "
-            f"got {name_a}.shape={shape_a} and {name_b}.shape={shape_b}"
+            f"{name_a} and {name_b} must have the same shape, got {name_a}.shape={shape_a} and {name_b}.shape={shape_b}"
         )
 
 
@@ -94,7 +93,6 @@ def require_probabilities(name: str, probs: np.ndarray, axis: int = -1) -> np.nd
     if worst > PROBABILITY_TOLERANCE:
         total = float(np.ravel(totals)[np.argmax(np.abs(np.ravel(totals) - 1.0))])
         raise ValueError(
-            f"{name} must sum to 1 (within {PROBABILITY_TOLERANCE:g}) along axis {axis}, "
-            f"got a sum of {total!r}"
+            f"{name} must sum to 1 (within {PROBABILITY_TOLERANCE:g}) along axis {axis}, got a sum of {total!r}"
         )
     return array

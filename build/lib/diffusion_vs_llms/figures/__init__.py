@@ -1,0 +1,10 @@
+"""Figures of the study guide, drawn from the numerics during the site build.
+
+Importing this package registers every figure in :data:`REGISTRY`. Adding a figure is one
+function plus one ``@figure(...)`` line in one of the modules below.
+"""
+
+from . import comparison_figures, diffusion_figures, llm_figures  # noqa: F401 - importing registers the figures
+from .registry import REGISTRY, FigureSpec, figure, themes
+
+__all__ = ["REGISTRY", "FigureSpec", "figure", "themes"]

@@ -1,0 +1,122 @@
+"""Colours, fonts and file output shared by all figures.
+
+Every figure is drawn twice, once per colour scheme of the site (Material's light ``default``
+and dark ``slate``), with a transparent background so it sits on the page like text. Series
+colours come from the Okabe-Ito palette, which stays distinguishable with the common forms of
+colour blindness; the dark variant uses its lighter members for contrast on a dark page.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from PIL import Image
+
+SVG_HASH_SALT = "diffusion-vs-llms"
+"""Fixed salt for the ids matplotlib writes into SVG files, so two builds give the same bytes."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one colour scheme.
+
+    Attributes:
+        name: ``"light"`` or ``"dark"``.
+        foreground: text, axes and tick colour.
+        muted: secondary text and annotations.
+        grid: grid lines and masked cells.
+        series: line and bar colours, in order of use (Okabe-Ito).
+        surface: the page background, used where a figure needs an opaque patch.
+    """
+
+    name: str
+    foreground: str
+    muted: str
+    grid: str
+    series: tuple[str, ...]
+    surface: str
+
+
+LIGHT = Theme(
+    name="light",
+    foreground="#1f2328",
+    muted="#57606a",
+    grid="#d0d7de",
+    series=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"),
+    surface="#ffffff",
+)
+DARK = Theme(
+    name="dark",
+    foreground="#e6edf3",
+    muted="#adb5bd",
+    grid="#444c56",
+    series=("#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#F0E442", "#0072B2"),
+    surface="#1e2129",
+)
+THEMES = (LIGHT, DARK)
+
+
+def rc_params(theme: Theme) -> dict[str, object]:
+    """matplotlib settings for ``theme``: transparent background, theme colours, legible sizes."""
+    return {
+        "svg.hashsalt": SVG_HASH_SALT,
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",
+        "font.size": 11,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "legend.fontsize": 10,
+        "legend.frameon": False,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "savefig.transparent": True,
+        "text.color": theme.foreground,
+        "axes.labelcolor": theme.foreground,
+        "axes.edgecolor": theme.muted,
+        "axes.titlecolor": theme.foreground,
+        "xtick.color": theme.muted,
+        "ytick.color": theme.muted,
+        "xtick.labelcolor": theme.foreground,
+        "ytick.labelcolor": theme.foreground,
+        "grid.color": theme.grid,
+        "grid.linewidth": 0.8,
+        "axes.grid": False,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=list(theme.series)),
+        "lines.linewidth": 2.2,
+        "image.interpolation": "nearest",
+        "path.simplify": True,
+    }
+
+
+def new_figure(width: float, height: float, **subplot_kw: object) -> Figure:
+    """A figure of ``width`` x ``height`` inches with a constrained layout."""
+    return plt.figure(figsize=(width, height), layout="constrained", **subplot_kw)
+
+
+def to_svg(fig: Figure) -> bytes:
+    """The figure as SVG bytes, reproducible: fixed hash salt and no date in the metadata."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, transparent=True)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def to_webp(fig: Figure, dpi: int = 110, quality: int = 80) -> bytes:
+    """The figure as lossy WebP bytes (for photographs and noise, which SVG stores badly)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, transparent=True)
+    plt.close(fig)
+    image = Image.open(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=quality, method=6, exact=False)
+    return out.getvalue()

@@ -1,0 +1,149 @@
+"""Figures of the side-by-side chapter: generation time, and how generation proceeds."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from ..bigram import BigramModel
+from ..gaussian_mixture import GaussianMixture
+from ..reverse import sample_ddim
+from ..sampling import generate
+from ..schedules import cosine_schedule
+from ..timing import diffusion_image_time, llm_generation_time, sequential_time
+from .diffusion_figures import _hopper
+from .registry import figure
+from .style import Theme, new_figure
+
+DENOISING_STEPS = 50
+SECONDS_PER_STEP = 0.08
+IMAGES = 12
+LLM_TOKENS = 40
+SECONDS_PER_TOKEN = 0.1
+"""The timeline's numbers: the practice question's diffusion system and an illustrative LLM."""
+
+CORPUS = "the model writes one token at a time . the model writes one word at a time . the image appears step by step ."
+"""Word corpus of the bigram model in the side-by-side figure."""
+SNAPSHOT_STEPS = (0, 2, 4, 6, 8, 10)
+"""DDIM steps (of 10) shown in the side-by-side figure."""
+
+
+@figure(
+    "generation-timeline",
+    alt=(
+        "Two timelines. Top, in seconds 0 to 5: one diffusion image is a bar of 50 equal denoising steps of 0.08 s "
+        "ending at 4 s, and nothing is visible until the end; below it an LLM answer of 40 tokens at 0.1 s each "
+        "also ends at 4 s, but its tokens appear one by one from the start. Bottom, in seconds 0 to 50: twelve "
+        "images generated one after another, 4 s each, finish at 48 s."
+    ),
+    caption=(
+        "Generation time is network evaluations times seconds per evaluation. Top: one image with 50 denoising "
+        "steps of 0.08 s takes 4 s; an LLM writing 40 tokens at 0.1 s per token also takes 4 s, but shows its "
+        "first token after 0.1 s. Bottom: 12 images one after another take 12 × 4 s = 48 s."
+    ),
+)
+def generation_timeline(theme: Theme) -> Figure:
+    image_seconds = diffusion_image_time(DENOISING_STEPS, SECONDS_PER_STEP)
+    llm_seconds = llm_generation_time(LLM_TOKENS, SECONDS_PER_TOKEN)
+    batch_seconds = sequential_time(IMAGES, image_seconds)
+    fig = new_figure(8.4, 3.6)
+    one, many = fig.subplots(2, 1, height_ratios=(2, 1.2))
+    diffusion_colour, llm_colour = theme.series[0], theme.series[1]
+    for step in range(DENOISING_STEPS):
+        shade = 0.45 + 0.55 * (step % 2)
+        one.add_patch(
+            Rectangle((step * SECONDS_PER_STEP, 1.1), SECONDS_PER_STEP, 0.7, color=diffusion_colour, alpha=shade, lw=0)
+        )
+    one.text(image_seconds + 0.06, 1.45, f"image done at {image_seconds:g} s", va="center", color=theme.foreground)
+    for token in range(LLM_TOKENS):
+        one.add_patch(
+            Rectangle((token * SECONDS_PER_TOKEN + 0.012, 0.2), SECONDS_PER_TOKEN - 0.024, 0.7, color=llm_colour, lw=0)
+        )
+    one.text(llm_seconds + 0.06, 0.55, f"{LLM_TOKENS} tokens by {llm_seconds:g} s", va="center", color=theme.foreground)
+    one.set_yticks(
+        [0.55, 1.45],
+        [
+            f"LLM: {LLM_TOKENS} tokens\n× {SECONDS_PER_TOKEN:g} s",
+            f"diffusion: {DENOISING_STEPS} steps\n× {SECONDS_PER_STEP:g} s",
+        ],
+    )
+    one.set_xlim(0, 5.6)
+    one.set_ylim(0, 2)
+    one.set_title("one output", loc="left")
+    for i in range(IMAGES):
+        many.add_patch(Rectangle((i * image_seconds, 0.2), image_seconds * 0.96, 0.6, color=diffusion_colour, lw=0))
+    many.text(batch_seconds + 0.5, 0.5, f"{IMAGES} images: {batch_seconds:g} s", va="center", color=theme.foreground)
+    many.set_yticks([0.5], ["diffusion: one\nimage after another"])
+    many.set_xlim(0, 62)
+    many.set_ylim(0, 1)
+    many.set_xlabel("seconds")
+    many.set_title(f"{IMAGES} images, one after another", loc="left")
+    for ax in (one, many):
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+    return fig
+
+
+def tiny_image_dataset(size: int = 32) -> np.ndarray:
+    """Three grey-scale images, shape (3, size * size), values in [-1, 1]: a portrait, its mirror, its negative."""
+    grey = _hopper(size).mean(axis=2)
+    return np.stack([grey, grey[:, ::-1], -grey]).reshape(3, -1)
+
+
+def text_steps() -> list[str]:
+    """The sentence after each of the first six greedy steps of a word bigram model trained on :data:`CORPUS`."""
+    words = CORPUS.split()
+    vocabulary = sorted(set(words))
+    ids = [vocabulary.index(w) for w in words]
+    model = BigramModel(ids, vocab_size=len(vocabulary), smoothing=0.01)
+    result = generate(model.logits, prompt=[vocabulary.index("the")], max_new_tokens=len(SNAPSHOT_STEPS) - 1)
+    return [" ".join(vocabulary[i] for i in result.tokens[: k + 1]) for k in range(len(SNAPSHOT_STEPS))]
+
+
+@figure(
+    "generation-side-by-side",
+    alt=(
+        "Two rows of six snapshots. Top row, diffusion: a 32 by 32 grey image that starts as pure noise and, over "
+        "10 denoising steps, becomes a clear portrait; every snapshot shows the whole image at once, sharper each "
+        "time. Bottom row, language model: the sentence 'the model writes one token at a time' grows by one word "
+        "per step, from 'the' to 'the model writes one token at'."
+    ),
+    caption=(
+        "How generation proceeds. Top: diffusion refines the whole image at every step (DDIM, 10 steps, with the "
+        "cosine schedule and the exact denoiser of a three-image toy dataset). Bottom: a language model (a word "
+        "bigram model) appends one token per step and never revises earlier tokens."
+    ),
+)
+def generation_side_by_side(theme: Theme) -> Figure:
+    images = tiny_image_dataset()
+    mixture = GaussianMixture(means=images, stds=np.full(3, 0.05), weights=np.full(3, 1 / 3))
+    schedule = cosine_schedule()
+
+    def eps_model(x: np.ndarray, t: int) -> np.ndarray:
+        return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
+
+    result = sample_ddim(
+        eps_model, (1, images.shape[1]), schedule, SNAPSHOT_STEPS[-1], np.random.default_rng(7), keep_trajectory=True
+    )
+    sentences = text_steps()
+    side = int(np.sqrt(images.shape[1]))
+    fig = new_figure(9.6, 4.4)
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1.25, 1))
+    top.suptitle("diffusion: the whole image, refined at every step", x=0.01, ha="left", fontsize=11)
+    for ax, step in zip(top.subplots(1, len(SNAPSHOT_STEPS)), SNAPSHOT_STEPS, strict=True):
+        ax.imshow(np.clip(result.trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
+        ax.set_title(f"step {step}", fontsize=10)
+        ax.set_axis_off()
+    bottom.suptitle("language model: one more token per step", x=0.01, ha="left", fontsize=11)
+    text_ax = bottom.subplots()
+    text_ax.set_axis_off()
+    for row, sentence in enumerate(sentences):
+        *old, new = sentence.split()
+        y = 0.95 - row / len(sentences)
+        prefix = f"step {row}:  " + " ".join(old) + (" " if old else "")
+        label = text_ax.text(0.02, y, prefix, transform=text_ax.transAxes, va="top", family="DejaVu Sans Mono")
+        text_ax.annotate(
+            new, xycoords=label, xy=(1, 0), va="bottom", family="DejaVu Sans Mono", color=theme.series[1], weight="bold"
+        )
+    return fig

@@ -1,0 +1,141 @@
+"""Figures of the diffusion chapter: noise schedules, the forward process, the reverse process."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import cbook
+from matplotlib.figure import Figure
+from PIL import Image
+
+from ..forward import forward_diffuse
+from ..gaussian_mixture import GaussianMixture
+from ..reverse import sample_ddpm
+from ..schedules import cosine_schedule, linear_schedule
+from .registry import figure
+from .style import Theme, new_figure
+
+FORWARD_TIMESTEPS = (0, 50, 100, 250, 500, 1000)
+"""Timesteps shown in the forward-process figure."""
+REVERSE_SNAPSHOTS = (1000, 300, 200, 120, 60, 0)
+"""Timesteps at which the reverse-process figure shows the samples."""
+REVERSE_POINTS = 600
+"""Number of samples in the reverse-process figure."""
+
+
+@figure(
+    "noise-schedules",
+    alt=(
+        "Two line charts over timesteps 0 to 1000. Left: alpha-bar, the fraction of signal variance kept, falls "
+        "from 1 to almost 0 for both schedules; the linear DDPM schedule drops fast and is near 0 by step 600, the "
+        "cosine schedule falls slowly and evenly. Right: the noise fraction 1 minus alpha-bar rises as the signal "
+        "falls; the curves cross 0.5 at step 260 for the linear and step 497 for the cosine schedule."
+    ),
+    caption=(
+        "Noise schedules with $T = 1000$. Left: the signal fraction $\\bar\\alpha_t$; right: the noise fraction "
+        "$1 - \\bar\\alpha_t$. The linear schedule of DDPM ($\\beta_t$ from $10^{-4}$ to $0.02$) destroys the signal "
+        "early; the cosine schedule of Nichol and Dhariwal (2021) spreads the loss evenly over the steps."
+    ),
+)
+def noise_schedules(theme: Theme) -> Figure:
+    fig = new_figure(8.0, 3.2)
+    signal_ax, noise_ax = fig.subplots(1, 2, sharex=True)
+    for schedule, style in ((linear_schedule(), "-"), (cosine_schedule(), "--")):
+        t = np.arange(schedule.T + 1)
+        alpha_bar = schedule.alpha_bars
+        half = int(np.argmax(alpha_bar < 0.5))
+        label = f"{schedule.name} (half at t = {half})"
+        signal_ax.plot(t, alpha_bar, style, label=label)
+        noise_ax.plot(t, 1 - alpha_bar, style, label=label)
+    for ax, title in ((signal_ax, r"signal fraction $\bar\alpha_t$"), (noise_ax, r"noise fraction $1-\bar\alpha_t$")):
+        ax.set_title(title)
+        ax.set_xlabel("timestep t")
+        ax.set_xlim(0, 1000)
+        ax.set_ylim(0, 1.02)
+        ax.axhline(0.5, color=theme.grid, lw=1, zorder=0)
+        ax.grid(True, axis="y")
+    signal_ax.legend(loc="upper right")
+    return fig
+
+
+def _hopper(size: int = 192) -> np.ndarray:
+    """Grace Hopper's portrait from matplotlib's sample data, square, in [-1, 1], shape (size, size, 3)."""
+    with cbook.get_sample_data("grace_hopper.jpg") as file:
+        image = Image.open(file).convert("RGB")
+    side = min(image.size)
+    image = image.crop((0, 0, side, side)).resize((size, size), Image.Resampling.LANCZOS)
+    return np.asarray(image, dtype=float) / 127.5 - 1.0
+
+
+@figure(
+    "forward-process-photo",
+    format="webp",
+    alt=(
+        "Six copies of a portrait photograph of Grace Hopper, left to right at timesteps 0, 50, 100, 250, 500 and "
+        "1000 of the DDPM forward process. At 0 the photo is sharp; at 50 it is grainy; at 100 the face is still "
+        "clear under visible noise; at 250 only rough shapes remain; at 500 and 1000 the image is indistinguishable "
+        "from colored static."
+    ),
+    caption=(
+        "The forward process on a photograph (Grace Hopper, from matplotlib's sample data), with the DDPM linear "
+        "schedule, $x_t = \\sqrt{\\bar\\alpha_t}\\, x_0 + \\sqrt{1 - \\bar\\alpha_t}\\, \\epsilon$, "
+        "with the same noise $\\epsilon$ at every $t$."
+    ),
+)
+def forward_process_photo(theme: Theme) -> Figure:
+    x0 = _hopper()
+    schedule = linear_schedule()
+    noise = np.random.default_rng(0).standard_normal(x0.shape)
+    fig = new_figure(9.6, 2.0)
+    axes = fig.subplots(1, len(FORWARD_TIMESTEPS))
+    for ax, t in zip(axes, FORWARD_TIMESTEPS, strict=True):
+        alpha_bar = schedule.alpha_bar(t)
+        x_t = forward_diffuse(x0, alpha_bar, noise)
+        ax.imshow(np.clip((x_t + 1) / 2, 0, 1), interpolation="antialiased")
+        ax.set_title(f"t = {t}\n" + rf"$\bar\alpha_t$ = {alpha_bar:.2g}", fontsize=10)
+        ax.set_axis_off()
+    return fig
+
+
+def ring_mixture() -> GaussianMixture:
+    """Eight Gaussian blobs on a circle of radius 2: 2-D data with an exact denoiser."""
+    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False)
+    means = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return GaussianMixture(means=means, stds=np.full(8, 0.15), weights=np.full(8, 1 / 8))
+
+
+@figure(
+    "reverse-process-2d",
+    alt=(
+        "Six scatter plots of the same 600 points, left to right at timesteps 1000, 300, 200, 120, 60 and 0 of "
+        "DDPM sampling. At 1000 the points form a shapeless round cloud of Gaussian noise; as the steps proceed the "
+        "cloud spreads and clumps; at 0 the points sit in eight tight blobs on a circle, matching the data shown "
+        "in the background."
+    ),
+    caption=(
+        "The reverse process on 2-D data: 600 points start as Gaussian noise and are denoised by 1000 DDPM steps "
+        "into the data distribution, eight blobs on a circle (grey). The network is replaced by the exact "
+        "noise predictor of this data, so nothing is trained."
+    ),
+)
+def reverse_process_2d(theme: Theme) -> Figure:
+    mixture = ring_mixture()
+    schedule = linear_schedule()
+    data = mixture.sample(REVERSE_POINTS, np.random.default_rng(1))
+
+    def eps_model(x: np.ndarray, t: int) -> np.ndarray:
+        return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
+
+    result = sample_ddpm(eps_model, (REVERSE_POINTS, 2), schedule, np.random.default_rng(0), keep_trajectory=True)
+    fig = new_figure(9.6, 2.0)
+    axes = fig.subplots(1, len(REVERSE_SNAPSHOTS), sharex=True, sharey=True)
+    for ax, t in zip(axes, REVERSE_SNAPSHOTS, strict=True):
+        points = result.trajectory[schedule.T - t]
+        ax.scatter(data[:, 0], data[:, 1], s=3, color=theme.grid, linewidths=0, rasterized=True)
+        ax.scatter(points[:, 0], points[:, 1], s=3, color=theme.series[0], linewidths=0, rasterized=True)
+        ax.set_title(f"t = {t}", fontsize=10)
+        ax.set_xlim(-3.3, 3.3)
+        ax.set_ylim(-3.3, 3.3)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig

@@ -1,0 +1,141 @@
+"""Figures of the language-model chapter: temperature, causal attention, cross-entropy."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..attention import scaled_dot_product_attention
+from ..probability import softmax
+from .registry import figure
+from .style import Theme, new_figure
+
+CONTEXT = "The cat sat on the"
+"""The context of the temperature figure."""
+CANDIDATES = ("mat", "sofa", "floor", "roof", "moon")
+"""Candidate next tokens of the temperature figure."""
+CANDIDATE_LOGITS = np.array([3.0, 2.0, 1.0, 0.5, -1.0])
+"""Illustrative logits of the candidates (a real model scores its whole vocabulary)."""
+TEMPERATURES = (0.5, 1.0, 2.0)
+"""Temperatures compared in the temperature figure."""
+SENTENCE = ("The", "model", "writes", "one", "token", "at", "a", "time")
+"""Tokens of the attention figure."""
+CROSS_ENTROPY_POINT = 0.3
+"""The practice question's probability of the correct token."""
+
+
+@figure(
+    "next-token-temperature",
+    alt=(
+        "Grouped bar chart of next-token probabilities after the context 'The cat sat on the' for five candidates: "
+        "mat, sofa, floor, roof, moon. The top token 'mat' gets 0.86 of the probability at temperature 0.5, 0.62 at "
+        "temperature 1 and 0.42 at temperature 2; as the temperature rises the other bars grow and even 'moon' "
+        "gets a visible share."
+    ),
+    caption=(
+        "Next-token probabilities $\\operatorname{softmax}(z / \\tau)$ for the context 'The cat sat on the' at "
+        "temperatures $\\tau$ = 0.5, 1 and 2 (illustrative logits $z$). Lower temperature sharpens the distribution, "
+        "higher flattens it; the ranking never changes."
+    ),
+)
+def next_token_temperature(theme: Theme) -> Figure:
+    fig = new_figure(7.2, 3.2)
+    ax = fig.subplots()
+    x = np.arange(len(CANDIDATES))
+    width = 0.27
+    for i, temperature in enumerate(TEMPERATURES):
+        probs = softmax(CANDIDATE_LOGITS, temperature)
+        ax.bar(x + (i - 1) * width, probs, width, label=f"τ = {temperature:g}", color=theme.series[i])
+    ax.set_xticks(x, [f"'{c}'" for c in CANDIDATES])
+    ax.set_ylabel("probability")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"P(next token | '{CONTEXT}')")
+    ax.grid(True, axis="y")
+    ax.set_axisbelow(True)
+    ax.legend(title="temperature", loc="upper right")
+    return fig
+
+
+def attention_weights() -> np.ndarray:
+    """Causal attention weights, shape (8, 8), of seeded random queries and keys for :data:`SENTENCE`."""
+    rng = np.random.default_rng(3)
+    d_k = 16
+    embeddings = rng.standard_normal((len(SENTENCE), d_k))
+    w_q, w_k = rng.standard_normal((2, d_k, d_k)) / np.sqrt(d_k)
+    _, weights = scaled_dot_product_attention(embeddings @ w_q, embeddings @ w_k, embeddings, causal=True)
+    return weights
+
+
+@figure(
+    "causal-attention",
+    alt=(
+        "An 8 by 8 heatmap of attention weights for the tokens 'The model writes one token at a time'. Rows are "
+        "queries, columns are keys. Every cell above the diagonal is blank and marked as masked, because a token "
+        "may not attend to later tokens; the first row puts all its weight on 'The'; lower rows spread their "
+        "weight over the earlier tokens."
+    ),
+    caption=(
+        "Causal self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence "
+        "(random projections, $d_k = 16$). Each row sums to 1; the mask $M$ sets every weight on a later token to 0, "
+        "so position $i$ only sees tokens 1 to $i$."
+    ),
+)
+def causal_attention(theme: Theme) -> Figure:
+    weights = attention_weights()
+    n = len(SENTENCE)
+    masked = np.triu(np.ones((n, n), dtype=bool), k=1)
+    fig = new_figure(5.6, 4.8)
+    ax = fig.subplots()
+    shown = np.ma.masked_where(masked, weights)
+    image = ax.imshow(shown, cmap="viridis", vmin=0, vmax=1)
+    for i, j in zip(*np.nonzero(masked), strict=True):
+        ax.text(j, i, "×", ha="center", va="center", color=theme.grid, fontsize=11)
+    for i, j in zip(*np.nonzero(~masked), strict=True):
+        value = weights[i, j]
+        ax.text(
+            j, i, f"{value:.2f}", ha="center", va="center", fontsize=7.5, color="#000000" if value > 0.55 else "#ffffff"
+        )
+    ax.set_xticks(range(n), SENTENCE, rotation=45, ha="right")
+    ax.set_yticks(range(n), SENTENCE)
+    ax.set_xlabel("key (attended-to token)")
+    ax.set_ylabel("query (current token)")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    colorbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    colorbar.set_label("attention weight")
+    colorbar.outline.set_visible(False)
+    return fig
+
+
+@figure(
+    "cross-entropy-curve",
+    alt=(
+        "A curve of the loss minus the natural log of p against p from 0 to 1. The loss is very large when p is "
+        "near 0 and falls to 0 at p = 1. A marked point at p = 0.3 shows the loss 1.204 nats from the practice "
+        "question; a second mark at p = 0.5 shows 0.693."
+    ),
+    caption=(
+        "Cross-entropy of one token, $L = -\\ln p$, against the probability $p$ the model gave the correct token. "
+        "The practice question's $p = 0.3$ gives $L = \\ln(10/3) \\approx 1.204$ nats; a confident correct "
+        "prediction costs almost nothing, a confident wrong one costs a lot."
+    ),
+)
+def cross_entropy_curve(theme: Theme) -> Figure:
+    fig = new_figure(6.0, 3.4)
+    ax = fig.subplots()
+    p = np.linspace(0.005, 1.0, 400)
+    ax.plot(p, -np.log(p), color=theme.series[0], label="L = -ln p")
+    for point, colour in ((CROSS_ENTROPY_POINT, theme.series[1]), (0.5, theme.series[2])):
+        loss = -np.log(point)
+        ax.plot([point, point], [0, loss], ":", color=colour, lw=1.5)
+        ax.plot([0, point], [loss, loss], ":", color=colour, lw=1.5)
+        ax.plot(point, loss, "o", color=colour, ms=7)
+        ax.annotate(f"p = {point:g}, L = {loss:.3f}", (point, loss), xytext=(10, 8), textcoords="offset points")
+    ax.set_xlim(0, 1.0)
+    ax.set_ylim(0, 5)
+    ax.set_xlabel("probability of the correct token p")
+    ax.set_ylabel("loss (nats)")
+    ax.grid(True)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper right")
+    return fig

@@ -1,0 +1,220 @@
+"""Figures: drawn deterministically from code, valid, small, described, and built into the site."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from diffusion_vs_llms.figures import REGISTRY, figure
+from diffusion_vs_llms.figures import comparison_figures as comparison
+from diffusion_vs_llms.figures import diffusion_figures as diffusion
+from diffusion_vs_llms.figures import llm_figures as llm
+from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
+from diffusion_vs_llms.probability import softmax
+from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
+from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
+from tests.markdown_blocks import ROOT
+
+REQUIRED = {
+    "noise-schedules",
+    "forward-process-photo",
+    "reverse-process-2d",
+    "next-token-temperature",
+    "causal-attention",
+    "cross-entropy-curve",
+    "generation-timeline",
+    "generation-side-by-side",
+}
+
+
+def draw_all(cache: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "diffusion_vs_llms.figures", "--cache", str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def two_cold_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
+    """All figures drawn twice from scratch, into two empty caches; then the first cache run again."""
+    first, second = tmp_path_factory.mktemp("figures-a"), tmp_path_factory.mktemp("figures-b")
+    return draw_all(first), draw_all(second), first
+
+
+def test_the_required_figures_are_registered():
+    assert set(REGISTRY) >= REQUIRED
+
+
+def test_two_cold_runs_draw_identical_bytes(two_cold_runs):
+    a, b, _ = two_cold_runs
+    assert sorted(a["drawn"]) == sorted(b["drawn"]) == sorted(REGISTRY)
+    for fa, fb in zip(a["figures"], b["figures"], strict=True):
+        for scheme in ("light", "dark"):
+            bytes_a = Path(fa["files"][scheme]["path"]).read_bytes()
+            bytes_b = Path(fb["files"][scheme]["path"]).read_bytes()
+            assert bytes_a == bytes_b, f"{fa['name']} ({scheme}) differs between two clean runs"
+
+
+def test_a_warm_run_draws_nothing(two_cold_runs):
+    _, _, cache = two_cold_runs
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    again = draw_all(cache)
+    assert again["drawn"] == []
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_each_figure_is_a_valid_small_image_per_scheme(two_cold_runs, name):
+    manifest = {f["name"]: f for f in two_cold_runs[0]["figures"]}[name]
+    light, dark = (Path(manifest["files"][s]["path"]).read_bytes() for s in ("light", "dark"))
+    for data in (light, dark):
+        assert 1000 < len(data) <= MAX_BYTES
+        if REGISTRY[name].format == "svg":
+            root = ET.fromstring(data)
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+            assert b"<dc:date>" not in data  # no build date: reproducible
+        else:
+            image = Image.open(io.BytesIO(data))
+            image.verify()
+            assert image.format == "WEBP"
+    assert manifest["width"] > 300 and manifest["height"] > 100
+    if name != "forward-process-photo":  # the photograph is the same in both schemes apart from its labels
+        assert light != dark, f"{name}: the dark variant should use the dark scheme's colours"
+
+
+def test_editing_one_figure_changes_only_its_cache_key():
+    keys = {name: spec.cache_key() for name, spec in REGISTRY.items()}
+    spec = REGISTRY["cross-entropy-curve"]
+
+    def edited(theme):  # a different body: a different figure
+        return llm.cross_entropy_curve(theme)
+
+    changed = FigureSpec(spec.name, spec.format, spec.alt, spec.caption, edited)
+    assert changed.cache_key() != keys["cross-entropy-curve"]
+    assert {name: s.cache_key() for name, s in REGISTRY.items()} == keys  # nothing else moved
+
+
+def test_registration_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"name must be kebab-case .*, got 'Bad_Name'"):
+        figure("Bad_Name", alt="x" * 50, caption="c")
+    with pytest.raises(ValueError, match=r"format must be one of \('svg', 'webp'\), got 'gif'"):
+        figure("good-name", alt="x" * 50, caption="c", format="gif")
+    with pytest.raises(ValueError, match="alt of figure 'good-name' must describe the image in at least 40"):
+        figure("good-name", alt="a plot", caption="c")
+    with pytest.raises(ValueError, match="figure 'noise-schedules' is registered twice"):
+        figure("noise-schedules", alt="x" * 50, caption="c")(lambda theme: None)
+
+
+def numbers_in(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?", text))
+
+
+def justified_numbers() -> dict[str, set[str]]:
+    """For every figure, the numbers its alt text and caption may state, each computed here."""
+    linear, cosine = linear_schedule(), cosine_schedule()
+    half = [str(int(np.argmax(s.alpha_bars < 0.5))) for s in (linear, cosine)]
+    assert linear.alpha_bar(600) < 0.05  # "near 0 by step 600"
+    temperature_tops = {f"{softmax(llm.CANDIDATE_LOGITS, t).max():.2f}" for t in llm.TEMPERATURES}
+    image = diffusion_image_time(comparison.DENOISING_STEPS, comparison.SECONDS_PER_STEP)
+    answer = llm_generation_time(comparison.LLM_TOKENS, comparison.SECONDS_PER_TOKEN)
+    batch = sequential_time(comparison.IMAGES, image)
+    side = int(np.sqrt(comparison.tiny_image_dataset().shape[1]))
+    weights = llm.attention_weights()
+    assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
+    return {
+        "noise-schedules": {"0", "1", "1000", "0.5", "0.02", "10", "4", "2021", "600", *half},  # 10^-4
+        "forward-process-photo": {str(t) for t in diffusion.FORWARD_TIMESTEPS} | {"1"},
+        "reverse-process-2d": {str(t) for t in diffusion.REVERSE_SNAPSHOTS} | {"2", str(diffusion.REVERSE_POINTS)},
+        "next-token-temperature": {f"{t:g}" for t in llm.TEMPERATURES} | temperature_tops,
+        "causal-attention": {str(len(llm.SENTENCE)), "16", "0", "1"},
+        "cross-entropy-curve": {"0", "1", "0.3", "0.5", "10", "3", f"{-np.log(0.3):.3f}", f"{-np.log(0.5):.3f}"},
+        "generation-timeline": {"0", "5", f"{image:g}", f"{answer:g}", f"{batch:g}", "50", "0.08", "12", "40", "0.1"},
+        "generation-side-by-side": {str(side), str(comparison.SNAPSHOT_STEPS[-1])},
+    }
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_numbers_in_alt_text_and_caption_come_from_the_code(name):
+    spec = REGISTRY[name]
+    stated = numbers_in(spec.alt + " " + spec.caption)
+    unexplained = stated - justified_numbers()[name]
+    assert not unexplained, f"{name}: numbers in alt text or caption not checked against the code: {unexplained}"
+
+
+def test_side_by_side_text_is_what_the_alt_text_says():
+    steps = comparison.text_steps()
+    assert steps[0] == "the" and steps[-1] == "the model writes one token at"
+    assert all(b.startswith(a + " ") for a, b in pairwise(steps))  # one token more per step
+    assert f"'{steps[-1]}'" in REGISTRY["generation-side-by-side"].alt
+
+
+def test_the_ring_has_eight_blobs_as_the_alt_text_says():
+    assert len(diffusion.ring_mixture().weights) == 8
+    assert "eight tight blobs" in REGISTRY["reverse-process-2d"].alt
+
+
+def test_every_figure_is_on_a_page_with_alt_text_caption_and_both_schemes(site_dir, site_pages):
+    shown = {}
+    for page, text in site_pages.items():
+        for match in re.finditer(r'<figure class="guide-figure" id="figure-([a-z0-9-]+)">(.*?)</figure>', text, re.S):
+            shown[match[1]] = (page, match[2])
+    assert set(shown) == set(REGISTRY), f"figures not shown on any page: {set(REGISTRY) - set(shown)}"
+    for name, (page, body) in shown.items():
+        spec = REGISTRY[name]
+        images = re.findall(r'<img src="([^"]+)" alt="([^"]+)" width="\d+" height="\d+"', body)
+        assert [src.rsplit("#", 1)[1] for src, _ in images] == ["only-light", "only-dark"], f"{page}: {name}"
+        for src, alt in images:
+            assert alt.startswith(spec.alt[:40]), f"{page}: {name} lacks its alt text"
+            built = (site_dir / page).parent / src.split("#")[0]
+            assert built.is_file(), f"{page}: {src} is not in the built site"
+        assert "<figcaption>" in body, f"{page}: {name} has no caption"
+        if "$" in spec.caption:
+            assert 'class="katex"' in body, f"{page}: the math in the caption of {name} is not rendered"
+
+
+def test_no_generated_image_is_committed():
+    proc = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        pytest.fail(f"git ls-files failed: {proc.stderr}")
+    images = [f for f in proc.stdout.splitlines() if re.search(r"\.(svg|png|webp|jpe?g|gif|pdf)$", f, re.I)]
+    assert not images, f"generated images are committed: {images}"
+
+
+def test_a_page_that_writes_its_own_alt_text_fails_the_build(tmp_path: Path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Page\n\n![my own words](figures/noise-schedules.svg)\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent(
+            f"""
+            site_name: t
+            hooks: [{ROOT / "hooks" / "figures.py"}]
+            """
+        ),
+        "utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode != 0
+    assert "docs/index.md: write ![](figures/noise-schedules.svg) without alt text" in proc.stderr
