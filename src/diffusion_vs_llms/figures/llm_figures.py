@@ -123,7 +123,7 @@ def causal_attention(theme: Theme) -> Figure:
 def cross_entropy_curve(theme: Theme) -> Figure:
     fig = new_figure(6.0, 3.4)
     ax = fig.subplots()
-    p = np.linspace(0.005, 1.0, 400)
+    p = np.linspace(0.005, 1.0, 400)  # probabilities of the correct token
     ax.plot(p, -np.log(p), color=theme.series[0], label="L = -ln p")
     for point, colour in ((CROSS_ENTROPY_POINT, theme.series[1]), (0.5, theme.series[2])):
         loss = -np.log(point)
