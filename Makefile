@@ -37,12 +37,12 @@ test: install  ## Run every test: unit, property, snippet, code-block and built-
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff lint and format check
-	$(BIN)/ruff check src snippets tests hooks
-	$(BIN)/ruff format --check src snippets tests hooks
+	$(BIN)/ruff check src snippets tests hooks notebooks
+	$(BIN)/ruff format --check src snippets tests hooks notebooks
 
 format: install  ## Apply ruff fixes and formatting
-	$(BIN)/ruff check --fix src snippets tests hooks
-	$(BIN)/ruff format src snippets tests hooks
+	$(BIN)/ruff check --fix src snippets tests hooks notebooks
+	$(BIN)/ruff format src snippets tests hooks notebooks
 
 lock:  ## Re-resolve pyproject.toml's dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

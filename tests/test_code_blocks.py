@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import jupytext
 import pytest
 
 from tests.markdown_blocks import ROOT, PythonFence, make_parser, normalise_code, python_fences
@@ -59,8 +60,18 @@ def test_every_untested_fence_gives_a_reason(fences):
     assert not missing, f"notest fences need a '<!-- notest: reason -->' line right before them: {missing}"
 
 
+def notebook_cells() -> Counter:
+    """Code cells of the notebooks, which the build executes (hooks/notebooks.py)."""
+    return Counter(
+        normalise_code(cell.source)
+        for notebook in sorted((ROOT / "notebooks").glob("*.py"))
+        for cell in jupytext.read(notebook).cells
+        if cell.cell_type == "code"
+    )
+
+
 def test_every_rendered_python_block_is_tested(site_pages, fences):
-    tested = Counter(normalise_code(f.code) for f in fences if f.tested)
+    tested = Counter(normalise_code(f.code) for f in fences if f.tested) + notebook_cells()
     excused = {normalise_code(f.code) for f in fences if not f.tested and f.reason}
     rendered = [(page, block) for page, text in site_pages.items() for block in rendered_python_blocks(text)]
     assert rendered, "no Python block found in the built site: has the highlight markup changed?"

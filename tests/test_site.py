@@ -139,9 +139,9 @@ def test_site_features(site_dir: Path, site_pages):
     for page, text in site_pages.items():
         if page in {"index.html"} or page.startswith("search"):
             continue
-        assert re.search(r'href="https://github.com/diffusion-vs-llms/study-guide/edit/main/docs/[^"]+\.md"', text), (
-            f"{page}: no edit-this-page link"
-        )
+        match = re.search(r'href="https://github.com/diffusion-vs-llms/study-guide/edit/main/([^"]+)"', text)
+        assert match, f"{page}: no edit-this-page link"
+        assert (ROOT / match[1]).is_file(), f"{page}: the edit link points to {match[1]}, which does not exist"
 
 
 def test_a_latex_error_fails_the_build_and_names_page_and_formula(tmp_path: Path):

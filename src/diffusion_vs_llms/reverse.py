@@ -64,11 +64,17 @@ def ddpm_step(
     return mean + np.sqrt(beta) * noise
 
 
-def ddim_step(x_t: np.ndarray, eps: np.ndarray, alpha_bar_t: float, alpha_bar_prev: float) -> np.ndarray:
+def ddim_step(
+    x_t: np.ndarray, eps: np.ndarray, alpha_bar_t: float, alpha_bar_prev: float, x0_clip: float | None = None
+) -> np.ndarray:
     """One deterministic DDIM step (eta = 0) from ``alpha_bar_t`` to ``alpha_bar_prev``.
 
     ``x_prev = sqrt(alpha_bar_prev) x0_hat + sqrt(1 - alpha_bar_prev) eps``; the jump may skip
     many timesteps. ``alpha_bar_prev`` must be ``>= alpha_bar_t`` (less noise).
+
+    With ``x0_clip = c``, ``x0_hat`` is clipped to ``[-c, c]`` and ``eps`` recomputed to match, as
+    image samplers clip to the pixel range: near ``t = T``, where ``alpha_bar_t`` is tiny, a small error
+    of a trained network would otherwise be blown up by the division by ``sqrt(alpha_bar_t)``.
     """
     alpha_bar_prev = float(
         require_in_interval("alpha_bar_prev", alpha_bar_prev, 0.0, 1.0, low_closed=False, high_closed=True)
@@ -78,7 +84,12 @@ def ddim_step(x_t: np.ndarray, eps: np.ndarray, alpha_bar_t: float, alpha_bar_pr
             f"alpha_bar_prev must be >= alpha_bar_t={alpha_bar_t!r} (a step removes noise), got {alpha_bar_prev!r}"
         )
     x0_hat = predict_x0(x_t, eps, alpha_bar_t)
-    return np.sqrt(alpha_bar_prev) * x0_hat + np.sqrt(1.0 - alpha_bar_prev) * np.asarray(eps, dtype=float)
+    eps = np.asarray(eps, dtype=float)
+    if x0_clip is not None:
+        x0_clip = float(require_in_interval("x0_clip", x0_clip, 0.0, np.inf, low_closed=False, high_closed=False))
+        x0_hat = np.clip(x0_hat, -x0_clip, x0_clip)
+        eps = (np.asarray(x_t, dtype=float) - np.sqrt(alpha_bar_t) * x0_hat) / np.sqrt(1.0 - alpha_bar_t)
+    return np.sqrt(alpha_bar_prev) * x0_hat + np.sqrt(1.0 - alpha_bar_prev) * eps
 
 
 def classifier_free_guidance(eps_unconditional: np.ndarray, eps_conditional: np.ndarray, scale: float) -> np.ndarray:
@@ -146,14 +157,18 @@ def sample_ddim(
     num_steps: int,
     rng: np.random.Generator,
     keep_trajectory: bool = False,
+    x0_clip: float | None = None,
 ) -> SamplingResult:
-    """Deterministic DDIM sampling with ``num_steps`` network evaluations instead of ``T``."""
+    """Deterministic DDIM sampling with ``num_steps`` network evaluations instead of ``T``.
+
+    ``x0_clip`` is passed to :func:`ddim_step`.
+    """
     timesteps = ddim_timesteps(schedule.T, num_steps)
     x = rng.standard_normal(shape)
     trajectory = [x] if keep_trajectory else []
     for i, t in enumerate(timesteps):
         t_prev = timesteps[i + 1] if i + 1 < len(timesteps) else 0
-        x = ddim_step(x, eps_model(x, t), schedule.alpha_bar(t), schedule.alpha_bar(t_prev))
+        x = ddim_step(x, eps_model(x, t), schedule.alpha_bar(t), schedule.alpha_bar(t_prev), x0_clip)
         if keep_trajectory:
             trajectory.append(x)
     return SamplingResult(x, len(timesteps), timesteps, trajectory)
