@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -120,10 +121,12 @@ def executed_notebook(notebook: Path) -> tuple[Path, bool]:
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     _pages.clear()
+    notebooks = sorted(NOTEBOOKS.glob("*.py"))
+    with ThreadPoolExecutor(max_workers=len(notebooks) or 1) as pool:  # each kernel is its own process
+        results = list(pool.map(executed_notebook, notebooks))
     ran = []
-    for notebook in sorted(NOTEBOOKS.glob("*.py")):
+    for notebook, (executed, did_run) in zip(notebooks, results, strict=True):
         name = slug(notebook)
-        executed, did_run = executed_notebook(notebook)
         if did_run:
             ran.append(name)
         page_uri = f"notebooks/{name}.ipynb"
