@@ -5,10 +5,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+PAPER ?= a4
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: install build serve test lint format lock clean help
+.PHONY: install system-deps build pdf serve test lint format lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -27,13 +29,28 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed  ## Create .venv and install Python and Node dependencies from the locks
 
-build: install  ## Build the site into site/ (strict: any warning fails)
-	$(BIN)/mkdocs build --strict
+system-deps:  ## Install Chromium and fonts (PDF handouts, browser tests) with apt-get when missing and root
+	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "note: Chromium is missing; install it (sudo apt-get install $(SYSTEM_PACKAGES)) or set CHROMIUM=/path"; \
+	  fi; \
+	fi
+
+build: install  ## Build the site into site/ (strict: any warning fails), with PDF handouts if Chromium is there
+	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
+
+pdf: install system-deps  ## Build the site and its PDF handouts into site/handouts/ (PAPER=letter for US Letter)
+	@command -v chromium >/dev/null || [ -n "$$CHROMIUM" ] || { echo "error: PDF handouts need Chromium: apt-get install chromium, or set CHROMIUM=/path/to/chromium"; exit 1; }
+	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
+	@ls site/handouts/*.pdf | wc -l | xargs echo "PDF handouts in site/handouts/:"
 
 serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
-test: install  ## Run every test: unit, property, snippet, code-block and built-site tests
+test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff lint and format check

@@ -35,7 +35,7 @@ FORMULA = re.compile(
 NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
 
 _cache: dict[tuple[str, bool], str] = {}
-_pending: list[tuple[Page, str]] = []
+_pending: list[Page] = []  # pages whose content holds formula placeholders
 
 
 def _placeholder(index: int) -> str:
@@ -71,7 +71,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     replaced = FORMULA.sub(collect, html_text)
     if formulas:
         page.meta["_katex_formulas"] = formulas
-        _pending.append((page, replaced))
+        _pending.append(page)
     return replaced
 
 
@@ -84,15 +84,16 @@ def _render(requests: list[tuple[str, bool]]) -> list[dict[str, str]]:
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
-    wanted = {f for page, _ in _pending for f in page.meta["_katex_formulas"] if f not in _cache}
+    wanted = {f for page in _pending for f in page.meta["_katex_formulas"] if f not in _cache}
     if wanted:
         ordered = sorted(wanted)
         for (tex, display), result in zip(ordered, _render(ordered), strict=True):
             if "error" in result:
-                pages = sorted(p.file.src_uri for p, _ in _pending if (tex, display) in p.meta["_katex_formulas"])
+                pages = sorted(p.file.src_uri for p in _pending if (tex, display) in p.meta["_katex_formulas"])
                 raise PluginError(f"KaTeX error in docs/{', docs/'.join(pages)}: formula {tex!r}: {result['error']}")
             _cache[(tex, display)] = result["html"]
-    for page, content in _pending:
+    for page in _pending:  # page.content may have been extended by later hooks since on_page_content
+        content = page.content
         formulas = page.meta.pop("_katex_formulas")
         for index, formula in enumerate(formulas):
             content = content.replace(_placeholder(index), _cache[formula], 1)

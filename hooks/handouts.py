@@ -1,0 +1,418 @@
+"""MkDocs hook: printable PDF handouts, rendered by headless Chromium from the built site.
+
+After ``mkdocs build`` (not ``serve``), ``on_post_build`` assembles print documents from the built
+pages and prints them with Chromium through Playwright into ``site/handouts/``:
+
+- one PDF per chapter and one booklet of the whole guide (cover, contents with page numbers,
+  numbered chapters each starting on a new page), each in two editions: ``student`` (worked answers
+  left out, ruled space to write) and ``answer-key`` (answers shown);
+- page numbers in the footer, bookmarks (outline), the document title, tagged PDF;
+- A4, or US Letter with ``HANDOUT_PAPER=letter``.
+
+Chromium is ``/usr/bin/chromium`` or ``$CHROMIUM``; without it the HTML site is built alone and the
+build says so, and the pages get no handout links (never a link to a missing or half-made PDF).
+``HANDOUTS=0`` skips the handouts on purpose. Every page links to its chapter's PDFs and the booklet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOKLET = "diffusion-vs-llms"
+EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
+PAPERS = {"a4": "A4", "letter": "Letter"}
+NOT_CHAPTERS = {"index.md", "contributing.md"}
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+ANSWER = re.compile(r'<details class="success"[^>]*>.*?</details>', re.S)
+DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+DROP = [
+    re.compile(r'<a[^>]*class="md-content__button[^"]*"[^>]*>.*?</a>', re.S),
+    re.compile(r'<aside class="handout-links".*?</aside>', re.S),
+    re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S),
+    re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S),
+    re.compile(r'<p class="notebook-downloads">.*?</p>', re.S),
+]
+URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
+
+log = get_plugin_logger("handouts")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A page of the guide that becomes a chapter of the handouts."""
+
+    number: int
+    slug: str
+    title: str
+    url: str  # site-relative directory URL, such as "diffusion/"
+
+    def pdf(self, edition: str) -> str:
+        return f"handouts/{self.slug}-{edition}.pdf"
+
+
+_state: dict[str, object] = {"command": "build", "chromium": None, "chapters": []}
+
+
+def find_chromium() -> str | None:
+    """Path of the Chromium binary: ``$CHROMIUM``, else ``chromium`` on PATH, else None."""
+    configured = os.environ.get("CHROMIUM")
+    if configured:
+        if not Path(configured).is_file():
+            raise PluginError(f"CHROMIUM={configured} does not exist; unset it or point it at a Chromium binary")
+        return configured
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def paper() -> str:
+    value = os.environ.get("HANDOUT_PAPER", "a4").lower()
+    if value not in PAPERS:
+        raise PluginError(f"HANDOUT_PAPER must be one of {sorted(PAPERS)}, got {value!r}")
+    return PAPERS[value]
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["command"] = command
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    paper()  # fail early on a bad HANDOUT_PAPER
+    _state["chromium"] = None
+    if _state["command"] != "build" or os.environ.get("HANDOUTS", "1") == "0":
+        return config
+    chromium = find_chromium()
+    if chromium is None:
+        print(
+            "handouts: Chromium not found, so the PDF handouts are not built (the HTML site is). "
+            "Install it with `apt-get install chromium`, or set CHROMIUM=/path/to/chromium."
+        )
+    _state["chromium"] = chromium
+    return config
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    pages = [p for p in nav.pages if p.file.src_uri not in NOT_CHAPTERS]
+    _state["chapters"] = [
+        Chapter(number, _slug(p.file.src_uri), p.title or "", p.url) for number, p in enumerate(pages, 1)
+    ]
+    return nav
+
+
+def _slug(src_uri: str) -> str:
+    return posixpath.splitext(posixpath.basename(src_uri))[0]
+
+
+def _chapter_of(page: Page) -> Chapter | None:
+    return next((c for c in _state["chapters"] if c.url == page.url), None)
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not _state["chromium"]:
+        return html_text
+    up = "../" * page.url.count("/")
+    chapter = _chapter_of(page)
+
+    def links(target: str) -> str:
+        return " · ".join(
+            f'<a href="{up}{target.format(edition=e)}" download>{label} (PDF)</a>' for e, label in EDITIONS.items()
+        )
+
+    parts = []
+    if chapter:
+        parts.append(f"<p><strong>This chapter:</strong> {links(chapter.pdf('{edition}'))}</p>")
+    parts.append(f"<p><strong>The whole guide:</strong> {links(f'handouts/{BOOKLET}-{{edition}}.pdf')}</p>")
+    return (
+        html_text + '<aside class="handout-links" aria-label="Download PDF handout"><p class="handout-links__title">'
+        "Download PDF handout</p>" + "".join(parts) + "</aside>"
+    )
+
+
+# --- assembling print documents ----------------------------------------------------------------
+
+
+def _article(site: Path, chapter: Chapter) -> str:
+    page = (site / chapter.url / "index.html").read_text(encoding="utf-8")
+    match = ARTICLE.search(page)
+    if not match:
+        raise PluginError(f"handouts: no <article> in {chapter.url}index.html")
+    body = match[1]
+    for pattern in DROP:
+        body = pattern.sub("", body)
+    return body.replace(' loading="lazy"', "")  # a print document loads every image before printing
+
+
+def _localise(body: str, chapter: Chapter, chapters: list[Chapter], to_root: str) -> str:
+    """Prefix ids with the chapter's slug and rebase URLs from the chapter's page to the print document."""
+    by_url = {c.url: c for c in chapters}
+    body = ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="{chapter.slug}--{m[2]}"', body)
+
+    def rebase(match: re.Match[str]) -> str:
+        attribute, url = match[1], html.unescape(match[2])
+        if url.startswith("#"):
+            return f'{attribute}="#{chapter.slug}--{url[1:]}"'
+        if re.match(r"^[a-z][a-z0-9+.-]*:", url):  # http:, mailto:, data:
+            return match[0]
+        path, _, fragment = url.partition("#")
+        target = posixpath.normpath(posixpath.join(chapter.url, path)) if path else chapter.url.rstrip("/")
+        target_dir = target.removesuffix("/index.html").strip("/") + "/"
+        if attribute == "href" and (path.endswith("/") or path.endswith("index.html") or not path):
+            other = by_url.get(target_dir)
+            if other is None:
+                return 'href="#"' if not fragment else f'href="#{chapter.slug}--{fragment}"'
+            anchor = f"{other.slug}--{fragment}" if fragment else f"chapter-{other.slug}"
+            return f'href="#{anchor}"'
+        suffix = f"#{fragment}" if fragment else ""
+        return f'{attribute}="{to_root}{target}{suffix}"'
+
+    return URL_ATTRIBUTE.sub(rebase, body)
+
+
+def _edition(body: str, edition: str) -> str:
+    if edition == "student":
+        body = ANSWER.sub('<div class="answer-space" role="img" aria-label="Space for your answer"></div>', body)
+    return DETAILS.sub(r"<details open\1>", body)  # every remaining collapsible block prints open
+
+
+def has_answers(site: Path, chapter: Chapter) -> bool:
+    return bool(ANSWER.search(_article(site, chapter)))
+
+
+def _chapter_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition: str, numbered: bool) -> str:
+    body = _edition(_localise(_article(site, chapter), chapter, chapters, "../../"), edition)
+    label = f'<span class="chapter-number">Chapter {chapter.number}</span>' if numbered else ""
+    body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
+    return f'<section class="handout-chapter" id="chapter-{chapter.slug}">{body}</section>'
+
+
+FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
+
+
+def _page_style(footer: str, paper_format: str, cover: bool) -> str:
+    """``@page`` rules: paper size, margins, and the footer (text and page number) in margin boxes."""
+    text = footer.replace("\\", "\\\\").replace('"', '\\"')
+    first = "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }" if cover else ""
+    return (
+        f"<style>@page {{ size: {paper_format}; margin: 16mm 16mm 18mm; "
+        f'@bottom-left {{ content: "{text}"; {FOOTER_FONT} }} '
+        f'@bottom-right {{ content: counter(page) " / " counter(pages); {FOOTER_FONT} }} }}'
+        f"{first}</style>"
+    )
+
+
+def _document(site: Path, title: str, body: str, cover: bool = False) -> str:
+    styles = sorted((site / "assets" / "stylesheets").glob("main.*.min.css")) + sorted(
+        (site / "assets" / "stylesheets").glob("palette.*.min.css")
+    )
+    links = [f"../../{p.relative_to(site).as_posix()}" for p in styles]
+    links += ["../../assets/katex/katex.min.css"] + [
+        f"../../stylesheets/{n}.css" for n in ("extra", "notebook", "print")
+    ]
+    head = "".join(f'<link rel="stylesheet" href="{href}">' for href in links)
+    head += _page_style(title, paper(), cover)
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}</head>'
+        f'<body data-md-color-scheme="default" data-md-color-primary="indigo" data-md-color-accent="deep-orange">'
+        f'<main class="md-typeset handout">{body}</main></body></html>'
+    )
+
+
+def content_date() -> str:
+    """Date of the newest commit that touched the guide's content (YYYY-MM-DD), for the cover."""
+    proc = subprocess.run(
+        ["git", "log", "-1", "--format=%cs", "--", "docs", "notebooks", "src", "snippets", "includes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() or time.strftime("%Y-%m-%d", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0"))))
+
+
+def _booklet_html(site: Path, chapters: list[Chapter], edition: str, config: MkDocsConfig) -> str:
+    toc = "".join(
+        f'<li><a href="#chapter-{c.slug}">{c.number}. {html.escape(c.title)}</a><span class="toc-leader"></span>'
+        f'<span class="toc-page" data-chapter="{c.slug}">0</span></li>'
+        for c in chapters
+    )
+    cover = (
+        '<section class="handout-cover">'
+        f'<p class="handout-title">{html.escape(config.site_name)}</p>'
+        '<p class="handout-subtitle">Image generation vs text generation: architecture differences</p>'
+        f'<p class="handout-edition">{EDITIONS[edition]}</p>'
+        f"<p>Content as of {content_date()}. {html.escape(config.site_url or '')}</p>"
+        "</section>"
+    )
+    contents = f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{toc}</ol></section>'
+    chapters_html = "".join(_chapter_html(site, c, chapters, edition, numbered=True) for c in chapters)
+    return _document(site, f"{config.site_name}: {EDITIONS[edition]}", cover + contents + chapters_html, cover=True)
+
+
+def _single_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition: str | None, config) -> str:
+    body = _chapter_html(site, chapter, chapters, edition or "answer-key", numbered=True)
+    title = (
+        f"{chapter.title} ({config.site_name}, chapter {chapter.number}{': ' + EDITIONS[edition] if edition else ''})"
+    )
+    return _document(site, title, body)
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+async def _print(context, document: Path) -> bytes:
+    page = await context.new_page()
+    try:
+        await page.goto(document.as_uri(), wait_until="load")
+        await page.evaluate("document.fonts.ready.then(() => true)")
+        broken = await page.evaluate(
+            "Array.from(document.images).filter(i => i.offsetParent !== null && !i.naturalWidth).map(i => i.src)"
+        )
+        if broken:
+            raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
+        # Paper size, margins and footer come from the document's @page rules.
+        return await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+    finally:
+        await page.close()
+
+
+def _chapter_starts(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
+    """1-based first page of each chapter, read from the PDF's outline (its top-level bookmarks)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    starts: dict[str, int] = {}
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        for chapter in chapters:
+            if item.title.endswith(chapter.title) and chapter.slug not in starts:
+                starts[chapter.slug] = reader.get_destination_page_number(item) + 1
+    return starts
+
+
+def _page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _number_contents(document: Path, starts: dict[str, int]) -> None:
+    text = document.read_text(encoding="utf-8")
+    text = re.sub(
+        r'(<span class="toc-page" data-chapter="([^"]+)">)\d+(</span>)', lambda m: f"{m[1]}{starts[m[2]]}{m[3]}", text
+    )
+    document.write_text(text, encoding="utf-8")
+
+
+async def _render_all(site: Path, chromium: str, config: MkDocsConfig) -> list[str]:
+    """Print every chapter, then the booklets, whose contents take their page numbers from the chapters.
+
+    A booklet chapter is laid out exactly like the chapter's own PDF and starts on a new page, so its
+    first page follows from the cover, the contents and the chapters' page counts; the booklet's own
+    outline then confirms every number, and a mismatch is printed again with the outline's numbers.
+    """
+    from playwright.async_api import async_playwright
+
+    chapters: list[Chapter] = _state["chapters"]
+    work = site / "handouts" / "_print"
+    work.mkdir(parents=True, exist_ok=True)
+    jobs = []  # (chapter, editions it serves, document)
+    for chapter in chapters:
+        if has_answers(site, chapter):
+            for edition in EDITIONS:
+                document = work / f"{chapter.slug}-{edition}.html"
+                document.write_text(_single_html(site, chapter, chapters, edition, config), encoding="utf-8")
+                jobs.append((chapter, [edition], document))
+        else:  # both editions are the same document
+            document = work / f"{chapter.slug}.html"
+            document.write_text(_single_html(site, chapter, chapters, None, config), encoding="utf-8")
+            jobs.append((chapter, list(EDITIONS), document))
+
+    written: list[str] = []
+    pages: dict[tuple[str, str], int] = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        context = await browser.new_context()
+        limit = asyncio.Semaphore(3)
+
+        async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
+            async with limit:
+                data = await _print(context, document)
+            for edition in editions:
+                (site / chapter.pdf(edition)).write_bytes(data)
+                written.append(chapter.pdf(edition))
+                pages[(chapter.slug, edition)] = _page_count(data)
+
+        async def booklet_pdf(edition: str) -> None:
+            document = work / f"{BOOKLET}-{edition}.html"
+            document.write_text(_booklet_html(site, chapters, edition, config), encoding="utf-8")
+            expected, page = {}, 3  # cover, contents, then the chapters
+            for chapter in chapters:
+                expected[chapter.slug] = page
+                page += pages[(chapter.slug, edition)]
+            _number_contents(document, expected)
+            async with limit:
+                data = await _print(context, document)
+                actual = _chapter_starts(data, chapters)
+                if sorted(actual) != sorted(expected):
+                    raise PluginError(
+                        f"handouts: chapters missing from the booklet's outline: {set(expected) - set(actual)}"
+                    )
+                if actual != expected:
+                    log.info(f"booklet ({edition}): contents renumbered from the outline")
+                    _number_contents(document, actual)
+                    data = await _print(context, document)
+            name = f"handouts/{BOOKLET}-{edition}.pdf"
+            (site / name).write_bytes(data)
+            written.append(name)
+
+        try:
+            await asyncio.gather(*(chapter_pdf(*job) for job in jobs))
+            await asyncio.gather(*(booklet_pdf(edition) for edition in EDITIONS))
+        finally:
+            await browser.close()
+    shutil.rmtree(work)
+    return written
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    chromium = _state["chromium"]
+    if not chromium:
+        return
+    site = Path(config.site_dir)
+    started = time.perf_counter()
+    try:
+        written = asyncio.run(_render_all(site, chromium, config))
+    except Exception as error:
+        shutil.rmtree(site / "handouts", ignore_errors=True)  # never leave half-made handouts behind
+        if isinstance(error, PluginError):
+            raise
+        raise PluginError(f"handouts: printing with {chromium} failed: {error}") from error
+    log.info(f"{len(written)} PDF handouts ({paper()}) in {time.perf_counter() - started:.1f} s")

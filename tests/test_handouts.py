@@ -1,0 +1,257 @@
+"""PDF handouts: every chapter and the whole guide, in a student edition and an answer key."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.markdown_blocks import ROOT
+
+CHAPTERS = [
+    "generative-ai",
+    "diffusion",
+    "llms",
+    "comparison",
+    "formulas",
+    "glossary",
+    "mistakes",
+    "practice",
+    "tiny-diffusion",
+    "tiny-language-model",
+    "references",
+]
+EDITIONS = ("student", "answer-key")
+BOOKLET = "diffusion-vs-llms"
+
+
+def load_hook():
+    spec = importlib.util.spec_from_file_location("handouts_hook", ROOT / "hooks" / "handouts.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def normalise(text: str) -> str:
+    """NFKC (ligatures such as "ﬀ" become "ff"), no soft hyphens, single spaces, lower case."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def pdfs(site_dir: Path) -> dict[str, PdfReader]:
+    return {p.stem: PdfReader(p) for p in sorted((site_dir / "handouts").glob("*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def texts(pdfs) -> dict[str, list[str]]:
+    return {name: [normalise(page.extract_text() or "") for page in reader.pages] for name, reader in pdfs.items()}
+
+
+def test_every_chapter_and_the_booklet_exist_in_both_editions(pdfs, site_dir):
+    expected = {f"{c}-{e}" for c in [*CHAPTERS, BOOKLET] for e in EDITIONS}
+    assert set(pdfs) == expected
+    assert not (site_dir / "handouts" / "_print").exists()  # no print documents left behind
+
+
+def test_page_counts_and_no_blank_pages(pdfs, texts):
+    for name, reader in pdfs.items():
+        limit = 250 if name.startswith(BOOKLET) else 40
+        assert 1 <= len(reader.pages) <= limit, f"{name}: {len(reader.pages)} pages"
+        blank = [i + 1 for i, text in enumerate(texts[name]) if len(text) < 20]
+        assert not blank, f"{name}: blank pages {blank}"
+    for edition in EDITIONS:
+        chapters = sum(len(pdfs[f"{c}-{edition}"].pages) for c in CHAPTERS)
+        assert len(pdfs[f"{BOOKLET}-{edition}"].pages) == 2 + chapters  # cover, contents, chapters
+
+
+def test_booklet_has_cover_contents_and_numbered_chapters(texts, pdfs):
+    for edition, label in (("student", "student edition"), ("answer-key", "answer key")):
+        pages = texts[f"{BOOKLET}-{edition}"]
+        assert "diffusion models vs llms" in pages[0] and label in pages[0] and "content as of" in pages[0]
+        assert "contents" in pages[1]
+        start = 3
+        for number, chapter in enumerate(CHAPTERS, 1):
+            first_page = pages[start - 1]
+            assert f"chapter {number}" in first_page, f"chapter {number} should start on page {start}"
+            entry = re.search(rf"{number}\. .*? (\d+)(?= \d+\. |$)", pages[1][pages[1].index(f"{number}. ") :])
+            assert entry and int(entry[1]) == start, f"contents: chapter {number} listed at the wrong page"
+            start += len(pdfs[f"{chapter}-{edition}"].pages)
+
+
+def test_page_numbers_in_the_footer(texts):
+    for name, pages in texts.items():
+        total = len(pages)
+        numbered = pages[1:] if name.startswith(BOOKLET) else pages  # the cover has no number
+        for i, text in enumerate(numbered, total - len(numbered) + 1):
+            assert f"{i} / {total}" in text, f"{name}: page {i} has no page number"
+
+
+class ProseParser(HTMLParser):
+    """Text of HTML with formulas and code replaced by a "|" break."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if self.skip or "katex" in classes.split() or tag in ("code", "pre", "summary"):
+            if self.skip == 0:
+                self.parts.append("|")
+            self.skip += tag not in VOID
+
+    def handle_endtag(self, tag):
+        if self.skip and tag not in VOID:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+VOID = {"br", "img", "hr", "input", "meta", "link"}
+
+
+def answers(site_pages: dict[str, str], page: str) -> list[str]:
+    """Six words of prose (no formula, no code) from each worked answer on a built page."""
+    runs = []
+    for block in re.findall(r'<details class="success"[^>]*>(.*?)</details>', site_pages[page], re.S):
+        parser = ProseParser()
+        parser.feed(block)
+        stretches = [normalise(s).split() for s in "".join(parser.parts).split("|")]
+        longest = max(stretches, key=len)
+        assert len(longest) >= 6, f"{page}: an answer has no run of six words outside formulas and code"
+        runs.append(" ".join(longest[:6]))
+    return runs
+
+
+def test_student_edition_leaves_out_every_worked_answer_and_the_key_has_them(site_pages, texts):
+    for chapter in ("practice", "mistakes"):
+        runs = answers(site_pages, f"{chapter}/index.html")
+        assert runs, chapter
+        for document in (chapter, BOOKLET):
+            student = " ".join(texts[f"{document}-student"])
+            key = " ".join(texts[f"{document}-answer-key"])
+            leaked = [r for r in runs if r in student]
+            missing = [r for r in runs if r not in key]
+            assert not leaked, f"{document}-student shows worked answers: {leaked}"
+            assert not missing, f"{document}-answer-key lacks worked answers: {missing}"
+    student, key = " ".join(texts["practice-student"]), " ".join(texts["practice-answer-key"])
+    for number in ("1.204", "48 s"):
+        assert number not in student and number in key
+    assert student.count("your answer") >= 15  # room to write under every question
+
+
+def test_formulas_are_text_not_latex(texts):
+    booklet = " ".join(texts[f"{BOOKLET}-answer-key"])
+    assert "softmax" in booklet and "attention" in booklet
+    for raw in ("\\frac", "\\sqrt", "\\bar", "$$", "\\alpha"):
+        assert raw not in booklet, f"raw LaTeX {raw!r} in the PDF text"
+
+
+def _fonts(reader: PdfReader):
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            if descriptor is not None:
+                yield font.get("/BaseFont"), descriptor.get_object()
+
+
+def test_fonts_embedded_title_bookmarks_and_tags(pdfs):
+    for name, reader in pdfs.items():
+        fonts = list(_fonts(reader))
+        assert fonts, name
+        for base, descriptor in fonts:
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                f"{name}: {base} not embedded"
+            )
+        assert reader.metadata and reader.metadata.title and "Diffusion Models vs LLMs" in reader.metadata.title
+        assert reader.outline, f"{name}: no bookmarks"
+        catalog = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"], f"{name}: not a tagged PDF"
+        assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]  # A4 in points
+
+
+def test_every_page_links_to_its_handouts(site_pages, site_dir):
+    for page, text in site_pages.items():
+        if page.startswith(("search", "404")):
+            continue
+        links = set(re.findall(r'href="((?:\.\./)*handouts/[^"]+\.pdf)" download', text))
+        wanted = {f"{BOOKLET}-{e}.pdf" for e in EDITIONS}
+        slug = page.split("/")[-2] if "/" in page else "index"
+        if slug in CHAPTERS:
+            wanted |= {f"{slug}-{e}.pdf" for e in EDITIONS}
+        assert {link.rsplit("/", 1)[1] for link in links} == wanted, page
+        for link in links:
+            assert ((site_dir / page).parent / html.unescape(link)).resolve().is_file(), f"{page}: {link}"
+
+
+def test_paper_option_and_bad_value(monkeypatch):
+    hook = load_hook()
+    monkeypatch.setenv("HANDOUT_PAPER", "letter")
+    assert hook.paper() == "Letter"
+    monkeypatch.setenv("HANDOUT_PAPER", "a5")
+    with pytest.raises(Exception, match=r"HANDOUT_PAPER must be one of \['a4', 'letter'\], got 'a5'"):
+        hook.paper()
+
+
+def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
+    hook = load_hook()
+    monkeypatch.setenv("HANDOUT_PAPER", "letter")
+    document = tmp_path / "letter.html"
+    document.write_text(
+        f"<!doctype html><title>Letter test</title>{hook._page_style('Letter test', hook.paper(), False)}"
+        "<h1>Letter</h1><p>One page of text.</p>",
+        encoding="utf-8",
+    )
+
+    async def render() -> bytes:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=hook.find_chromium(), args=hook.CHROMIUM_FLAGS)
+            try:
+                return await hook._print(await browser.new_context(), document)
+            finally:
+                await browser.close()
+
+    reader = PdfReader(__import__("io").BytesIO(asyncio.run(render())))
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
+
+
+def test_without_chromium_the_html_site_is_built_alone(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("node", "git"):
+        (bin_dir / tool).symlink_to(subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip())
+    env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
+    env.update(PATH=str(bin_dir), NO_MKDOCS_2_WARNING="1")
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Chromium not found, so the PDF handouts are not built" in proc.stdout + proc.stderr
+    assert (out / "index.html").is_file() and not (out / "handouts").exists()
+    assert "handouts/" not in (out / "practice" / "index.html").read_text(encoding="utf-8")
