@@ -17,6 +17,7 @@ build says so, and the pages get no handout links (never a link to a missing or 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import io
 import os
@@ -37,6 +38,8 @@ from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKLET = "diffusion-vs-llms"
+CACHE = Path(os.environ.get("HANDOUTS_CACHE", ROOT / ".cache" / "handouts"))
+"""Printed PDFs are kept here, keyed by their document; ``HANDOUTS_CACHE`` overrides it."""
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_CHAPTERS = {"index.md", "contributing.md"}
@@ -286,6 +289,30 @@ def _single_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition:
 # --- printing ----------------------------------------------------------------------------------
 
 
+def _cache_key(document: Path) -> str:
+    """Hash of a print document and of every file it loads (stylesheets, figures): same key, same PDF."""
+    digest = hashlib.sha256(document.read_bytes())
+    local = re.findall(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:)([^"#]+)', document.read_text(encoding="utf-8"))
+    for url in sorted(set(local)):
+        path = (document.parent / html.unescape(url)).resolve()
+        if path.is_file():
+            digest.update(url.encode() + b"\0" + path.read_bytes())
+    digest.update(f"{_state['chromium']} {paper()}".encode())
+    return digest.hexdigest()[:20]
+
+
+async def _print_cached(browser: Browser, document: Path) -> bytes:
+    """:func:`_print`, or the PDF printed earlier from the very same document and files."""
+    cached = CACHE / f"{_cache_key(document)}.pdf"
+    if cached.exists():
+        return cached.read_bytes()
+    data = await _print(await browser.context(), document)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(data)
+    _state["printed"] = int(_state.get("printed", 0)) + 1
+    return data
+
+
 async def _print(context, document: Path) -> bytes:
     page = await context.new_page()
     try:
@@ -300,6 +327,26 @@ async def _print(context, document: Path) -> bytes:
         return await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
     finally:
         await page.close()
+
+
+class Browser:
+    """Chromium, launched on first use only: a build whose handouts are all cached starts no browser."""
+
+    def __init__(self, playwright, chromium: str) -> None:
+        self.playwright, self.chromium = playwright, chromium
+        self.browser = self._context = None
+        self.lock = asyncio.Lock()
+
+    async def context(self):
+        async with self.lock:
+            if self._context is None:
+                self.browser = await self.playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
+                self._context = await self.browser.new_context()
+            return self._context
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
 
 
 def _chapter_starts(pdf: bytes, chapters: list[Chapter]) -> dict[str, int]:
@@ -358,13 +405,12 @@ async def _render_all(site: Path, chromium: str, config: MkDocsConfig) -> list[s
     written: list[str] = []
     pages: dict[tuple[str, str], int] = {}
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        context = await browser.new_context()
+        browser = Browser(playwright, chromium)
         limit = asyncio.Semaphore(3)
 
         async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
             async with limit:
-                data = await _print(context, document)
+                data = await _print_cached(browser, document)
             for edition in editions:
                 (site / chapter.pdf(edition)).write_bytes(data)
                 written.append(chapter.pdf(edition))
@@ -379,7 +425,7 @@ async def _render_all(site: Path, chromium: str, config: MkDocsConfig) -> list[s
                 page += pages[(chapter.slug, edition)]
             _number_contents(document, expected)
             async with limit:
-                data = await _print(context, document)
+                data = await _print_cached(browser, document)
                 actual = _chapter_starts(data, chapters)
                 if sorted(actual) != sorted(expected):
                     raise PluginError(
@@ -388,7 +434,7 @@ async def _render_all(site: Path, chromium: str, config: MkDocsConfig) -> list[s
                 if actual != expected:
                     log.info(f"booklet ({edition}): contents renumbered from the outline")
                     _number_contents(document, actual)
-                    data = await _print(context, document)
+                    data = await _print_cached(browser, document)
             name = f"handouts/{BOOKLET}-{edition}.pdf"
             (site / name).write_bytes(data)
             written.append(name)
@@ -408,6 +454,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     site = Path(config.site_dir)
     started = time.perf_counter()
+    _state["printed"] = 0
     try:
         written = asyncio.run(_render_all(site, chromium, config))
     except Exception as error:
@@ -415,4 +462,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         if isinstance(error, PluginError):
             raise
         raise PluginError(f"handouts: printing with {chromium} failed: {error}") from error
-    log.info(f"{len(written)} PDF handouts ({paper()}) in {time.perf_counter() - started:.1f} s")
+    seconds = time.perf_counter() - started
+    log.info(f"{len(written)} PDF handouts ({paper()}) in {seconds:.1f} s; printed {_state['printed']}, others cached")

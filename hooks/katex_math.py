@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,6 +35,9 @@ FORMULA = re.compile(
 )
 NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
 
+CACHE_FILE = Path(os.environ.get("KATEX_CACHE", ROOT / ".cache" / "katex.json"))
+"""Rendered formulas kept between builds, keyed by the KaTeX version; ``KATEX_CACHE`` overrides it."""
+
 _cache: dict[tuple[str, bool], str] = {}
 _pending: list[Page] = []  # pages whose content holds formula placeholders
 
@@ -48,7 +52,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not (KATEX_DIST / "katex.min.css").is_file():
         raise PluginError(f"KaTeX is not installed in {KATEX_DIST.parent}: run `npm ci` (or `make install`).")
     _pending.clear()
+    if not _cache and CACHE_FILE.is_file():
+        stored = json.loads(CACHE_FILE.read_text(encoding="utf-8"))
+        if stored.get("katex") == _katex_version():
+            _cache.update({(tex, display): out for tex, display, out in stored["formulas"]})
     return config
+
+
+def _katex_version() -> str:
+    return json.loads((KATEX_DIST.parent / "package.json").read_text(encoding="utf-8"))["version"]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -92,6 +104,9 @@ def on_env(env, config: MkDocsConfig, files: Files):
                 pages = sorted(p.file.src_uri for p in _pending if (tex, display) in p.meta["_katex_formulas"])
                 raise PluginError(f"KaTeX error in docs/{', docs/'.join(pages)}: formula {tex!r}: {result['error']}")
             _cache[(tex, display)] = result["html"]
+        CACHE_FILE.parent.mkdir(parents=True, exist_ok=True)
+        formulas = [[tex, display, out] for (tex, display), out in sorted(_cache.items())]
+        CACHE_FILE.write_text(json.dumps({"katex": _katex_version(), "formulas": formulas}), encoding="utf-8")
     for page in _pending:  # page.content may have been extended by later hooks since on_page_content
         content = page.content
         formulas = page.meta.pop("_katex_formulas")
