@@ -94,7 +94,7 @@ PAGES = sorted(p for p in (ROOT / "docs").glob("*.md"))
 @pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
 def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
-    shown = {html.unescape(m) for m in re.findall(r"<abbr title=\"[^\"]+\">([^<]+)</abbr>", built)}
+    shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"[^\"]+\">([^<]+)</abbr>", built)}
     prose = _prose(source.read_text("utf-8"))
     missing = []
     # Longest forms first, as the abbr extension matches them: "diffusion transformer" covers "transformer".

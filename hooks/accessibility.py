@@ -1,0 +1,28 @@
+"""MkDocs hook: keyboard access to what only a mouse could reach otherwise.
+
+- Glossary terms (``<abbr title="...">`` from ``includes/glossary-tooltips.md``) get ``tabindex="0"``:
+  a keyboard user can focus a term, and Material shows its tooltip on focus as on hover.
+- Code blocks and display formulas scroll sideways on narrow screens; a scrollable region must be
+  focusable to be scrolled with the keyboard (axe: scrollable-region-focusable), so they get
+  ``tabindex="0"`` too.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+
+@event_priority(-100)  # after the notebook hook has given notebook cells the site's code markup
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html = html.replace("<abbr title=", '<abbr tabindex="0" title=')
+    return html.replace("<pre><span></span><code>", '<pre><span></span><code tabindex="0">').replace(
+        "<pre><code>", '<pre><code tabindex="0">'
+    )
+
+
+@event_priority(-100)  # after the KaTeX hook has rendered the formulas
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return output.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">')

@@ -1,0 +1,254 @@
+"""Every page of the built site, the way readers see it: Debian's Chromium driven by Playwright.
+
+The suite serves the built site on 127.0.0.1 itself and checks each page in the light and the dark
+colour scheme, at a desktop and a phone viewport: no request leaves the machine, the console shows
+no error, every image loads, every formula is rendered, axe-core finds no accessibility violation,
+and a glossary term shows its tooltip on hover and on keyboard focus. Then, once: offline search,
+the colour toggle and its persistence, and printing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SCHEMES = {"light": "default", "dark": "slate"}
+RAW_LATEX = re.compile(r"\\(frac|sqrt|bar|alpha|sum|prod|operatorname|begin|left|mathcal)\b|\$\$|\\\(|\\\[")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path):
+    """The built site, served on 127.0.0.1 by this test session; stopped when the session ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (make test does it as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser):
+    """One browser context per (scheme, viewport), created on first use."""
+    made = {}
+
+    def get(scheme: str, viewport: str):
+        if (scheme, viewport) not in made:
+            made[(scheme, viewport)] = browser.new_context(
+                color_scheme=scheme,
+                viewport=VIEWPORTS[viewport],
+                is_mobile=viewport == "phone",
+                has_touch=viewport == "phone",
+                service_workers="block",
+            )
+        return made[(scheme, viewport)]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+def site_paths(site_dir: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(site_dir).parent).replace(".", "") + "/"
+        for p in site_dir.rglob("index.html")
+        if "handouts" not in p.parts
+    )
+
+
+@pytest.fixture(scope="session")
+def paths(site_dir: Path) -> list[str]:
+    found = site_paths(site_dir)
+    assert len(found) >= 13, found
+    return found
+
+
+def open_page(context, url: str):
+    """Open ``url`` and return (page, requests, console errors); every lazy image is loaded."""
+    page = context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
+    page.wait_for_function("Array.from(document.images).every(img => img.complete)")
+    return page, requests, errors
+
+
+def glossary_definitions() -> dict[str, str]:
+    lines = (Path(__file__).parent.parent / "includes" / "glossary-tooltips.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", lines, re.M))
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+    ]
+
+
+def visible_text_without_code(page) -> str:
+    return page.evaluate(
+        """() => {
+            const clone = document.querySelector('article').cloneNode(true);
+            clone.querySelectorAll('pre, code, .katex').forEach(element => element.remove());
+            return clone.innerText;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_as_readers_see_it(site_url, contexts, paths, scheme, viewport):
+    context = contexts(scheme, viewport)
+    problems = []
+    tooltips = 0
+    for path in paths:
+        page, requests, errors = open_page(context, site_url + path)
+        try:
+            where = f"{path} ({scheme}, {viewport})"
+            outside = [u for u in requests if not u.startswith(site_url)]
+            if outside:
+                problems.append(f"{where}: requests outside the site: {outside[:3]}")
+            if errors:
+                problems.append(f"{where}: console errors: {errors[:3]}")
+            scheme_shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            if scheme_shown != SCHEMES[scheme]:
+                problems.append(f"{where}: colour scheme {scheme_shown!r}")
+            broken = page.evaluate(
+                "Array.from(document.images).filter(i => i.getClientRects().length && !i.naturalWidth).map(i => i.src)"
+            )
+            if broken:
+                problems.append(f"{where}: images that did not load: {broken[:3]}")
+            raw = RAW_LATEX.search(visible_text_without_code(page))
+            if raw:
+                problems.append(f"{where}: raw LaTeX visible: {raw[0]!r}")
+            problems += [f"{where}: axe: {v}" for v in axe_violations(page)]
+            term = page.locator("article abbr[title]").first
+            if term.count():
+                definition = term.get_attribute("title")
+                term.focus() if viewport == "phone" else term.hover()
+                tooltip = page.locator(".md-tooltip2--active")
+                try:
+                    tooltip.wait_for(state="visible", timeout=3000)
+                    if definition[:30] not in tooltip.inner_text():
+                        problems.append(f"{where}: the tooltip shows {tooltip.inner_text()[:40]!r}")
+                    tooltips += 1
+                except Exception:
+                    problems.append(f"{where}: no tooltip on {'focus' if viewport == 'phone' else 'hover'}")
+        finally:
+            page.close()
+    assert not problems, "\n".join(problems)
+    assert tooltips >= len(paths) - 2, "most pages should have at least one glossary term"
+
+
+def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/")
+    try:
+        page.keyboard.press("Tab")
+        for _ in range(200):  # tab through the page until a glossary term has the focus
+            if page.evaluate("document.activeElement.tagName") == "ABBR":
+                break
+            page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") == "ABBR", "no glossary term is reachable by Tab"
+        term = page.evaluate("document.activeElement.textContent")
+        tooltip = page.locator(".md-tooltip2--active")
+        tooltip.wait_for(state="visible", timeout=3000)
+        assert tooltip.inner_text().strip() == glossary_definitions()[term]
+    finally:
+        page.close()
+
+
+def test_search_works_offline(site_url, contexts):
+    page, requests, _ = open_page(contexts("light", "desktop"), site_url)
+    try:
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("denoising", delay=30)  # Material searches on key events
+        results = page.locator(".md-search-result__item a")
+        results.first.wait_for(timeout=10_000)
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        assert any("diffusion/" in href for href in hrefs), hrefs
+        assert all(u.startswith(site_url) for u in requests)
+    finally:
+        page.close()
+
+
+def test_colour_toggle_switches_and_persists(site_url, browser):
+    context = browser.new_context(color_scheme="light", viewport=VIEWPORTS["desktop"])
+    try:
+        page, _, _ = open_page(context, site_url)
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        page.goto(site_url + "glossary/", wait_until="networkidle")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background != "rgb(255, 255, 255)", "the dark scheme should have a dark background"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contexts, scheme):
+    page, _, _ = open_page(contexts(scheme, "desktop"), site_url + "diffusion/")
+    try:
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            """() => ['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer', '.handout-links']
+                .map(selector => document.querySelector(selector))
+                .filter(element => element && getComputedStyle(element).display !== 'none')
+                .map(element => element.className)"""
+        )
+        assert not hidden, f"visible when printing: {hidden}"
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)", "#ffffff")
+        text = page.evaluate("getComputedStyle(document.querySelector('article p')).color")
+        channels = [int(c) for c in re.findall(r"\d+", text)[:3]]
+        assert max(channels) < 90, f"body text prints as {text}, not black"
+        shown = page.evaluate(
+            "Array.from(document.querySelectorAll('figure.guide-figure img'))"
+            ".filter(i => getComputedStyle(i).display !== 'none').map(i => i.src.split('#')[1])"
+        )
+        assert shown and set(shown) == {"only-light"}, shown
+    finally:
+        page.close()
