@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: install system-deps build pdf serve test lint format lock clean help
+.PHONY: install system-deps build pdf serve test bench lighthouse lint format lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,13 +53,16 @@ serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests
 	$(BIN)/python -m pytest
 
+bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+
 lint: install  ## ruff lint and format check
-	$(BIN)/ruff check src snippets tests hooks notebooks
-	$(BIN)/ruff format --check src snippets tests hooks notebooks
+	$(BIN)/ruff check src snippets tests hooks notebooks tools
+	$(BIN)/ruff format --check src snippets tests hooks notebooks tools
 
 format: install  ## Apply ruff fixes and formatting
-	$(BIN)/ruff check --fix src snippets tests hooks notebooks
-	$(BIN)/ruff format src snippets tests hooks notebooks
+	$(BIN)/ruff check --fix src snippets tests hooks notebooks tools
+	$(BIN)/ruff format src snippets tests hooks notebooks tools
 
 lock:  ## Re-resolve pyproject.toml's dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

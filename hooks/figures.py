@@ -42,12 +42,26 @@ log = get_plugin_logger("figures")
 _figures: dict[str, dict] = {}
 
 
+COMMAND = [sys.executable, "-m", "diffusion_vs_llms.figures", "--cache", str(CACHE)]
+_drawing: list[subprocess.Popen] = []
+
+
+def _start() -> subprocess.Popen:
+    return subprocess.Popen(COMMAND, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Start drawing now, so the figures are drawn while the notebooks run (both finish in on_files)."""
+    _drawing[:] = [_start()]
+    return config
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    command = [sys.executable, "-m", "diffusion_vs_llms.figures", "--cache", str(CACHE)]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    proc = _drawing.pop() if _drawing else _start()
+    stdout, stderr = proc.communicate()
     if proc.returncode != 0:
-        raise PluginError(f"drawing the figures failed ({' '.join(command[1:4])}):\n{proc.stderr.strip()}")
-    result = json.loads(proc.stdout)
+        raise PluginError(f"drawing the figures failed ({' '.join(COMMAND[1:4])}):\n{stderr.strip()}")
+    result = json.loads(stdout)
     _figures.clear()
     for figure in result["figures"]:
         _figures[figure["name"]] = figure

@@ -20,6 +20,7 @@ import asyncio
 import hashlib
 import html
 import io
+import json
 import os
 import posixpath
 import re
@@ -448,6 +449,37 @@ async def _render_all(site: Path, chromium: str, config: MkDocsConfig) -> list[s
     return written
 
 
+def _inputs_key(site: Path) -> str:
+    """Hash of everything the handouts are made from: the built chapters, stylesheets, figures, settings."""
+    digest = hashlib.sha256(f"{_state['chromium']} {paper()} {content_date()}".encode())
+    chapters: list[Chapter] = _state["chapters"]
+    files = [site / c.url / "index.html" for c in chapters]
+    for folder in ("assets/stylesheets", "stylesheets", "figures", "assets/katex"):
+        files += sorted(p for p in (site / folder).rglob("*") if p.is_file() and p.suffix != ".map")
+    for path in files:
+        digest.update(str(path.relative_to(site)).encode() + b"\0" + path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _cache_key_of_file(path: Path) -> str:
+    return "out-" + hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+
+
+def _reuse(site: Path, key: str) -> list[str] | None:
+    """Copy the handouts of an earlier build with the very same inputs, if all of them are cached."""
+    manifest = CACHE / f"build-{key}.json"
+    if not manifest.exists():
+        return None
+    outputs = json.loads(manifest.read_text(encoding="utf-8"))
+    if not all((CACHE / pdf).exists() for pdf in outputs.values()):
+        return None
+    (site / "handouts").mkdir(parents=True, exist_ok=True)
+    for name, pdf in outputs.items():
+        shutil.copyfile(CACHE / pdf, site / name)
+    return list(outputs)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     chromium = _state["chromium"]
     if not chromium:
@@ -455,8 +487,18 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = Path(config.site_dir)
     started = time.perf_counter()
     _state["printed"] = 0
+    key = _inputs_key(site)
+    reused = _reuse(site, key)
+    if reused is not None:
+        log.info(f"{len(reused)} PDF handouts reused, nothing changed ({time.perf_counter() - started:.1f} s)")
+        return
     try:
         written = asyncio.run(_render_all(site, chromium, config))
+        outputs = {name: f"{_cache_key_of_file(site / name)}.pdf" for name in written}
+        for name, pdf in outputs.items():
+            if not (CACHE / pdf).exists():
+                shutil.copyfile(site / name, CACHE / pdf)
+        (CACHE / f"build-{key}.json").write_text(json.dumps(outputs, indent=1), encoding="utf-8")
     except Exception as error:
         shutil.rmtree(site / "handouts", ignore_errors=True)  # never leave half-made handouts behind
         if isinstance(error, PluginError):

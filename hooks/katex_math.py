@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -43,7 +44,8 @@ _pending: list[Page] = []  # pages whose content holds formula placeholders
 
 
 def _placeholder(index: int) -> str:
-    return f"\x02katex:{index}\x03"
+    """An empty element: the search index, built before formulas are put in, skips it."""
+    return f'<span data-katex="{index}"></span>'
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -107,11 +109,17 @@ def on_env(env, config: MkDocsConfig, files: Files):
         CACHE_FILE.parent.mkdir(parents=True, exist_ok=True)
         formulas = [[tex, display, out] for (tex, display), out in sorted(_cache.items())]
         CACHE_FILE.write_text(json.dumps({"katex": _katex_version(), "formulas": formulas}), encoding="utf-8")
-    for page in _pending:  # page.content may have been extended by later hooks since on_page_content
-        content = page.content
-        formulas = page.meta.pop("_katex_formulas")
+    return env
+
+
+@event_priority(-100)  # after the search plugin has indexed the page's text
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    """Put the rendered formulas in. Search indexes the page first: KaTeX's markup (HTML and MathML of
+    every formula) would make indexing slow and fill the index with the pieces of formulas."""
+    formulas = page.meta.pop("_katex_formulas", None)
+    if formulas:
+        content = page.content  # later hooks may have extended it since on_page_content
         for index, formula in enumerate(formulas):
             content = content.replace(_placeholder(index), _cache[formula], 1)
         page.content = content
-    _pending.clear()
-    return env
+    return context

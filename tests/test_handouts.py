@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import html
 import importlib.util
+import io
 import os
 import re
 import subprocess
 import sys
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -231,7 +233,10 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
             finally:
                 await browser.close()
 
-    reader = PdfReader(__import__("io").BytesIO(asyncio.run(render())))
+    # A thread of its own: the browser tests' sync Playwright may hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pdf = pool.submit(lambda: asyncio.run(render())).result()
+    reader = PdfReader(io.BytesIO(pdf))
     assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
 
 

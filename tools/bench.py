@@ -1,0 +1,263 @@
+"""Benchmark of the site: what it costs to build, to load and to test (``make bench``).
+
+Measured on this machine, as medians of ``--runs`` runs (the test-suite times are single runs):
+
+- cold build (every cache removed), warm build (nothing changed), and the rebuild of ``mkdocs serve``
+  after a one-line Markdown edit;
+- a baseline: the same Markdown built by plain Material for MkDocs, with no hooks, no notebooks and
+  no figures, so the project's overhead is a ratio measured in the same run;
+- every page's first visit in Chromium: bytes transferred (gzip-compressed) and number of requests;
+- the test suite without and with its browser part.
+
+Prints a table, writes ``bench.json``, and exits non-zero only if a measurement fails (a missed
+target is reported, with the margin, not treated as an error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+TARGETS = {
+    "cold_build_s": 45.0,
+    "warm_build_s": 5.0,
+    "edit_rebuild_s": 2.0,
+    "page_gzip_kb": 300.0,
+    "page_requests": 25,
+}
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, env=env or ENV, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def build(site: Path, config: Path = ROOT / "mkdocs.yml") -> float:
+    return timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)])
+
+
+def baseline_config(folder: Path) -> Path:
+    """mkdocs.yml for plain Material: the same pages and Markdown extensions, no hooks or plugins."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    for key in ("hooks", "watch", "extra_javascript"):
+        config.pop(key, None)
+    config["plugins"] = ["search"]
+    config["docs_dir"] = str(ROOT / "docs")
+    config["theme"] = {"name": "material", "font": False, "features": config["theme"]["features"]}
+    config["nav"] = [entry for entry in config["nav"] if "Notebooks" not in entry]
+    config["validation"] = {"links": {"not_found": "info"}, "omitted_files": "info"}
+    for index, extension in enumerate(config["markdown_extensions"]):
+        if isinstance(extension, dict) and "pymdownx.snippets" in extension:
+            extension["pymdownx.snippets"]["base_path"] = [str(ROOT)]
+        config["markdown_extensions"][index] = extension
+    path = folder / "mkdocs-baseline.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def plain_build(site: Path, config: Path) -> float:
+    return timed([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)])
+
+
+def edit_rebuild_seconds(runs: int) -> list[float]:
+    """Wall time from saving a one-line edit of a page to ``mkdocs serve`` finishing its rebuild."""
+    page = ROOT / "docs" / "glossary.md"
+    original = page.read_text(encoding="utf-8")
+    port = 8123
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True).start()
+
+    def wait_for_build(after: int, timeout: float = 120) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any("Documentation built in" in line for line in lines[after:]):
+                return
+            time.sleep(0.02)
+        raise SystemExit("mkdocs serve did not finish a build:\n" + "".join(lines[-30:]))
+
+    results = []
+    try:
+        wait_for_build(0)
+        time.sleep(1.0)
+        for run in range(runs):
+            mark = len(lines)
+            started = time.perf_counter()
+            page.write_text(original + f"\nA one-line edit, number {run}.\n", encoding="utf-8")
+            wait_for_build(mark)
+            results.append(time.perf_counter() - started)
+            time.sleep(1.0)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        proc.terminate()
+        proc.wait(timeout=30)
+    return results
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def page_weights(site: Path) -> dict[str, dict[str, float]]:
+    """First-visit bytes (gzip-compressed, as a server would send them) and requests of every page."""
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = sorted(
+        str(p.relative_to(site).parent).replace(".", "") + "/"
+        for p in site.rglob("index.html")
+        if "handouts" not in p.parts
+    )
+    weights = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+            for path in pages:
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                responses = []
+                page.on("requestfinished", responses.append)
+                page.goto(base + path, wait_until="networkidle")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.wait_for_timeout(300)
+                total = 0
+                for request in responses:
+                    response = request.response()
+                    body = response.body() if response else b""
+                    total += len(gzip.compress(body, 6))
+                weights[path] = {"gzip_kb": round(total / 1024, 1), "requests": len(responses)}
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return weights
+
+
+def test_suite_seconds() -> dict[str, float]:
+    without = timed([sys.executable, "-m", "pytest", "-q", "-m", "not browser", "-p", "no:randomly"])
+    with_browser = timed([sys.executable, "-m", "pytest", "-q"])
+    return {"tests_without_browser_s": round(without, 1), "tests_with_browser_s": round(with_browser, 1)}
+
+
+def verdict(value: float, target: float) -> str:
+    if value <= target:
+        return "ok"
+    return f"MISSED by {value - target:.1f} ({(value / target - 1) * 100:.0f} %)"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per build measurement (median reported)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench.json")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error(f"--runs must be >= 1, got {args.runs}")
+
+    results: dict[str, object] = {"runs": args.runs, "machine": f"{os.cpu_count()} cores"}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        cold, warm = [], []
+        for run in range(args.runs):
+            shutil.rmtree(ROOT / ".cache", ignore_errors=True)
+            cold.append(build(tmp_path / f"cold{run}"))
+            print(f"cold build {run + 1}/{args.runs}: {cold[-1]:.1f} s", flush=True)
+        for run in range(args.runs):
+            warm.append(build(tmp_path / f"warm{run}"))
+            print(f"warm build {run + 1}/{args.runs}: {warm[-1]:.1f} s", flush=True)
+        edits = edit_rebuild_seconds(args.runs)
+        print(f"rebuilds after a one-line edit: {[round(e, 2) for e in edits]}", flush=True)
+        config = baseline_config(tmp_path)
+        plain = [plain_build(tmp_path / f"plain{run}", config) for run in range(args.runs)]
+        print(f"plain Material builds: {[round(p, 2) for p in plain]}", flush=True)
+        results.update(
+            cold_build_s=round(statistics.median(cold), 2),
+            warm_build_s=round(statistics.median(warm), 2),
+            edit_rebuild_s=round(statistics.median(edits), 2),
+            baseline_build_s=round(statistics.median(plain), 2),
+        )
+        results["cold_over_baseline"] = round(results["cold_build_s"] / results["baseline_build_s"], 1)
+        results["warm_over_baseline"] = round(results["warm_build_s"] / results["baseline_build_s"], 1)
+        results["pages"] = page_weights(tmp_path / "warm0")
+    if not args.skip_tests:
+        results.update(test_suite_seconds())
+
+    rows = [
+        ("cold build (s)", results["cold_build_s"], TARGETS["cold_build_s"]),
+        ("warm build (s)", results["warm_build_s"], TARGETS["warm_build_s"]),
+        ("rebuild after a one-line edit (s)", results["edit_rebuild_s"], TARGETS["edit_rebuild_s"]),
+    ]
+    print()
+    print(f"{'measurement':48} {'value':>10} {'target':>8}  verdict")
+    for name, value, target in rows:
+        print(f"{name:48} {value:>10} {target:>8}  {verdict(value, target)}")
+    print(f"{'plain Material build of the same Markdown (s)':48} {results['baseline_build_s']:>10}")
+    print(f"{'cold / plain, warm / plain':48} {results['cold_over_baseline']:>5}x {results['warm_over_baseline']:>4}x")
+    for key in ("tests_without_browser_s", "tests_with_browser_s"):
+        if key in results:
+            print(f"{key.replace('_', ' '):48} {results[key]:>10}")
+    print()
+    print(f"{'page (first visit)':40} {'gzip KB':>8} {'target':>7} {'requests':>9} {'target':>7}  verdict")
+    for path, weight in results["pages"].items():
+        notes = [
+            verdict(weight["gzip_kb"], TARGETS["page_gzip_kb"]),
+            verdict(weight["requests"], TARGETS["page_requests"]),
+        ]
+        note = "ok" if notes == ["ok", "ok"] else "; ".join(n for n in notes if n != "ok")
+        print(
+            f"{path:40} {weight['gzip_kb']:>8} {TARGETS['page_gzip_kb']:>7} {weight['requests']:>9} "
+            f"{TARGETS['page_requests']:>7}  {note}"
+        )
+    results["targets"] = TARGETS
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
