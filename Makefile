@@ -34,6 +34,8 @@ system-deps:  ## Install Chromium and fonts (PDF handouts, browser tests) with a
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
 	    echo "note: Chromium is missing; install it (sudo apt-get install $(SYSTEM_PACKAGES)) or set CHROMIUM=/path"; \
 	  fi; \
@@ -47,8 +49,8 @@ pdf: install system-deps  ## Build the site and its PDF handouts into site/hando
 	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
 	@ls site/handouts/*.pdf | wc -l | xargs echo "PDF handouts in site/handouts/:"
 
-serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr $(HOST)
+serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload (an edit rebuilds only its page)
+	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
 
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests
 	$(BIN)/python -m pytest
@@ -56,13 +58,25 @@ test: install system-deps  ## Run every test: unit, property, snippet, code-bloc
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
-lint: install  ## ruff lint and format check
-	$(BIN)/ruff check src snippets tests hooks notebooks tools
-	$(BIN)/ruff format --check src snippets tests hooks notebooks tools
+lighthouse: build  ## Lighthouse scores of the home page and the heaviest page (installs lighthouse@12.2.3)
+	$(BIN)/python tools/lighthouse.py
+
+LINT_TEXT := docs README.md CONTRIBUTING.md includes notebooks src snippets tests hooks tools
+PYTHON_DIRS := src snippets tests hooks notebooks tools
+
+lint: install  ## Pull-request checks: Markdown safety, spelling, Markdown style, ruff, links, reproducibility
+	$(BIN)/python tools/check_markdown.py docs
+	$(BIN)/codespell --ignore-words tools/codespell-words.txt $(LINT_TEXT)
+	$(BIN)/pymarkdown --config .pymarkdown.json scan docs README.md CONTRIBUTING.md
+	$(BIN)/ruff check $(PYTHON_DIRS)
+	$(BIN)/ruff format --check $(PYTHON_DIRS)
+	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
+	$(BIN)/python tools/check_links.py site --list
+	$(BIN)/python tools/check_reproducible.py --against site
 
 format: install  ## Apply ruff fixes and formatting
-	$(BIN)/ruff check --fix src snippets tests hooks notebooks tools
-	$(BIN)/ruff format src snippets tests hooks notebooks tools
+	$(BIN)/ruff check --fix $(PYTHON_DIRS)
+	$(BIN)/ruff format $(PYTHON_DIRS)
 
 lock:  ## Re-resolve pyproject.toml's dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

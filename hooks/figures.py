@@ -16,6 +16,7 @@ the one matching the colour scheme), the registered alt text, width and height, 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -50,18 +51,44 @@ def _start() -> subprocess.Popen:
     return subprocess.Popen(COMMAND, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
+def _sources_key() -> str:
+    """Hash of the package's source: if it is unchanged, so are the figures (no process is started)."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted((ROOT / "src" / "diffusion_vs_llms").rglob("*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _manifest_path() -> Path:
+    return CACHE / f"manifest-{_sources_key()}.json"
+
+
+def _cached_manifest() -> dict | None:
+    path = _manifest_path()
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    paths = [Path(v["path"]) for f in result["figures"] for v in f["files"].values()]
+    return result if all(p.exists() for p in paths) else None
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Start drawing now, so the figures are drawn while the notebooks run (both finish in on_files)."""
-    _drawing[:] = [_start()]
+    _drawing[:] = [] if _cached_manifest() else [_start()]
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    proc = _drawing.pop() if _drawing else _start()
-    stdout, stderr = proc.communicate()
-    if proc.returncode != 0:
-        raise PluginError(f"drawing the figures failed ({' '.join(COMMAND[1:4])}):\n{stderr.strip()}")
-    result = json.loads(stdout)
+    result = _cached_manifest()
+    if result is None:
+        proc = _drawing.pop() if _drawing else _start()
+        stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise PluginError(f"drawing the figures failed ({' '.join(COMMAND[1:4])}):\n{stderr.strip()}")
+        result = json.loads(stdout)
+        for stale in CACHE.glob("manifest-*.json"):
+            stale.unlink()
+        _manifest_path().write_text(json.dumps({**result, "drawn": [], "seconds": 0.0}), encoding="utf-8")
     _figures.clear()
     for figure in result["figures"]:
         _figures[figure["name"]] = figure

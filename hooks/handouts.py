@@ -314,6 +314,16 @@ async def _print_cached(browser: Browser, document: Path) -> bytes:
     return data
 
 
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
+
+
+def _reproducible(pdf: bytes) -> bytes:
+    """Chromium stamps the time of printing; stamp the date of the content instead (same length, so
+    the cross-reference offsets stay valid), and two builds of the same content give the same bytes."""
+    stamp = content_date().replace("-", "").encode() + b"000000"
+    return PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", pdf)
+
+
 async def _print(context, document: Path) -> bytes:
     page = await context.new_page()
     try:
@@ -325,7 +335,8 @@ async def _print(context, document: Path) -> bytes:
         if broken:
             raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
         # Paper size, margins and footer come from the document's @page rules.
-        return await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+        pdf = await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+        return _reproducible(pdf)
     finally:
         await page.close()
 

@@ -84,6 +84,8 @@ def execute(notebook: Path, target: Path) -> None:
     from nbclient.exceptions import CellExecutionError
 
     nb = jupytext.read(notebook)
+    for index, cell in enumerate(nb.cells):  # stable ids (jupytext draws random ones): reproducible pages
+        cell.id = f"cell-{index}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(
         nb,

@@ -73,6 +73,7 @@ def baseline_config(folder: Path) -> Path:
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    Loader.add_constructor("!ENV", lambda loader, node: None)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     for key in ("hooks", "watch", "extra_javascript"):
         config.pop(key, None)
@@ -100,7 +101,7 @@ def edit_rebuild_seconds(runs: int) -> list[float]:
     original = page.read_text(encoding="utf-8")
     port = 8123
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],  # as `make serve`
         cwd=ROOT,
         env=ENV,
         stdout=subprocess.PIPE,
