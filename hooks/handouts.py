@@ -211,7 +211,7 @@ def has_answers(site: Path, chapter: Chapter) -> bool:
 
 def _chapter_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition: str, numbered: bool) -> str:
     body = _edition(_localise(_article(site, chapter), chapter, chapters, "../../"), edition)
-    label = f'<span class="chapter-number">Chapter {chapter.number}</span>' if numbered else ""
+    label = f'<span class="chapter-number">Chapter {chapter.number} </span>' if numbered else ""
     body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
     return f'<section class="handout-chapter" id="chapter-{chapter.slug}">{body}</section>'
 
@@ -315,13 +315,18 @@ async def _print_cached(browser: Browser, document: Path) -> bytes:
 
 
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
+NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
 
 def _reproducible(pdf: bytes) -> bytes:
-    """Chromium stamps the time of printing; stamp the date of the content instead (same length, so
-    the cross-reference offsets stay valid), and two builds of the same content give the same bytes."""
+    """The same content gives the same bytes. Chromium stamps the time of printing (replaced by the date
+    of the content) and names tagged elements after DOM node counters that depend on what the browser
+    printed before (renumbered 0, 1, 2, ... in their original order, so the ID tree stays sorted).
+    Every replacement has the length of the original, so the cross-reference offsets stay valid."""
     stamp = content_date().replace("-", "").encode() + b"000000"
-    return PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", pdf)
+    pdf = PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", pdf)
+    rank = {node: i for i, node in enumerate(sorted({int(m[1]) for m in NODE_ID.finditer(pdf)}))}
+    return NODE_ID.sub(lambda m: b"(node%08d)" % rank[int(m[1])], pdf)
 
 
 async def _print(context, document: Path) -> bytes:

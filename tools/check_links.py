@@ -44,7 +44,11 @@ def site_path_prefix() -> str:
     """The path of ``site_url`` (``/study-guide/``): absolute links (the 404 page's) start with it."""
     import yaml
 
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)  # MkDocs' environment-variable tag
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     return urlparse(config.get("site_url") or "/").path or "/"
 
 
@@ -80,7 +84,7 @@ def check(site: Path, prefix: str = "/") -> tuple[list[str], Counter]:
                 base = "" if url.path.startswith("/") else posixpath.dirname(name)
                 target = posixpath.normpath(posixpath.join(base, unquote(url.path).lstrip("/")))
                 if url.path.endswith("/") or (site / target).is_dir():
-                    target = posixpath.join(target, "index.html")
+                    target = posixpath.normpath(posixpath.join(target, "index.html"))
                 if target.startswith("..") or not (site / target).exists():
                     problems.append(f"{name}: {href}: no such file {target}")
                     continue
