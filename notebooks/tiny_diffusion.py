@@ -34,7 +34,7 @@ from diffusion_vs_llms.nn import Adam, init_mlp, mlp_backward, mlp_forward, mse_
 from diffusion_vs_llms.reverse import sample_ddim, sample_ddpm
 from diffusion_vs_llms.schedules import cosine_schedule
 
-plt.rcParams.update({"figure.dpi": 80, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
+plt.rcParams.update({"figure.dpi": 64, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
 rng = np.random.default_rng(0)
 
 # %% [markdown]

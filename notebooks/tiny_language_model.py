@@ -33,7 +33,7 @@ from diffusion_vs_llms.bigram import BigramModel
 from diffusion_vs_llms.nn import Adam, init_lm, lm_backward, lm_forward, lm_loss_and_grad
 from diffusion_vs_llms.sampling import generate
 
-plt.rcParams.update({"figure.dpi": 80, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
+plt.rcParams.update({"figure.dpi": 64, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
 rng = np.random.default_rng(0)
 
 # %% [markdown]

@@ -114,7 +114,7 @@ def edit_rebuild_seconds(runs: int) -> list[float]:
     def wait_for_build(after: int, timeout: float = 120) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
-            if any("Documentation built in" in line for line in lines[after:]):
+            if any("Documentation built in" in line or "Reloading browsers" in line for line in lines[after:]):
                 return
             time.sleep(0.02)
         raise SystemExit("mkdocs serve did not finish a build:\n" + "".join(lines[-30:]))
@@ -162,10 +162,12 @@ def page_weights(site: Path) -> dict[str, dict[str, float]]:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 responses = []
-                page.on("requestfinished", responses.append)
+                page.on("requestfinished", lambda request, found=responses: found.append(request))
                 page.goto(base + path, wait_until="networkidle")
-                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                page.wait_for_timeout(300)
+                # a reader who scrolls through the page loads every lazy image
+                page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+                page.wait_for_function("Array.from(document.images).every(img => img.complete)")
+                page.wait_for_load_state("networkidle")
                 total = 0
                 for request in responses:
                     response = request.response()

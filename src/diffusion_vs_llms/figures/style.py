@@ -111,7 +111,7 @@ def to_svg(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def to_webp(fig: Figure, dpi: int = 110, quality: int = 80) -> bytes:
+def to_webp(fig: Figure, dpi: int = 90, quality: int = 70) -> bytes:
     """The figure as lossy WebP bytes (for photographs and noise, which SVG stores badly)."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, transparent=True)
