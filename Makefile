@@ -56,10 +56,10 @@ test: install system-deps  ## Run every test: unit, property, snippet, code-bloc
 	$(BIN)/python -m pytest
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
-	$(BIN)/python tools/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 lighthouse: build  ## Lighthouse scores of the home page and the heaviest page (installs lighthouse@12.2.3)
-	$(BIN)/python tools/lighthouse.py
+	$(BIN)/python -m tools.lighthouse
 
 LINT_TEXT := docs README.md CONTRIBUTING.md includes notebooks src snippets tests hooks tools
 PYTHON_DIRS := src snippets tests hooks notebooks tools

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import importlib.util
 import io
 import json
 import os
@@ -44,16 +45,6 @@ CACHE = Path(os.environ.get("HANDOUTS_CACHE", ROOT / ".cache" / "handouts"))
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_CHAPTERS = {"index.md", "contributing.md"}
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 ANSWER = re.compile(r'<details class="success"[^>]*>.*?</details>', re.S)
 DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
@@ -86,14 +77,23 @@ class Chapter:
 _state: dict[str, object] = {"command": "build", "chromium": None, "chapters": []}
 
 
+def _load_browser_tools():
+    """``tools/browser.py``, the one place that says where Chromium is and how it starts."""
+    spec = importlib.util.spec_from_file_location("diffusion_vs_llms_browser_tools", ROOT / "tools" / "browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+browser_tools = _load_browser_tools()
+
+
 def find_chromium() -> str | None:
-    """Path of the Chromium binary: ``$CHROMIUM``, else ``chromium`` on PATH, else None."""
-    configured = os.environ.get("CHROMIUM")
-    if configured:
-        if not Path(configured).is_file():
-            raise PluginError(f"CHROMIUM={configured} does not exist; unset it or point it at a Chromium binary")
-        return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """Path of the Chromium binary (``$CHROMIUM``, else ``chromium`` on PATH), or None."""
+    try:
+        return browser_tools.find_chromium()
+    except ValueError as error:
+        raise PluginError(str(error)) from None
 
 
 def paper() -> str:
@@ -357,7 +357,9 @@ class Browser:
     async def context(self):
         async with self.lock:
             if self._context is None:
-                self.browser = await self.playwright.chromium.launch(executable_path=self.chromium, args=CHROMIUM_FLAGS)
+                self.browser = await self.playwright.chromium.launch(
+                    executable_path=self.chromium, args=browser_tools.FLAGS
+                )
                 self._context = await self.browser.new_context()
             return self._context
 

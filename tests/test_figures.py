@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import subprocess
 import sys
-import textwrap
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +23,7 @@ from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
 from diffusion_vs_llms.probability import softmax
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
+from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
 REQUIRED = {
@@ -197,24 +196,8 @@ def test_no_generated_image_is_committed():
 
 
 def test_a_page_that_writes_its_own_alt_text_fails_the_build(tmp_path: Path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Page\n\n![my own words](figures/noise-schedules.svg)\n", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        textwrap.dedent(
-            f"""
-            site_name: t
-            hooks: [{ROOT / "hooks" / "figures.py"}]
-            """
-        ),
-        "utf-8",
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    proc = build_project(
+        tmp_path, {"index.md": "# Page\n\n![my own words](figures/noise-schedules.svg)\n"}, "figures.py"
     )
     assert proc.returncode != 0
     assert "docs/index.md: write ![](figures/noise-schedules.svg) without alt text" in proc.stderr

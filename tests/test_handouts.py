@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import importlib.util
 import io
 import os
 import re
@@ -18,7 +17,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.helpers import load_hook
 from tests.markdown_blocks import ROOT
+from tools.browser import FLAGS, find_chromium
 
 CHAPTERS = [
     "generative-ai",
@@ -35,14 +36,6 @@ CHAPTERS = [
 ]
 EDITIONS = ("student", "answer-key")
 BOOKLET = "diffusion-vs-llms"
-
-
-def load_hook():
-    spec = importlib.util.spec_from_file_location("handouts_hook", ROOT / "hooks" / "handouts.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def normalise(text: str) -> str:
@@ -205,7 +198,7 @@ def test_every_page_links_to_its_handouts(site_pages, site_dir):
 
 
 def test_paper_option_and_bad_value(monkeypatch):
-    hook = load_hook()
+    hook = load_hook("handouts")
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
     assert hook.paper() == "Letter"
     monkeypatch.setenv("HANDOUT_PAPER", "a5")
@@ -214,7 +207,7 @@ def test_paper_option_and_bad_value(monkeypatch):
 
 
 def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
-    hook = load_hook()
+    hook = load_hook("handouts")
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
     document = tmp_path / "letter.html"
     document.write_text(
@@ -227,7 +220,7 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
         from playwright.async_api import async_playwright
 
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=hook.find_chromium(), args=hook.CHROMIUM_FLAGS)
+            browser = await playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
             try:
                 return await hook._print(await browser.new_context(), document)
             finally:

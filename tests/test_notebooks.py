@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ import jupytext
 import pytest
 from mkdocs.exceptions import PluginError
 
+from tests.helpers import load_hook
 from tests.markdown_blocks import ROOT
 from tests.test_seed_coverage import text_of
 
@@ -20,13 +20,6 @@ NOTEBOOK_PAGES = {
     "tiny_language_model.py": "notebooks/tiny-language-model/index.html",
 }
 MAX_GZIP_BYTES = 150 * 1024
-
-
-def load_hook():
-    spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "hooks" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_notebook_has_a_page():
@@ -78,7 +71,7 @@ def test_edit_link_opens_the_jupytext_source(site_pages):
 
 
 def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
-    hook = load_hook()
+    hook = load_hook("notebooks")
     package = tmp_path / "src" / "diffusion_vs_llms"
     shutil.copytree(ROOT / "src" / "diffusion_vs_llms", package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(hook, "ROOT", tmp_path)
@@ -93,7 +86,7 @@ def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
 
 
 def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, monkeypatch):
-    hook = load_hook()
+    hook = load_hook("notebooks")
     monkeypatch.setattr(hook, "ROOT", tmp_path)
     monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
     notebook = tmp_path / "broken.py"
@@ -105,7 +98,7 @@ def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, monkeypatch):
 
 
 def test_a_plot_without_alt_text_fails(tmp_path, monkeypatch):
-    hook = load_hook()
+    hook = load_hook("notebooks")
     monkeypatch.setattr(hook, "ROOT", tmp_path)
     monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
     notebook = tmp_path / "plot.py"

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -14,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -145,26 +143,11 @@ def test_site_features(site_dir: Path, site_pages):
 
 
 def test_a_latex_error_fails_the_build_and_names_page_and_formula(tmp_path: Path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "broken.md").write_text("# Broken\n\nAn unknown macro: $\\frac{1}{\\nosuchmacro}$\n", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
-        textwrap.dedent(
-            f"""
-            site_name: t
-            hooks: [{ROOT / "hooks" / "katex_math.py"}]
-            markdown_extensions:
-              - pymdownx.arithmatex: {{generic: true}}
-            """
-        ),
-        "utf-8",
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": __import__("os").environ["PATH"]},
+    proc = build_project(
+        tmp_path,
+        {"broken.md": "# Broken\n\nAn unknown macro: $\\frac{1}{\\nosuchmacro}$\n"},
+        "katex_math.py",
+        "markdown_extensions:\n  - pymdownx.arithmatex: {generic: true}\n",
     )
     assert proc.returncode != 0
     assert "docs/broken.md" in proc.stderr

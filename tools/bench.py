@@ -16,7 +16,6 @@ target is reported, with the margin, not treated as an error).
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import os
@@ -27,10 +26,11 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
+
+from tools.browser import FLAGS, find_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -41,16 +41,6 @@ TARGETS = {
     "page_gzip_kb": 300.0,
     "page_requests": 25,
 }
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 
 def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
@@ -137,52 +127,41 @@ def edit_rebuild_seconds(runs: int) -> list[float]:
     return results
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def page_weights(site: Path) -> dict[str, dict[str, float]]:
     """First-visit bytes (gzip-compressed, as a server would send them) and requests of every page."""
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     pages = sorted(
         str(p.relative_to(site).parent).replace(".", "") + "/"
         for p in site.rglob("index.html")
         if "handouts" not in p.parts
     )
     weights = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
-            for path in pages:
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                responses = []
-                page.on("requestfinished", lambda request, found=responses: found.append(request))
-                page.goto(base + path, wait_until="networkidle")
-                # a reader who scrolls through the page loads every lazy image
-                page.evaluate(
-                    "document.querySelectorAll('img[loading=lazy]')"
-                    ".forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })"  # not the hidden scheme
-                )
-                page.wait_for_function(
-                    "Array.from(document.images).every(img => img.complete || !img.getClientRects().length)"
-                )
-                page.wait_for_load_state("networkidle")
-                total = 0
-                for request in responses:
-                    response = request.response()
-                    body = response.body() if response else b""
-                    total += len(gzip.compress(body, 6))
-                weights[path] = {"gzip_kb": round(total / 1024, 1), "requests": len(responses)}
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+        for path in pages:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            responses = []
+            page.on("requestfinished", lambda request, found=responses: found.append(request))
+            page.goto(base + path, wait_until="networkidle")
+            # a reader who scrolls through the page loads every lazy image (not the hidden scheme's variant)
+            page.evaluate(
+                "document.querySelectorAll('img[loading=lazy]')"
+                ".forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })"
+            )
+            page.wait_for_function(
+                "Array.from(document.images).every(img => img.complete || !img.getClientRects().length)"
+            )
+            page.wait_for_load_state("networkidle")
+            total = 0
+            for request in responses:
+                response = request.response()
+                body = response.body() if response else b""
+                total += len(gzip.compress(body, 6))
+            weights[path] = {"gzip_kb": round(total / 1024, 1), "requests": len(responses)}
+            context.close()
+        browser.close()
     return weights
 
 

@@ -8,30 +8,19 @@ preset, using Debian's Chromium with the same flags as the browser tests. Target
 
 from __future__ import annotations
 
-import functools
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tools.browser import find_chromium, flags_string, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "12.2.3"
 PREFIX = ROOT / ".cache" / "lighthouse"
 CLI = PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
 TARGETS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
-    "--disable-sync --no-first-run --disable-quic --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'"
-)
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 def install() -> None:
@@ -48,18 +37,15 @@ def main() -> int:
     site = ROOT / "site"
     if not (site / "index.html").exists():
         raise SystemExit("site/ is not built: run `make build` first")
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
         raise SystemExit("Lighthouse needs Chromium: apt-get install chromium")
     install()
     pages = {p: p.stat().st_size for p in site.rglob("index.html") if "handouts" not in p.parts}
     heaviest = max(pages, key=pages.get)
     targets = {"home": "", "heaviest": str(heaviest.parent.relative_to(site)) + "/"}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     results = {}
-    try:
+    with serve(site) as base:
         for label, path in targets.items():
             with tempfile.TemporaryDirectory() as tmp:
                 report = Path(tmp) / "report.json"
@@ -69,7 +55,7 @@ def main() -> int:
                         str(CLI),
                         base + path,
                         f"--chrome-path={chromium}",
-                        f"--chrome-flags={CHROME_FLAGS}",
+                        f"--chrome-flags=--headless=new {flags_string()}",
                         "--only-categories=performance,accessibility,best-practices,seo",
                         "--output=json",
                         f"--output-path={report}",
@@ -86,8 +72,6 @@ def main() -> int:
                 if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"
             ]
             results[label] = {"page": path or "/", "scores": scores, "failing_audits": failing[:10]}
-    finally:
-        server.shutdown()
     print(f"{'page':32} " + " ".join(f"{k:>15}" for k in TARGETS))
     for label, result in results.items():
         cells = []
