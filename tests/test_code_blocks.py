@@ -19,7 +19,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from tests.markdown_blocks import ROOT, PythonFence, make_parser, normalise_code, python_fences
+from tests.markdown_blocks import ROOT, PythonFence, normalise_code, python_fences
 
 PYTHON_BLOCK = re.compile(
     r'<div class="language-(?:python|py|python3) highlight">.*?<code[^>]*>(?P<code>.*?)</code>', re.DOTALL
@@ -52,7 +52,6 @@ def test_collector_finds_fences_in_containers(tmp_path: Path):
         (11, "b = 2\n", True, None),
         (16, "raise ValueError\n", False, "shows what an error looks like"),
     ]
-    assert make_parser() is not make_parser()  # a fresh parser per caller, no shared state
 
 
 def test_every_untested_fence_gives_a_reason(fences):
