@@ -6,10 +6,15 @@ renders the new ones with a single Node.js call (``hooks/katex_render.cjs``), an
 plus MathML in their place, so the browser runs no math JavaScript. KaTeX's stylesheet and
 WOFF2 fonts are served from the site itself. A TeX error fails the build and names the page
 and the formula.
+
+After the build, every font is cut down to the characters the site's formulas show (scanned from
+the built pages, so a ``--dirty`` rebuild still sees the pages it did not rebuild), and pages with
+math preload the two fonts nearly every formula uses, so text does not shift when they arrive.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -23,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER = ROOT / "hooks" / "katex_render.cjs"
@@ -35,6 +41,12 @@ FORMULA = re.compile(
     re.DOTALL,
 )
 NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
+FONT_DIR = "assets/katex/fonts"
+PRELOADED_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+"""Upright text, digits and operators, and italic variables: in nearly every formula."""
+KATEX_HTML = re.compile(r'<span class="katex-html"')
+SPAN_OR_TEXT = re.compile(r"<(/?)span\b[^>]*>|<[^>]+>|[^<]+")
+FONT_CACHE = Path(os.environ.get("KATEX_FONT_CACHE", ROOT / ".cache" / "katex-fonts"))
 
 CACHE_FILE = Path(os.environ.get("KATEX_CACHE", ROOT / ".cache" / "katex.json"))
 """Rendered formulas kept between builds, keyed by the KaTeX version; ``KATEX_CACHE`` overrides it."""
@@ -69,7 +81,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     css = (KATEX_DIST / "katex.min.css").read_text(encoding="utf-8")
     files.append(File.generated(config, CSS_URI, content=NON_WOFF2_FONT.sub("", css)))
     for font in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
-        files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
+        files.append(File.generated(config, f"{FONT_DIR}/{font.name}", abs_src_path=str(font)))
     return files
 
 
@@ -123,3 +135,68 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
             content = content.replace(_placeholder(index), _cache[formula], 1)
         page.content = content
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Preload the common KaTeX fonts on pages that show math."""
+    if '<span class="katex">' not in output:
+        return output
+    links = "".join(
+        f'<link rel="preload" href="{get_relative_url(f"{FONT_DIR}/{name}", page.url)}" as="font" '
+        'type="font/woff2" crossorigin>'
+        for name in PRELOADED_FONTS
+    )
+    return output.replace("</head>", links + "</head>", 1)
+
+
+def katex_characters(page_html: str) -> set[str]:
+    """Characters that the visible KaTeX markup of one page draws (its MathML copy is not drawn)."""
+    characters: set[str] = set()
+    for start in KATEX_HTML.finditer(page_html):
+        depth = 0
+        for token in SPAN_OR_TEXT.finditer(page_html, start.start()):
+            text = token.group(0)
+            if text.startswith("<span"):
+                depth += 1
+            elif text == "</span>":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif not text.startswith("<"):
+                characters.update(html.unescape(text))
+    return characters
+
+
+def subset_font(source: Path, characters: set[str]) -> bytes:
+    """WOFF2 bytes of ``source`` with only the glyphs for ``characters`` (cached on disk)."""
+    import fontTools
+    from fontTools import subset
+
+    codepoints = sorted({ord(c) for c in characters})
+    key = hashlib.sha256(source.read_bytes() + repr((codepoints, fontTools.version)).encode()).hexdigest()[:20]
+    cached = FONT_CACHE / f"{source.stem}-{key}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"], notdef_outline=True)
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    FONT_CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".tmp")
+    subset.save_font(font, str(partial), options)
+    partial.replace(cached)
+    return cached.read_bytes()
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Cut every KaTeX font in the built site down to the characters its formulas draw."""
+    site = Path(config.site_dir)
+    characters: set[str] = set()
+    for page in sorted(site.rglob("*.html")):
+        characters |= katex_characters(page.read_text(encoding="utf-8"))
+    for source in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
+        target = site / FONT_DIR / source.name
+        data = subset_font(source, characters)
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)

@@ -6,6 +6,8 @@ the browser tests, the benchmark and Lighthouse. One place says where Chromium i
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import os
 import shutil
 import threading
@@ -45,15 +47,49 @@ def flags_string() -> str:
     return " ".join(f"{f.split('=', 1)[0]}='{f.split('=', 1)[1]}'" if " " in f else f for f in FLAGS)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
+"""Content types sent gzip-compressed, as GitHub Pages does; fonts and WebP are compressed already."""
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), 6, mtime=0)
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Static files like a production host: gzip for text when the browser accepts it, no request log."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the URL with a trailing slash
+            path = path / "index.html"
+        content_type = self.guess_type(str(path))
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.is_file() and content_type.startswith(COMPRESSED_TYPES)):
+            return super().send_head()
+        body = _gzipped(str(path), path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, format, *args):
         pass
 
 
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+    """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs; yields the base URL.
+
+    Text files (HTML, CSS, JavaScript, JSON, SVG) are sent gzip-compressed to a browser that accepts
+    it, as GitHub Pages serves them, so load measurements see what a reader's browser receives.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
