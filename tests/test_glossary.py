@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.helpers import load_hook
 from tests.markdown_blocks import ROOT
 
 TOOLTIP_LINE = re.compile(r"^\*\[(?P<form>[^\]]+)\]:\s*(?P<definition>\S.*)$")
@@ -93,14 +94,41 @@ PAGES = sorted(p for p in (ROOT / "docs").glob("*.md"))
 
 @pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
 def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
+    """Every term used in a page's prose shows its definition somewhere on the built page."""
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
-    shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"[^\"]+\">([^<]+)</abbr>", built)}
+    shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", built)}
     prose = _prose(source.read_text("utf-8"))
     missing = []
     # Longest forms first, as the abbr extension matches them: "diffusion transformer" covers "transformer".
-    for form in sorted(tooltips(), key=len, reverse=True):
+    for form, definition in sorted(tooltips().items(), key=lambda item: len(item[0]), reverse=True):
         pattern = re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
-        if pattern.search(prose) and form not in shown:
+        if pattern.search(prose) and definition not in shown:
             missing.append(form)
         prose = pattern.sub(" ", prose)
     assert not missing, f"{source.name}: terms without a tooltip on the built page: {missing}"
+
+
+@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
+def test_a_term_has_one_tooltip_per_section(site_pages, source):
+    """hooks/glossary_terms.py keeps the first use of a term in each ## section and unwraps the rest."""
+    built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
+    article = built[built.index("<article") : built.index("</article>")]
+    for section in re.split(r"(?=<h2[ >])", article):
+        titles = re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", section)
+        repeated = sorted({t for t in titles if titles.count(t) > 1})
+        heading = re.sub(r"<[^>]+>", "", section[: section.find("</h2>")]) if section.startswith("<h2") else "top"
+        assert not repeated, f"{source.name}, section {heading!r}: a term carries its tooltip more than once"
+
+
+def test_later_uses_of_a_term_are_plain_text():
+    hook = load_hook("glossary_terms")
+    page = (
+        '<p><abbr title="A unit of text.">Tokens</abbr> and <abbr title="A unit of text.">token</abbr>.</p>'
+        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
+        ' <abbr title="Noise.">noise</abbr></p>'
+    )
+    assert hook.first_uses_only(page) == (
+        '<p><abbr title="A unit of text.">Tokens</abbr> and token.</p>'
+        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
+        " noise</p>"
+    )
