@@ -48,6 +48,13 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$")
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
+JUPYTER_COPY = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
+    r'|<div class="clipboard-copy-txt"[^>]*>.*?</div>',
+    re.S,
+)
+"""mkdocs-jupyter's copy widget and a second, plain copy of every cell's source for it: Material's own
+copy button does that job, and the plain copy would put each cell's code in the search index twice."""
 
 
 def slug(path: Path) -> str:
@@ -179,6 +186,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     html_text = STYLE.sub("", html_text)
     html_text = SCRIPT.sub("", html_text)
     html_text = COMMENT.sub("", html_text)  # mkdocs-jupyter's empty MathJax and mermaid sections
+    html_text = JUPYTER_COPY.sub("", html_text)
     html_text = MARKDOWN_CELL.sub(_mark_math, html_text)
     # Code cells get the site's own code-block markup, so they look and copy like every other block.
     html_text = HIGHLIGHT.sub(r'<div class="language-python highlight"><pre><code>\1</code></pre></div>', html_text)

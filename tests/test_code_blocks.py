@@ -22,7 +22,9 @@ import pytest
 from tests.markdown_blocks import ROOT, PythonFence, normalise_code, python_fences
 
 PYTHON_BLOCK = re.compile(
-    r'<div class="language-(?:python|py|python3) highlight">.*?<code[^>]*>(?P<code>.*?)</code>', re.DOTALL
+    r'<div (?:data-search-exclude )?class="language-(?:python|py|python3) highlight">'
+    r".*?<code[^>]*>(?P<code>.*?)</code>",
+    re.DOTALL,
 )
 TAG = re.compile(r"<[^>]+>")
 DOCS = sorted((ROOT / "docs").rglob("*.md"))

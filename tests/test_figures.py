@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -88,6 +89,9 @@ def test_each_figure_is_a_valid_small_image_per_scheme(two_cold_runs, name):
             root = ET.fromstring(data)
             assert root.tag == "{http://www.w3.org/2000/svg}svg"
             assert b"<dc:date>" not in data  # no build date: reproducible
+            for encoded in re.findall(rb"data:image/png;base64,([A-Za-z0-9+/=]+)", data):
+                raster = Image.open(io.BytesIO(base64.b64decode(encoded)))
+                assert raster.mode == "P", f"{name}: raster parts should be palette PNGs, got {raster.mode}"
         else:
             image = Image.open(io.BytesIO(data))
             image.verify()

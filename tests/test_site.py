@@ -160,3 +160,70 @@ def test_glossary_terms_show_tooltips_on_other_pages(site_pages, page):
     assert re.search(r'<abbr tabindex="0" title="[^"]{20,}">[Tt]okens?</abbr>', site_pages[page]) or re.search(
         r'<abbr tabindex="0" title="[^"]{20,}">[^<]*[Dd]enois', site_pages[page]
     ), f"{page}: no glossary tooltip"
+
+
+def test_code_blocks_are_out_of_the_search_index_but_on_the_page(site_dir: Path, site_pages):
+    index_text = "".join(doc["text"] for doc in json.loads((site_dir / "search/search_index.json").read_text())["docs"])
+    blocks = 0
+    for page, text in site_pages.items():
+        for block in re.findall(
+            r'<div data-search-exclude class="language-python highlight">(.*?)</pre></div>', text, re.S
+        ):
+            blocks += 1
+            lines = [re.sub(r"<[^>]+>", "", line).strip() for line in block.splitlines()]
+            distinctive = max(lines, key=len)  # the longest line of the block
+            assert distinctive not in index_text, f"{page}: code line {distinctive!r} is in the search index"
+    assert blocks >= 60, f"expected the guide's code blocks, found {blocks}"
+    assert "cross-entropy" in index_text.lower()  # prose is still indexed
+
+
+def test_code_blocks_carry_their_line_count(site_pages):
+    """extra.css sizes a code block that is not drawn yet from --lines (hooks/code_blocks.py)."""
+    for page, text in site_pages.items():
+        for attributes, body in re.findall(r"<pre>(?:<span></span>)?<code([^>]*)>(.*?)</code></pre>", text, re.S):
+            lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+            assert f'style="--lines: {lines}"' in attributes, f"{page}: a code block of {lines} lines: {attributes!r}"
+
+
+def _katex_hook():
+    from tests.helpers import load_hook
+
+    return load_hook("katex_math")
+
+
+def test_katex_fonts_keep_every_character_the_formulas_draw(site_dir: Path, site_pages):
+    from fontTools.ttLib import TTFont
+
+    hook = _katex_hook()
+    drawn = set().union(*(hook.katex_characters(text) for text in site_pages.values()))
+    assert {"α", "∑", "0", "x", "("} <= drawn
+    original_total = served_total = 0
+    for original in sorted((hook.KATEX_DIST / "fonts").glob("*.woff2")):
+        served = site_dir / "assets/katex/fonts" / original.name
+        had = {chr(c) for c in TTFont(original).getBestCmap()}
+        has = {chr(c) for c in TTFont(served).getBestCmap()}
+        assert (had & drawn) <= has, f"{original.name} lost glyphs the site draws: {sorted((had & drawn) - has)}"
+        assert has <= had
+        original_total += original.stat().st_size
+        served_total += served.stat().st_size
+    assert served_total < 0.8 * original_total, (served_total, original_total)
+
+
+def test_katex_characters_reads_only_the_drawn_markup():
+    hook = _katex_hook()
+    page = (
+        '<p>prose ∞</p><span class="katex"><span class="katex-mathml"><math><mi>β</mi></math></span>'
+        '<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">α</span>'
+        '<span class="mord">&lt;1</span></span></span></span><p>after ∅</p>'
+    )
+    assert hook.katex_characters(page) == {"α", "<", "1"}
+
+
+def test_pages_with_math_preload_the_common_katex_fonts(site_dir: Path, site_pages):
+    for page, text in site_pages.items():
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', text)
+        if '<span class="katex">' in text:
+            assert [Path(p).name for p in preloads] == ["KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2"], page
+            assert all((site_dir / page).parent.joinpath(p).resolve().is_file() for p in preloads), page
+        else:
+            assert not preloads, f"{page} has no math but preloads its fonts"

@@ -1,0 +1,37 @@
+"""MkDocs hook: code blocks cost a reader little until they scroll to them.
+
+- Out of the search index: every reader's browser downloads the whole index on a first visit
+  (Material's search runs in the browser), and the code blocks of the pages and notebooks were
+  more than a third of it. Prose and inline code, where functions and terms are named, are still
+  indexed. Material's search skips any element with a ``data-search-exclude`` attribute.
+- Laid out when near the screen: each highlighted line is a row of ``<span>`` tokens, thousands on
+  a long page, and Material measures every code block as the page loads. ``extra.css`` gives code
+  blocks below the first screen ``content-visibility: auto``; the ``--lines`` count written here sizes
+  the placeholder, so the page keeps its length before a block is drawn.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+CODE_BLOCK = '<div class="language-'
+CODE = re.compile(r"<pre>(?P<lead><span></span>)?<code(?P<attributes>[^>]*)>(?P<body>.*?)</code></pre>", re.DOTALL)
+"""A highlighted block; pages put Pygments' empty ``<span>`` before ``<code>``, notebook cells inside."""
+
+
+def _with_line_count(match: re.Match[str]) -> str:
+    body = match["body"]
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    lead = match["lead"] or ""
+    return f'<pre>{lead}<code{match["attributes"]} style="--lines: {lines}">{body}</code></pre>'
+
+
+@event_priority(-100)  # after the notebook hook has given notebook cells the site's code markup
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html = html.replace(CODE_BLOCK, "<div data-search-exclude " + CODE_BLOCK[5:])
+    return CODE.sub(_with_line_count, html)
