@@ -98,8 +98,15 @@ def glossary_definitions() -> dict[str, str]:
 
 
 def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as a reader sees it after scrolling through it.
+
+    extra.css defers drawing blocks far below the screen (``content-visibility: auto``) until the
+    reader scrolls near them; axe measures contrast and scrolling on drawn boxes, so every block is
+    drawn first.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
