@@ -36,6 +36,11 @@ PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 CACHE = Path(os.environ.get("NOTEBOOKS_CACHE", ROOT / ".cache" / "notebooks"))
 """Executed notebooks are kept here between builds; ``NOTEBOOKS_CACHE`` overrides it."""
 PAGES = CACHE / "pages"
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Kernels run side by side, one per notebook, next to the figure process: with BLAS threads each,
+they fight over the cores (both notebooks took 26 s together on 2 cores, 13 s single-threaded), and
+their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
+printed numbers, the same on every machine."""
 
 log = get_plugin_logger("notebooks")
 _pages: dict[str, tuple[str, list[str]]] = {}  # page src_uri -> (notebook slug, alt text of each image output)
@@ -103,7 +108,7 @@ def execute(notebook: Path, target: Path) -> None:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     try:
-        client.execute()
+        client.execute(env={**os.environ, **KERNEL_ENV})
     except CellExecutionError as error:
         failed = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         line = _cell_line(notebook.read_text(encoding="utf-8"), failed.source) if failed else 1

@@ -202,22 +202,31 @@ def lm_loss_and_grad(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np
     return loss, (grad / flat_targets.size).reshape(batch, n, vocab)
 
 
+def _summed_outer(inputs: np.ndarray, d_outputs: np.ndarray) -> np.ndarray:
+    """Gradient of a weight matrix shared by every position: ``sum_{b,n} inputs[b,n]^T d_outputs[b,n]``.
+
+    ``inputs`` (batch, n, d_in) and ``d_outputs`` (batch, n, d_out) give shape (d_in, d_out), as one
+    matrix product (einsum without ``optimize`` would loop in Python-level C instead of BLAS).
+    """
+    return inputs.reshape(-1, inputs.shape[-1]).T @ d_outputs.reshape(-1, d_outputs.shape[-1])
+
+
 def lm_backward(params: Params, cache: LMCache, d_logits: np.ndarray) -> Params:
     """Gradients of a scalar loss with respect to every parameter of :func:`lm_forward`."""
     d_k = params["W_q"].shape[1]
     grads: Params = {}
-    grads["W_out"] = np.einsum("bnd,bnv->dv", cache.out, d_logits)
+    grads["W_out"] = _summed_outer(cache.out, d_logits)
     grads["b_out"] = d_logits.sum(axis=(0, 1))
     d_out = d_logits @ params["W_out"].T
     # out = h + relu(h W_1 + b_1) W_2 + b_2
-    grads["W_2"] = np.einsum("bnf,bnd->fd", cache.hidden, d_out)
+    grads["W_2"] = _summed_outer(cache.hidden, d_out)
     grads["b_2"] = d_out.sum(axis=(0, 1))
     d_pre = (d_out @ params["W_2"].T) * (cache.pre_activation > 0)
-    grads["W_1"] = np.einsum("bnd,bnf->df", cache.h, d_pre)
+    grads["W_1"] = _summed_outer(cache.h, d_pre)
     grads["b_1"] = d_pre.sum(axis=(0, 1))
     d_h = d_out + d_pre @ params["W_1"].T
     # h = x + attended W_o, attended = weights v, weights = softmax(q k^T / sqrt(d) + mask)
-    grads["W_o"] = np.einsum("bnd,bne->de", cache.attended, d_h)
+    grads["W_o"] = _summed_outer(cache.attended, d_h)
     d_attended = d_h @ params["W_o"].T
     d_weights = d_attended @ np.swapaxes(cache.v, -1, -2)
     d_v = np.swapaxes(cache.weights, -1, -2) @ d_attended
@@ -225,9 +234,9 @@ def lm_backward(params: Params, cache: LMCache, d_logits: np.ndarray) -> Params:
     d_scores /= np.sqrt(d_k)  # masked entries have weight 0, so their gradient is 0 too
     d_q = d_scores @ cache.k
     d_k = np.swapaxes(d_scores, -1, -2) @ cache.q
-    grads["W_q"] = np.einsum("bnd,bne->de", cache.x, d_q)
-    grads["W_k"] = np.einsum("bnd,bne->de", cache.x, d_k)
-    grads["W_v"] = np.einsum("bnd,bne->de", cache.x, d_v)
+    grads["W_q"] = _summed_outer(cache.x, d_q)
+    grads["W_k"] = _summed_outer(cache.x, d_k)
+    grads["W_v"] = _summed_outer(cache.x, d_v)
     d_x = d_h + d_q @ params["W_q"].T + d_k @ params["W_k"].T + d_v @ params["W_v"].T
     n = cache.tokens.shape[1]
     grads["position_embedding"] = np.zeros_like(params["position_embedding"])
