@@ -149,22 +149,67 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output.replace("</head>", links + "</head>", 1)
 
 
-def katex_characters(page_html: str) -> set[str]:
-    """Characters that the visible KaTeX markup of one page draws (its MathML copy is not drawn)."""
-    characters: set[str] = set()
+def font_rules(css: str) -> list[tuple[frozenset[str], str | None, bool, bool]]:
+    """KaTeX's rules that choose a font: (classes in the selector, family, sets bold, sets italic)."""
+    rules = []
+    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
+        family = re.search(r"font-family:KaTeX_(\w+)", body)
+        bold = bool(re.search(r"font-weight:(?:700|bold)", body))
+        italic = "font-style:italic" in body
+        for selector in selectors.split(","):
+            classes = frozenset(re.findall(r"\.([\w-]+)", selector)) - {"katex"}
+            if classes and (family or bold or italic):  # (@font-face rules name no class)
+                rules.append((classes, family[1] if family else None, bold, italic))
+    return rules
+
+
+def _font_files(families: set[str], bold: bool, italic: bool, available: set[str]) -> set[str]:
+    """Every font file a text could be drawn with, given the families and styles its classes allow."""
+    files = set()
+    for family in families:
+        if family == "Math":  # KaTeX's math italic has no upright style
+            styles = {"Italic"} | ({"BoldItalic"} if bold else set())
+        else:
+            styles = {"Regular"} | ({"Italic"} if italic else set()) | ({"Bold"} if bold else set())
+            styles |= {"BoldItalic"} if bold and italic else set()
+        files |= {f"KaTeX_{family}-{style}.woff2" for style in styles}
+    return files & available
+
+
+def katex_font_characters(page_html: str, rules, available: set[str]) -> dict[str, set[str]]:
+    """For each KaTeX font file, the characters the page's formulas may draw with it.
+
+    The visible markup (``katex-html``; the MathML copy is not drawn) is walked with the classes of
+    the enclosing ``<span>`` elements. A text may use the default family (Main) and the family of any
+    KaTeX rule whose classes all enclose it, in its regular style and in any style such a rule sets:
+    a superset of the font the browser picks (which also depends on which rule is innermost), so no
+    drawn character loses its glyph.
+    """
+    found: dict[str, set[str]] = {}
     for start in KATEX_HTML.finditer(page_html):
-        depth = 0
+        stack: list[frozenset[str]] = []
         for token in SPAN_OR_TEXT.finditer(page_html, start.start()):
             text = token.group(0)
             if text.startswith("<span"):
-                depth += 1
+                classes = re.search(r'class="([^"]*)"', text)
+                stack.append(frozenset(classes[1].split()) if classes else frozenset())
             elif text == "</span>":
-                depth -= 1
-                if depth == 0:
+                stack.pop()
+                if not stack:
                     break
             elif not text.startswith("<"):
-                characters.update(html.unescape(text))
-    return characters
+                enclosing = frozenset().union(*stack)
+                matching = [rule for rule in rules if rule[0] <= enclosing]  # a selector needs all its classes
+                families = {"Main", *(rule[1] for rule in matching if rule[1])}
+                bold, italic = any(rule[2] for rule in matching), any(rule[3] for rule in matching)
+                for name in _font_files(families, bold, italic, available):
+                    found.setdefault(name, set()).update(html.unescape(text))
+    return found
+
+
+def katex_characters(page_html: str) -> set[str]:
+    """Characters that the visible KaTeX markup of one page draws (its MathML copy is not drawn)."""
+    return set().union(*katex_font_characters(page_html, [], {"KaTeX_Main-Regular.woff2"}).values())
 
 
 def subset_font(source: Path, characters: set[str]) -> bytes:
@@ -190,13 +235,17 @@ def subset_font(source: Path, characters: set[str]) -> bytes:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Cut every KaTeX font in the built site down to the characters its formulas draw."""
+    """Cut every KaTeX font in the built site down to the characters its formulas draw with it."""
     site = Path(config.site_dir)
-    characters: set[str] = set()
+    sources = sorted((KATEX_DIST / "fonts").glob("*.woff2"))
+    rules = font_rules((KATEX_DIST / "katex.min.css").read_text(encoding="utf-8"))
+    available = {source.name for source in sources}
+    characters: dict[str, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
-        characters |= katex_characters(page.read_text(encoding="utf-8"))
-    for source in sorted((KATEX_DIST / "fonts").glob("*.woff2")):
+        for name, found in katex_font_characters(page.read_text(encoding="utf-8"), rules, available).items():
+            characters.setdefault(name, set()).update(found)
+    for source in sources:
         target = site / FONT_DIR / source.name
-        data = subset_font(source, characters)
+        data = subset_font(source, characters.get(source.name, set()))
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)

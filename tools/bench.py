@@ -145,11 +145,14 @@ def page_weights(site: Path) -> dict[str, dict[str, float]]:
             responses = []
             page.on("requestfinished", lambda request, found=responses: found.append(request))
             page.goto(base + path, wait_until="networkidle")
-            # a reader who scrolls through the page loads every lazy image (not the hidden scheme's variant)
+            # a reader who scrolls through the page draws every deferred block (and loads the fonts its
+            # formulas use) and every lazy image (not the hidden colour scheme's variant)
+            page.add_style_tag(content="* { content-visibility: visible !important; }")
             page.evaluate(
                 "document.querySelectorAll('img[loading=lazy]')"
                 ".forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })"
             )
+            page.evaluate("document.fonts.ready.then(() => true)")
             page.wait_for_function(
                 "Array.from(document.images).every(img => img.complete || !img.getClientRects().length)"
             )
