@@ -186,6 +186,7 @@ def katex_font_characters(page_html: str, rules, available: set[str]) -> dict[st
     drawn character loses its glyph.
     """
     found: dict[str, set[str]] = {}
+    fonts_for: dict[frozenset[str], set[str]] = {}  # enclosing classes -> font files (few distinct sets)
     for start in KATEX_HTML.finditer(page_html):
         stack: list[frozenset[str]] = []
         for token in SPAN_OR_TEXT.finditer(page_html, start.start()):
@@ -199,10 +200,12 @@ def katex_font_characters(page_html: str, rules, available: set[str]) -> dict[st
                     break
             elif not text.startswith("<"):
                 enclosing = frozenset().union(*stack)
-                matching = [rule for rule in rules if rule[0] <= enclosing]  # a selector needs all its classes
-                families = {"Main", *(rule[1] for rule in matching if rule[1])}
-                bold, italic = any(rule[2] for rule in matching), any(rule[3] for rule in matching)
-                for name in _font_files(families, bold, italic, available):
+                if enclosing not in fonts_for:
+                    matching = [rule for rule in rules if rule[0] <= enclosing]  # a selector needs all its classes
+                    families = {"Main", *(rule[1] for rule in matching if rule[1])}
+                    bold, italic = any(rule[2] for rule in matching), any(rule[3] for rule in matching)
+                    fonts_for[enclosing] = _font_files(families, bold, italic, available)
+                for name in fonts_for[enclosing]:
                     found.setdefault(name, set()).update(html.unescape(text))
     return found
 
