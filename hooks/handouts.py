@@ -291,13 +291,18 @@ def _single_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition:
 
 
 def _cache_key(document: Path) -> str:
-    """Hash of a print document and of every file it loads (stylesheets, figures): same key, same PDF."""
+    """Hash of a print document and of every file it loads (stylesheets, the fonts and images they
+    name, figures): same key, same PDF. (Fonts matter: the KaTeX fonts are cut to what the site draws,
+    and a PDF embeds glyphs by their number in the font file.)"""
     digest = hashlib.sha256(document.read_bytes())
     local = re.findall(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:)([^"#]+)', document.read_text(encoding="utf-8"))
-    for url in sorted(set(local)):
-        path = (document.parent / html.unescape(url)).resolve()
-        if path.is_file():
-            digest.update(url.encode() + b"\0" + path.read_bytes())
+    paths = [(document.parent / html.unescape(url)).resolve() for url in sorted(set(local))]
+    for stylesheet in [p for p in paths if p.suffix == ".css" and p.is_file()]:
+        named = re.findall(r"url\(['\"]?(?![a-z][a-z0-9+.-]*:)([^)'\"#?]+)", stylesheet.read_text(encoding="utf-8"))
+        paths += [(stylesheet.parent / url).resolve() for url in sorted(set(named))]
+    for path in paths:
+        if path.is_file():  # named relative to the document: the same key wherever the site is built
+            digest.update(os.path.relpath(path, document.parent).encode() + b"\0" + path.read_bytes())
     digest.update(f"{_state['chromium']} {paper()}".encode())
     return digest.hexdigest()[:20]
 
