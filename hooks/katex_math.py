@@ -221,11 +221,17 @@ def subset_font(source: Path, characters: set[str]) -> bytes:
     from fontTools import subset
 
     codepoints = sorted({ord(c) for c in characters})
-    key = hashlib.sha256(source.read_bytes() + repr((codepoints, fontTools.version)).encode()).hexdigest()[:20]
+    key = hashlib.sha256(
+        source.read_bytes() + repr((codepoints, fontTools.version, "retain_gids")).encode()
+    ).hexdigest()[:20]
     cached = FONT_CACHE / f"{source.stem}-{key}.woff2"
     if cached.is_file():
         return cached.read_bytes()
-    options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"], notdef_outline=True)
+    # retain_gids: glyph numbers stay those of the full font, so a PDF (which embeds glyphs by number)
+    # does not depend on which other characters the site happens to draw
+    options = subset.Options(
+        flavor="woff2", layout_features=["*"], name_IDs=["*"], notdef_outline=True, retain_gids=True
+    )
     font = subset.load_font(str(source), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
