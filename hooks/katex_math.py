@@ -210,11 +210,6 @@ def katex_font_characters(page_html: str, rules, available: set[str]) -> dict[st
     return found
 
 
-def katex_characters(page_html: str) -> set[str]:
-    """Characters that the visible KaTeX markup of one page draws (its MathML copy is not drawn)."""
-    return set().union(*katex_font_characters(page_html, [], {"KaTeX_Main-Regular.woff2"}).values())
-
-
 def subset_font(source: Path, characters: set[str]) -> bytes:
     """WOFF2 bytes of ``source`` with only the glyphs for ``characters`` (cached on disk)."""
     import fontTools

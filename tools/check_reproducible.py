@@ -29,6 +29,7 @@ def clean_build(out: Path, caches: Path) -> None:
         "FIGURES_CACHE": str(caches / "figures"),
         "NOTEBOOKS_CACHE": str(caches / "notebooks"),
         "KATEX_CACHE": str(caches / "katex.json"),
+        "KATEX_FONT_CACHE": str(caches / "katex-fonts"),
         "HANDOUTS_CACHE": str(caches / "handouts"),
         "MKDOCS_JUPYTER_CACHE": str(caches / "mkdocs-jupyter"),
     }
