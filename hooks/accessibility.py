@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -23,6 +25,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     )
 
 
+DISPLAY_FORMULA = re.compile(r'<span class="katex-display"(?=[ >])(?![^>]*\btabindex=)')
+"""The start of a display formula's tag without a tabindex (other hooks may have added attributes)."""
+
+
 @event_priority(-100)  # after the KaTeX hook has rendered the formulas
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return output.replace('<span class="katex-display">', '<span class="katex-display" tabindex="0">')
+    return DISPLAY_FORMULA.sub('<span class="katex-display" tabindex="0"', output)

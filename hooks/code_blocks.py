@@ -4,10 +4,10 @@
   (Material's search runs in the browser), and the code blocks of the pages and notebooks were
   more than a third of it. Prose and inline code, where functions and terms are named, are still
   indexed. Material's search skips any element with a ``data-search-exclude`` attribute.
-- Laid out when near the screen: each highlighted line is a row of ``<span>`` tokens, thousands on
-  a long page, and Material measures every code block as the page loads. ``extra.css`` gives code
-  blocks below the first screen ``content-visibility: auto``; the ``--lines`` count written here sizes
-  the placeholder, so the page keeps its length before a block is drawn.
+- Sized before they are drawn: each highlighted line is a row of ``<span>`` tokens, thousands on
+  a long page. ``extra.css`` draws the code of blocks below the first screen when the reader
+  scrolls near it (the blocks ``hooks/late_drawing.py`` marks); the ``--lines`` count written here
+  sizes the placeholder, so the page keeps its length before a block is drawn.
 """
 
 from __future__ import annotations

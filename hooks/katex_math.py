@@ -132,6 +132,11 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     if formulas:
         content = page.content  # later hooks may have extended it since on_page_content
         for index, formula in enumerate(formulas):
+            if _placeholder(index) not in content:
+                raise PluginError(
+                    f"docs/{page.file.src_uri}: formula {formula[0]!r} lost its placeholder "
+                    f"{_placeholder(index)}: a hook changed it between on_page_content and on_page_context"
+                )
             content = content.replace(_placeholder(index), _cache[formula], 1)
         page.content = content
     return context

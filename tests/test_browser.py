@@ -2,9 +2,11 @@
 
 The suite serves the built site on 127.0.0.1 itself and checks each page in the light and the dark
 colour scheme, at a desktop and a phone viewport: no request leaves the machine, the console shows
-no error, every image loads, every formula is rendered, axe-core finds no accessibility violation,
-and a glossary term shows its tooltip on hover and on keyboard focus. Then, once: offline search,
-the colour toggle and its persistence, and printing.
+no error, the layout does not shift as it loads, every image loads, every formula is rendered,
+every code block has its copy button once the reader has scrolled to it, axe-core finds no
+accessibility violation, and a glossary term shows its tooltip on hover and on keyboard focus.
+Then, once: blocks far below the first screen are drawn when the reader scrolls near them, offline
+search, the colour toggle and its persistence, and printing.
 """
 
 from __future__ import annotations
@@ -79,6 +81,15 @@ def paths(site_dir: Path) -> list[str]:
     return found
 
 
+LAYOUT_SHIFT = """
+window.layoutShift = 0;
+new PerformanceObserver(list => list.getEntries().forEach(shift => {
+    if (!shift.hadRecentInput) window.layoutShift += shift.value;
+})).observe({type: "layout-shift", buffered: true});
+"""
+"""Sums the page's layout shifts (CLS) into ``window.layoutShift``."""
+
+
 def open_page(context, url: str):
     """Open ``url`` and return (page, requests, console errors); every lazy image is loaded."""
     page = context.new_page()
@@ -86,6 +97,7 @@ def open_page(context, url: str):
     page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(LAYOUT_SHIFT)
     page.goto(url, wait_until="networkidle")
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
     page.wait_for_function("Array.from(document.images).every(img => img.complete)")
@@ -97,16 +109,40 @@ def glossary_definitions() -> dict[str, str]:
     return dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", lines, re.M))
 
 
-def axe_violations(page) -> list[str]:
-    """axe-core's violations on the page as a reader sees it after scrolling through it.
+def scroll_through(page) -> None:
+    """Draw every deferred block and scroll through the page once, as a reader would.
 
     extra.css defers drawing blocks far below the screen (``content-visibility: auto``) until the
-    reader scrolls near them; axe measures contrast and scrolling on drawn boxes, so every block is
-    drawn first.
+    reader scrolls near them, and Material sets up a code block (its copy button) when the block
+    first comes into view (``content.lazy`` in mkdocs.yml). axe measures drawn boxes, and it should
+    see the copy buttons too.
     """
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    page.evaluate(
+        """async () => {
+            const frames = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+            for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+                scrollTo(0, y);
+                await frames();
+            }
+            scrollTo(0, 0);
+            await frames();
+        }"""
+    )
+
+
+def code_blocks_without_copy_button(page) -> int:
+    """Code blocks the reader has seen (not in a closed answer) that have no copy button."""
+    return page.evaluate(
+        """Array.from(document.querySelectorAll('article pre:has(> code):not(:has(> .md-code__nav))'))
+            .filter(pre => !pre.closest('details:not([open])')).length"""
+    )
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page (call ``scroll_through`` first)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.add_style_tag(content="* { content-visibility: visible !important; }")
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
@@ -150,6 +186,13 @@ def test_every_page_as_readers_see_it(site_url, contexts, paths, scheme, viewpor
             raw = RAW_LATEX.search(visible_text_without_code(page))
             if raw:
                 problems.append(f"{where}: raw LaTeX visible: {raw[0]!r}")
+            shift = page.evaluate("window.layoutShift")
+            if shift > 0.01:
+                problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01)")
+            scroll_through(page)
+            uncopyable = code_blocks_without_copy_button(page)
+            if uncopyable:
+                problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")
             problems += [f"{where}: axe: {v}" for v in axe_violations(page)]
             term = page.locator("article abbr[title]").first
             if term.count():
@@ -167,6 +210,36 @@ def test_every_page_as_readers_see_it(site_url, contexts, paths, scheme, viewpor
             page.close()
     assert not problems, "\n".join(problems)
     assert tooltips >= len(paths) - 2, "most pages should have at least one glossary term"
+
+
+def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, contexts):
+    """hooks/late_drawing.py marks them, extra.css defers them: not drawn at load, drawn on the way."""
+    page, _, _ = open_page(contexts("light", "phone"), site_url + "diffusion/")
+    try:
+        # An element inside a deferred block is hidden until the block is drawn.
+        drawn = "el => el.checkVisibility({contentVisibilityAuto: true})"
+        far = page.locator("article > [data-draw-late]:not(.highlight, pre) > *").last
+        code = page.locator("article > .highlight[data-draw-late] code > *").last
+        first = page.locator("article > :first-child")
+        assert first.evaluate(drawn), "the first screen is drawn at once"
+        assert not far.evaluate(drawn), "a block far below the first screen is drawn at load"
+        assert not code.evaluate(drawn), "the code of a block far below the first screen is drawn at load"
+        for block in (far, code):
+            block.scroll_into_view_if_needed()
+            page.wait_for_function(drawn, arg=block.element_handle(), timeout=3000)
+        copy_button = "el => el.closest('pre').querySelector('.md-code__nav .md-code__button') !== null"
+        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=3000)
+    finally:
+        page.close()
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "practice/")
+    try:
+        answer = page.locator("article details:has(pre)").first
+        answer.locator("summary").click()
+        code = answer.locator("pre > code").first
+        code.scroll_into_view_if_needed()
+        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=3000)
+    finally:
+        page.close()
 
 
 def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):

@@ -22,7 +22,7 @@ import pytest
 from tests.markdown_blocks import ROOT, PythonFence, normalise_code, python_fences
 
 PYTHON_BLOCK = re.compile(
-    r'<div (?:data-search-exclude )?class="language-(?:python|py|python3) highlight">'
+    r'<div (?:data-[\w-]+ )*class="language-(?:python|py|python3) highlight"[^>]*>'
     r".*?<code[^>]*>(?P<code>.*?)</code>",
     re.DOTALL,
 )

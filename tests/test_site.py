@@ -167,7 +167,7 @@ def test_code_blocks_are_out_of_the_search_index_but_on_the_page(site_dir: Path,
     blocks = 0
     for page, text in site_pages.items():
         for block in re.findall(
-            r'<div data-search-exclude class="language-python highlight">(.*?)</pre></div>', text, re.S
+            r'<div data-search-exclude class="language-python highlight"[^>]*>(.*?)</pre></div>', text, re.S
         ):
             blocks += 1
             lines = [re.sub(r"<[^>]+>", "", line).strip() for line in block.splitlines()]
@@ -263,3 +263,35 @@ def test_pages_with_math_preload_the_common_katex_fonts(site_dir: Path, site_pag
             assert all((site_dir / page).parent.joinpath(p).resolve().is_file() for p in preloads), page
         else:
             assert not preloads, f"{page} has no math but preloads its fonts"
+
+
+def test_a_formula_whose_placeholder_was_changed_fails_the_build_naming_the_page():
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    hook = _katex_hook()
+    hook._cache[("x^2", True)] = '<span class="katex-display">x²</span>'
+    page = SimpleNamespace(
+        meta={"_katex_formulas": [("x^2", True)]},
+        content='<p>before</p><span data-katex="0" data-draw-late></span>',
+        file=SimpleNamespace(src_uri="chapter.md"),
+    )
+    with pytest.raises(PluginError, match=r"docs/chapter\.md: formula 'x\^2' lost its placeholder"):
+        hook.on_page_context({}, page, None, None)
+    page.meta["_katex_formulas"] = [("x^2", True)]
+    page.content = '<p>before</p><span data-katex="0"></span>'
+    hook.on_page_context({}, page, None, None)
+    assert page.content == '<p>before</p><span class="katex-display">x²</span>'
+
+
+def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages):
+    """They scroll sideways on a phone; hooks/accessibility.py makes them focusable, whatever their other attributes."""
+    displays = 0
+    for page, text in site_pages.items():
+        for tag in re.findall(r'<span class="katex-display"[^>]*>', text):
+            displays += 1
+            assert 'tabindex="0"' in tag, f"{page}: {tag}"
+        for tag in re.findall(r"<pre>(?:<span></span>)?(<code[^>]*>)", text):
+            assert 'tabindex="0"' in tag, f"{page}: {tag}"
+    assert displays >= 30

@@ -1,0 +1,67 @@
+"""hooks/late_drawing.py: which top-level blocks of a page the browser may draw late."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import load_hook
+
+hook = load_hook("late_drawing")
+FIRST, LAST = hook.FIRST_SCREEN, hook.NEAR_FOOTER
+
+
+def marked_texts(html: str) -> list[str]:
+    """The text of every block that carries the mark, in order."""
+    return re.findall(rf"<\w+[^>]* {hook.MARK}>(.*?)</", html)
+
+
+def paragraphs(count: int) -> str:
+    return "\n".join(f"<p>block {index}</p>" for index in range(count))
+
+
+def test_blocks_between_the_first_screen_and_the_footer_are_marked():
+    marked = marked_texts(hook.mark_late_blocks(paragraphs(FIRST + 7 + LAST)))
+    assert marked == [f"block {index}" for index in range(FIRST, FIRST + 7)]
+
+
+def test_a_short_page_is_drawn_at_once():
+    assert hook.MARK not in hook.mark_late_blocks(paragraphs(FIRST + LAST))
+    assert hook.MARK not in hook.mark_late_blocks(paragraphs(3))
+
+
+def test_headings_and_nested_elements_are_never_marked():
+    blocks = [f"<p>block {index}</p>" for index in range(FIRST)]
+    blocks += ['<h2 id="a">A</h2>', '<div class="admonition"><p>inner</p><h3>inner heading</h3></div>']
+    blocks += ['<p>with <span class="katex">x</span> inline</p>', "<hr>", '<img src="a.png" alt="a">', "<br />"]
+    blocks += [f"<p>end {index}</p>" for index in range(LAST)]
+    marked = hook.mark_late_blocks("\n".join(blocks))
+    assert '<h2 id="a">A</h2>' in marked
+    assert f'<div class="admonition" {hook.MARK}><p>inner</p><h3>inner heading</h3></div>' in marked
+    assert f'<p {hook.MARK}>with <span class="katex">x</span> inline</p>' in marked
+    assert f"<hr {hook.MARK}>" in marked and f'<img src="a.png" alt="a" {hook.MARK}>' in marked
+    assert f"<br {hook.MARK} />" in marked
+    assert marked.count(hook.MARK) == 5, "void elements open no nesting level: every later block is top-level"
+    assert hook.MARK not in marked[marked.index("<p>end 0") :]
+
+
+def test_marking_keeps_everything_else_byte_for_byte():
+    page = paragraphs(FIRST) + '\n<p class="x">é &amp; <code>&lt;b&gt;</code></p>\n' + paragraphs(LAST)
+    marked = hook.mark_late_blocks(page)
+    assert marked.replace(f" {hook.MARK}", "") == page
+    assert f'<p class="x" {hook.MARK}>é &amp; <code>&lt;b&gt;</code></p>' in marked
+
+
+def test_an_end_tag_without_its_start_names_the_page_and_line():
+    with pytest.raises(ValueError, match=r"chapter\.md: line 2, column 0: </div> closes an element never opened"):
+        hook.mark_late_blocks("<p>a</p>\n</div>", "chapter.md")
+
+
+@pytest.mark.parametrize("page", ["diffusion", "llms", "practice"])
+def test_long_chapters_draw_most_blocks_late(site_dir: Path, page: str):
+    built = (site_dir / page / "index.html").read_text(encoding="utf-8")
+    article = built[built.index("<article") : built.index("</article>")]
+    assert article.count(hook.MARK) >= 20, f"{page}: only {article.count(hook.MARK)} blocks may be drawn late"
+    assert not re.search(rf"<h[1-6][^>]* {hook.MARK}>", article), f"{page}: a heading is drawn late"
