@@ -291,10 +291,12 @@ def _single_html(site: Path, chapter: Chapter, chapters: list[Chapter], edition:
 
 
 def _cache_key(document: Path) -> str:
-    """Hash of a print document and of every file it loads (stylesheets, the fonts and images they
-    name, figures): same key, same PDF. (Fonts matter: the KaTeX fonts are cut to what the site draws,
-    and a PDF embeds glyphs by their number in the font file.)"""
+    """Hash of a print document, of every file it loads (stylesheets, the fonts and images they name,
+    figures) and of this hook, which post-processes the PDF: same key, same PDF. (Fonts matter: the
+    KaTeX fonts are cut to what the site draws, and a PDF embeds glyphs by their number in the font
+    file.)"""
     digest = hashlib.sha256(document.read_bytes())
+    digest.update(Path(__file__).read_bytes())
     local = re.findall(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:)([^"#]+)', document.read_text(encoding="utf-8"))
     paths = [(document.parent / html.unescape(url)).resolve() for url in sorted(set(local))]
     for stylesheet in [p for p in paths if p.suffix == ".css" and p.is_file()]:
@@ -321,17 +323,34 @@ async def _print_cached(browser: Browser, document: Path) -> bytes:
 
 PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
 NODE_ID = re.compile(rb"\(node(\d{8})\)")
+STRUCT_ID = re.compile(rb"/ID \(node(\d{8})\)")
+ID_TREE_LEAF = re.compile(rb"/Limits \[\(node\d{8}\) \(node\d{8}\)\]\n/Names \[(?P<names>[^\]]*)\]")
+ID_TREE_ENTRY = re.compile(rb"\(node(\d{8})\) (\d+ \d+ R)")
+
+
+def _sorted_id_tree_leaf(match: re.Match[bytes]) -> bytes:
+    """An ID tree leaf with its entries sorted again and its limits set from them (same length)."""
+    entries = sorted(ID_TREE_ENTRY.findall(match["names"]))
+    names = b" ".join(b"(node" + node + b") " + ref for node, ref in entries)
+    leaf = b"/Limits [(node%s) (node%s)]\n/Names [%s]" % (entries[0][0], entries[-1][0], names)
+    if len(leaf) != len(match[0]):
+        raise PluginError(f"handouts: unexpected ID tree in a PDF from Chromium: {match[0][:200]!r}")
+    return leaf
 
 
 def _reproducible(pdf: bytes) -> bytes:
     """The same content gives the same bytes. Chromium stamps the time of printing (replaced by the date
-    of the content) and names tagged elements after DOM node counters that depend on what the browser
-    printed before (renumbered 0, 1, 2, ... in their original order, so the ID tree stays sorted).
-    Every replacement has the length of the original, so the cross-reference offsets stay valid."""
+    of the content) and names tagged table headers after DOM node counters, which it hands out in an
+    order that depends on timing. They are renumbered 0, 1, 2, ... in the order the structure
+    elements appear, and the ID tree's leaves are sorted again. Every replacement has the length of
+    the original, so the cross-reference offsets stay valid."""
     stamp = content_date().replace("-", "").encode() + b"000000"
     pdf = PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", pdf)
-    rank = {node: i for i, node in enumerate(sorted({int(m[1]) for m in NODE_ID.finditer(pdf)}))}
-    return NODE_ID.sub(lambda m: b"(node%08d)" % rank[int(m[1])], pdf)
+    order = list(dict.fromkeys(m[1] for m in STRUCT_ID.finditer(pdf)))
+    order += sorted({m[1] for m in NODE_ID.finditer(pdf)} - set(order))
+    rank = {node: b"%08d" % i for i, node in enumerate(order)}
+    pdf = NODE_ID.sub(lambda m: b"(node" + rank[m[1]] + b")", pdf)
+    return ID_TREE_LEAF.sub(_sorted_id_tree_leaf, pdf)
 
 
 async def _print(context, document: Path) -> bytes:

@@ -206,6 +206,31 @@ def test_paper_option_and_bad_value(monkeypatch):
         hook.paper()
 
 
+def _tagged_pdf(first_header: bytes, other_headers: list[bytes]) -> bytes:
+    """The parts of a Chromium tagged PDF that name table headers: struct elements, cells, ID tree."""
+    ids = [first_header, *other_headers]
+    elements = b"".join(b"%d 0 obj\n<</S /TH\n/ID (node%s)>>\nendobj\n" % (80 + i, n) for i, n in enumerate(ids))
+    cells = b"".join(b"<</S /TD\n/A [<</O /Table\n/Headers [(node%s)]>>]>>\n" % n for n in ids)
+    leaf = b" ".join(b"(node%s) %d 0 R" % (n, 80 + ids.index(n)) for n in sorted(ids))
+    limits = b"/Limits [(node%s) (node%s)]\n" % (min(ids), max(ids))
+    header = b"%PDF-1.7\n/CreationDate (D:20261128052112+00'00')\n"
+    return header + elements + cells + limits + b"/Names [" + leaf + b"]>>"
+
+
+def test_table_header_ids_do_not_depend_on_the_order_chromium_numbered_them(monkeypatch):
+    """Chromium names tagged headers after DOM node counters handed out in a timing-dependent order."""
+    hook = load_hook("handouts")
+    monkeypatch.setattr(hook, "content_date", lambda: "2026-11-01")
+    one = _tagged_pdf(b"00000007", [b"00000009", b"00000011"])
+    other = _tagged_pdf(b"00000012", [b"00000004", b"00000005"])
+    assert one != other
+    assert hook._reproducible(one) == hook._reproducible(other)
+    fixed = hook._reproducible(other)
+    assert len(fixed) == len(other), "cross-reference offsets stay valid"
+    assert b"/Limits [(node00000000) (node00000002)]\n/Names [(node00000000) 80 0 R (node00000001) 81 0 R" in fixed
+    assert b"/CreationDate (D:20261101000000+00'00')" in fixed
+
+
 def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
     hook = load_hook("handouts")
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
