@@ -18,7 +18,7 @@ browser lay out every block as it streamed in, and only the finished page was sp
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -31,44 +31,38 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
-class _TopLevelBlocks(HTMLParser):
-    """Collects ``(offset, tag)`` of each top-level start tag's closing ``>`` (or ``/>``) in the HTML."""
+TAG = re.compile(
+    r"<!--.*?-->"  # a comment
+    r"|<(?P<raw>script|style)\b.*?</(?P=raw)\s*>"  # an element whose text is not markup
+    r"|<(?P<end>/?)(?P<name>[a-zA-Z][\w:-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*>",  # a start or end tag
+    re.DOTALL,
+)
 
-    def __init__(self, html: str, where: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.where = where
-        self.line_starts = [0]
-        for index, character in enumerate(html):
-            if character == "\n":
-                self.line_starts.append(index + 1)
-        self.depth = 0
-        self.blocks: list[tuple[int, str]] = []
-        self.feed(html)
-        self.close()
 
-    def _add_block(self, tag: str) -> None:
-        line, column = self.getpos()
-        text = self.get_starttag_text() or ""
-        end = self.line_starts[line - 1] + column + len(text)
-        self.blocks.append((end - (2 if text.endswith("/>") else 1), tag))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth == 0:
-            self._add_block(tag)
-        if tag not in VOID:
-            self.depth += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.depth == 0:
-            self._add_block(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
-            return
-        self.depth -= 1
-        if self.depth < 0:
-            line, column = self.getpos()
-            raise ValueError(f"{self.where}: line {line}, column {column}: </{tag}> closes an element never opened")
+def top_level_tags(html: str, where: str = "page") -> list[tuple[int, str]]:
+    """``(offset, name)`` of each top-level start tag, the offset being that of its closing ``>``
+    (or ``/>``). Raises ``ValueError`` naming ``where`` and the line of an end tag never opened."""
+    blocks, depth = [], 0
+    for match in TAG.finditer(html):
+        if match["raw"]:
+            if depth == 0:
+                opening = html.index(">", match.start())
+                blocks.append((opening - (html[opening - 1] == "/"), match["raw"].lower()))
+            continue
+        name = (match["name"] or "").lower()
+        if not name:
+            continue  # a comment
+        if match["end"]:
+            depth -= name not in VOID
+            if depth < 0:
+                line = html.count("\n", 0, match.start()) + 1
+                raise ValueError(f"{where}: line {line}: </{name}> closes an element never opened")
+            continue
+        self_closing = match[0].endswith("/>")
+        if depth == 0:
+            blocks.append((match.end() - (2 if self_closing else 1), name))
+        depth += not (self_closing or name in VOID)
+    return blocks
 
 
 def mark_late_blocks(html: str, where: str = "page") -> str:
@@ -76,7 +70,7 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
 
     ``where`` names the page in the error raised for an end tag without its start tag.
     """
-    blocks = _TopLevelBlocks(html, where).blocks
+    blocks = top_level_tags(html, where)
     late = [
         (offset, tag)
         for offset, tag in blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - NEAR_FOOTER)]

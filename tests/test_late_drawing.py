@@ -55,7 +55,7 @@ def test_marking_keeps_everything_else_byte_for_byte():
 
 
 def test_an_end_tag_without_its_start_names_the_page_and_line():
-    with pytest.raises(ValueError, match=r"chapter\.md: line 2, column 0: </div> closes an element never opened"):
+    with pytest.raises(ValueError, match=r"chapter\.md: line 2: </div> closes an element never opened"):
         hook.mark_late_blocks("<p>a</p>\n</div>", "chapter.md")
 
 
@@ -65,3 +65,18 @@ def test_long_chapters_draw_most_blocks_late(site_dir: Path, page: str):
     article = built[built.index("<article") : built.index("</article>")]
     assert article.count(hook.MARK) >= 20, f"{page}: only {article.count(hook.MARK)} blocks may be drawn late"
     assert not re.search(rf"<h[1-6][^>]* {hook.MARK}>", article), f"{page}: a heading is drawn late"
+
+
+def test_comments_scripts_and_quoted_angle_brackets_are_not_tags():
+    tricky = [
+        "<!-- <div> -->",
+        '<p title="a > b">x</p>',
+        "<script>if (a < b && c > d) document.write('<div>')</script>",
+        "<pre><code>&lt;div&gt;</code></pre>",
+    ]
+    blocks = [f"<p>block {index}</p>" for index in range(FIRST)] + tricky + [f"<p>end {i}</p>" for i in range(LAST)]
+    marked = hook.mark_late_blocks("\n".join(blocks))
+    assert f'<p title="a > b" {hook.MARK}>x</p>' in marked
+    assert f"<script {hook.MARK}>if (a < b && c > d) document.write('<div>')</script>" in marked
+    assert f"<pre {hook.MARK}><code>" in marked
+    assert marked.count(hook.MARK) == 3, "the comment is no block, and nothing inside a block is marked"
