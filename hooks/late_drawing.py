@@ -30,7 +30,6 @@ MARK = "data-draw-late"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
-
 TAG = re.compile(
     r"<!--.*?-->"  # a comment
     r"|<(?P<raw>script|style)\b.*?</(?P=raw)\s*>"  # an element whose text is not markup
@@ -71,13 +70,10 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     ``where`` names the page in the error raised for an end tag without its start tag.
     """
     blocks = top_level_tags(html, where)
-    late = [
-        (offset, tag)
-        for offset, tag in blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - NEAR_FOOTER)]
-        if tag not in HEADINGS
-    ]
+    middle = blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - NEAR_FOOTER)]
+    late = [end for end, tag in middle if tag not in HEADINGS]
     pieces, previous = [], 0
-    for tag_end, _ in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
+    for tag_end in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
         pieces += [html[previous:tag_end], f"{MARK} " if html[tag_end - 1].isspace() else f" {MARK}"]
         previous = tag_end
     pieces.append(html[previous:])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.browser import FLAGS, find_chromium, serve
+from tools.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +117,7 @@ def scroll_through(page) -> None:
     first comes into view (``content.lazy`` in mkdocs.yml). axe measures drawn boxes, and it should
     see the copy buttons too.
     """
-    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    page.add_style_tag(content=DRAW_EVERYTHING)
     page.evaluate(
         """async () => {
             const frames = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));

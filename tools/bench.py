@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.browser import FLAGS, find_chromium, serve
+from tools.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -147,7 +147,7 @@ def page_weights(site: Path) -> dict[str, dict[str, float]]:
             page.goto(base + path, wait_until="networkidle")
             # a reader who scrolls through the page draws every deferred block (and loads the fonts its
             # formulas use) and every lazy image (not the hidden colour scheme's variant)
-            page.add_style_tag(content="* { content-visibility: visible !important; }")
+            page.add_style_tag(content=DRAW_EVERYTHING)
             page.evaluate(
                 "document.querySelectorAll('img[loading=lazy]')"
                 ".forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })"

@@ -29,6 +29,11 @@ FLAGS = [
 """Chromium's command-line flags: every host but 127.0.0.1 resolves to nothing."""
 
 
+DRAW_EVERYTHING = "* { content-visibility: visible !important; }"
+"""A stylesheet that draws the blocks ``extra.css`` defers until the reader scrolls near them, for
+checks that measure the whole page (axe, page weight)."""
+
+
 def find_chromium() -> str | None:
     """Path of the Chromium binary: ``$CHROMIUM``, else ``chromium`` on PATH, else None.
 
