@@ -33,13 +33,21 @@ REQUIRED_TERMS = [
 
 
 def tooltips() -> dict[str, str]:
+    """Every written form in includes/glossary-tooltips.md and its definition, the file's format checked."""
     entries = {}
-    for number, line in enumerate((ROOT / "includes/glossary-tooltips.md").read_text("utf-8").splitlines(), 1):
+    lines = (ROOT / "includes/glossary-tooltips.md").read_text("utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         match = TOOLTIP_LINE.match(line)
         assert match, f"includes/glossary-tooltips.md:{number}: expected '*[term]: definition', got {line!r}"
         assert match["form"] not in entries, f"includes/glossary-tooltips.md:{number}: {match['form']!r} twice"
+        # Markdown's abbr extension takes one definition off a paragraph at a time and hands the rest
+        # back, so every block processor re-reads a paragraph of n definitions n times, on every page.
+        assert number == 1 or not lines[number - 2].strip(), (
+            f"includes/glossary-tooltips.md:{number}: put a blank line before {match['form']!r}: "
+            "each definition is a paragraph of its own (a block of definitions slows every build)"
+        )
         entries[match["form"]] = match["definition"]
     return entries
 
