@@ -16,13 +16,15 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+CODE = re.compile(r"(?P<start><pre>(?:<span></span>)?<code)(?=[\s>])(?![^>]*\btabindex=)")
+"""The start of a code block's ``<code>`` tag without a tabindex; Pygments puts an empty ``<span>``
+before it on pages, and other hooks may add attributes after it."""
+
 
 @event_priority(-100)  # after the notebook hook has given notebook cells the site's code markup
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     html = html.replace("<abbr title=", '<abbr tabindex="0" title=')
-    return html.replace("<pre><span></span><code>", '<pre><span></span><code tabindex="0">').replace(
-        "<pre><code>", '<pre><code tabindex="0">'
-    )
+    return CODE.sub(r'\g<start> tabindex="0"', html)
 
 
 DISPLAY_FORMULA = re.compile(r'<span class="katex-display"(?=[ >])(?![^>]*\btabindex=)')

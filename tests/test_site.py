@@ -295,3 +295,19 @@ def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages)
         for tag in re.findall(r"<pre>(?:<span></span>)?(<code[^>]*>)", text):
             assert 'tabindex="0"' in tag, f"{page}: {tag}"
     assert displays >= 30
+
+
+@pytest.mark.parametrize(
+    ("block", "focusable"),
+    [
+        ("<pre><span></span><code>x = 1</code></pre>", '<pre><span></span><code tabindex="0">x = 1</code></pre>'),
+        ('<pre><code class="c">x</code></pre>', '<pre><code tabindex="0" class="c">x</code></pre>'),
+        ('<pre><code id="a" tabindex="-1">x</code></pre>', '<pre><code id="a" tabindex="-1">x</code></pre>'),
+        ("<pre><codex>x</codex></pre>", "<pre><codex>x</codex></pre>"),
+    ],
+)
+def test_code_blocks_become_focusable_whatever_their_other_attributes(block: str, focusable: str):
+    """hooks/accessibility.py adds one tabindex, keeps one already there, and touches no other tag."""
+    from tests.helpers import load_hook
+
+    assert load_hook("accessibility").on_page_content(block, None, None, None) == focusable
