@@ -94,11 +94,14 @@ def execute(notebook: Path, target: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
 
     nb = jupytext.read(notebook)
     for index, cell in enumerate(nb.cells):  # stable ids (jupytext draws random ones): reproducible pages
         cell.id = f"cell-{index}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    curve = Config()  # the kernel's local TCP traffic encrypted with CurveZMQ (pyzmq's wheels ship it)
+    curve.KernelManager.transport_encryption = "required"
     client = NotebookClient(
         nb,
         timeout=600,
@@ -106,6 +109,7 @@ def execute(notebook: Path, target: Path) -> None:
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
+        config=curve,
     )
     try:
         client.execute(env={**os.environ, **KERNEL_ENV})
