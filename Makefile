@@ -72,7 +72,7 @@ lint: install  ## Pull-request checks: Markdown safety, spelling, Markdown style
 	$(BIN)/ruff format --check $(PYTHON_DIRS)
 	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
 	$(BIN)/python tools/check_links.py site --list
-	$(BIN)/python tools/check_reproducible.py --against site
+	$(BIN)/python -m tools.check_reproducible --against site
 
 format: install  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix $(PYTHON_DIRS)

@@ -8,7 +8,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -18,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.helpers import load_hook
-from tests.markdown_blocks import ROOT
 from tools.browser import FLAGS, find_chromium
+from tools.mkdocs_build import mkdocs_build
 
 CHAPTERS = [
     "generative-ai",
@@ -264,16 +263,9 @@ def test_without_chromium_the_html_site_is_built_alone(tmp_path):
     for tool in ("node", "git"):
         (bin_dir / tool).symlink_to(subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip())
     env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
-    env.update(PATH=str(bin_dir), NO_MKDOCS_2_WARNING="1")
+    env.update(PATH=str(bin_dir))
     out = tmp_path / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = mkdocs_build(out, env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Chromium not found, so the PDF handouts are not built" in proc.stdout + proc.stderr
     assert (out / "index.html").is_file() and not (out / "handouts").exists()

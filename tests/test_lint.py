@@ -118,7 +118,7 @@ def test_ruff():
 
 def test_two_clean_builds_are_identical(site_dir):
     """The session's build against one more build from empty caches (a clean clone's build is clean)."""
-    proc = run(sys.executable, "tools/check_reproducible.py", "--against", str(site_dir))
+    proc = run(sys.executable, "-m", "tools.check_reproducible", "--against", str(site_dir))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
 
 

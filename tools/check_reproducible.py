@@ -1,6 +1,6 @@
 """Reproducibility check: two clean builds give the same site, byte for byte, apart from the sitemap's dates.
 
-Usage: ``python tools/check_reproducible.py [--against SITE_DIR]``. Without ``--against`` it makes two
+Usage: ``python -m tools.check_reproducible [--against SITE_DIR]``. Without ``--against`` it makes two
 clean builds; with it, one clean build compared with an existing one. A clean build starts from
 empty caches (figures, notebooks, formulas, handouts, mkdocs-jupyter). Differences are printed, one
 file a line; the exit status is 1 if there is any.
@@ -13,10 +13,11 @@ import filecmp
 import gzip
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from tools.mkdocs_build import mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
 SITEMAP_DATE = re.compile(rb"<lastmod>[^<]*</lastmod>")
@@ -25,7 +26,6 @@ SITEMAP_DATE = re.compile(rb"<lastmod>[^<]*</lastmod>")
 def clean_build(out: Path, caches: Path) -> None:
     env = {
         **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
         "FIGURES_CACHE": str(caches / "figures"),
         "NOTEBOOKS_CACHE": str(caches / "notebooks"),
         "KATEX_CACHE": str(caches / "katex.json"),
@@ -33,14 +33,7 @@ def clean_build(out: Path, caches: Path) -> None:
         "HANDOUTS_CACHE": str(caches / "handouts"),
         "MKDOCS_JUPYTER_CACHE": str(caches / "mkdocs-jupyter"),
     }
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = mkdocs_build(out, env)
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{proc.stderr[-3000:]}")
 
