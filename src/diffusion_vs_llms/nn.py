@@ -73,7 +73,17 @@ def _mlp_depth(params: Params) -> int:
     return sum(1 for key in params if key.startswith("W"))
 
 
-def mlp_forward(params: Params, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+@dataclass(frozen=True)
+class MlpCache:
+    """What :func:`mlp_backward` needs from a forward pass: the input ``x``, and for each hidden layer
+    its pre-activation ``z``, ``1 + exp(-z)`` and its output ``silu(z)``, each of shape ``(n, width)``.
+    Keeping them spares the backward pass two exponentials per layer and gives the same numbers."""
+
+    x: np.ndarray
+    hidden: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def mlp_forward(params: Params, x: np.ndarray) -> tuple[np.ndarray, MlpCache]:
     """Output of shape ``(n, sizes[-1])`` for input ``x`` of shape ``(n, sizes[0])``, and a cache.
 
     Hidden layers use SiLU; the last layer is linear.
@@ -82,16 +92,19 @@ def mlp_forward(params: Params, x: np.ndarray) -> tuple[np.ndarray, list[np.ndar
     depth = _mlp_depth(params)
     if x.ndim != 2 or x.shape[1] != params["W0"].shape[0]:
         raise ValueError(f"x must have shape (n, {params['W0'].shape[0]}), got {x.shape}")
-    cache = [x]
+    hidden = []
     h = x
     for i in range(depth):
         z = h @ params[f"W{i}"] + params[f"b{i}"]
-        cache.append(z)
-        h = silu(z) if i < depth - 1 else z
-    return h, cache
+        if i == depth - 1:
+            return z, MlpCache(x, hidden)
+        denominator = 1.0 + np.exp(-z)
+        h = z / denominator  # silu(z)
+        hidden.append((z, denominator, h))
+    raise ValueError("params must hold at least one layer (W0, b0)")
 
 
-def mlp_backward(params: Params, cache: list[np.ndarray], d_out: np.ndarray) -> tuple[Params, np.ndarray]:
+def mlp_backward(params: Params, cache: MlpCache, d_out: np.ndarray) -> tuple[Params, np.ndarray]:
     """Gradients of a scalar loss with respect to every parameter and to the input.
 
     ``d_out`` is the loss gradient with respect to the output, shape ``(n, sizes[-1])``.
@@ -101,12 +114,14 @@ def mlp_backward(params: Params, cache: list[np.ndarray], d_out: np.ndarray) -> 
     grads: Params = {}
     d_z = np.asarray(d_out, dtype=float)
     for i in reversed(range(depth)):
-        h_in = cache[0] if i == 0 else silu(cache[i])
+        h_in = cache.x if i == 0 else cache.hidden[i - 1][2]
         grads[f"W{i}"] = h_in.T @ d_z
         grads[f"b{i}"] = d_z.sum(axis=0)
         d_h = d_z @ params[f"W{i}"].T
         if i > 0:
-            d_z = d_h * silu_grad(cache[i])
+            z, denominator, _ = cache.hidden[i - 1]
+            s = 1.0 / denominator  # sigmoid(z); s (1 + z (1 - s)) is silu_grad(z)
+            d_z = d_h * (s * (1.0 + z * (1.0 - s)))
     return grads, d_h
 
 
