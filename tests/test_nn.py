@@ -15,6 +15,7 @@ from diffusion_vs_llms.nn import (
     mlp_backward,
     mlp_forward,
     mse_loss_and_grad,
+    sigmoid_denominator,
     silu,
     silu_grad,
     timestep_embedding,
@@ -41,6 +42,15 @@ def test_silu_gradient():
     x = np.linspace(-6, 6, 101)
     numeric = (silu(x + EPS) - silu(x - EPS)) / (2 * EPS)
     assert np.allclose(silu_grad(x), numeric, atol=1e-8)
+
+
+def test_silu_from_a_known_denominator_is_bit_for_bit_the_same():
+    """mlp_forward keeps 1 + exp(-z) for mlp_backward: reusing it must not change a single bit."""
+    x = np.linspace(-6, 6, 101)
+    denominator = sigmoid_denominator(x)
+    assert np.array_equal(silu(x, denominator), silu(x))
+    assert np.array_equal(silu_grad(x, denominator), silu_grad(x))
+    assert np.array_equal(silu(x, denominator), x / (1.0 + np.exp(-x)))
 
 
 def test_mlp_gradients_match_finite_differences():

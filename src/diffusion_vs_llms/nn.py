@@ -28,14 +28,19 @@ from .validation import require_int_in_range, require_positive, require_same_sha
 Params = dict[str, np.ndarray]
 
 
-def silu(x: np.ndarray) -> np.ndarray:
-    """``x * sigmoid(x)``, elementwise."""
-    return x / (1.0 + np.exp(-x))
+def sigmoid_denominator(x: np.ndarray) -> np.ndarray:
+    """``1 + exp(-x)``, elementwise: ``sigmoid(x)`` is its reciprocal."""
+    return 1.0 + np.exp(-x)
 
 
-def silu_grad(x: np.ndarray) -> np.ndarray:
+def silu(x: np.ndarray, denominator: np.ndarray | None = None) -> np.ndarray:
+    """``x * sigmoid(x)``, elementwise; ``denominator`` is :func:`sigmoid_denominator` of ``x`` if known."""
+    return x / (sigmoid_denominator(x) if denominator is None else denominator)
+
+
+def silu_grad(x: np.ndarray, denominator: np.ndarray | None = None) -> np.ndarray:
     """Derivative of :func:`silu` at ``x``: ``s (1 + x (1 - s))`` with ``s = sigmoid(x)``."""
-    s = 1.0 / (1.0 + np.exp(-x))
+    s = 1.0 / (sigmoid_denominator(x) if denominator is None else denominator)
     return s * (1.0 + x * (1.0 - s))
 
 
@@ -96,12 +101,11 @@ def mlp_forward(params: Params, x: np.ndarray) -> tuple[np.ndarray, MlpCache]:
     h = x
     for i in range(depth):
         z = h @ params[f"W{i}"] + params[f"b{i}"]
-        if i == depth - 1:
-            return z, MlpCache(x, hidden)
-        denominator = 1.0 + np.exp(-z)
-        h = z / denominator  # silu(z)
-        hidden.append((z, denominator, h))
-    raise ValueError("params must hold at least one layer (W0, b0)")
+        if i < depth - 1:
+            denominator = sigmoid_denominator(z)
+            h = silu(z, denominator)
+            hidden.append((z, denominator, h))
+    return z, MlpCache(x, hidden)
 
 
 def mlp_backward(params: Params, cache: MlpCache, d_out: np.ndarray) -> tuple[Params, np.ndarray]:
@@ -120,8 +124,7 @@ def mlp_backward(params: Params, cache: MlpCache, d_out: np.ndarray) -> tuple[Pa
         d_h = d_z @ params[f"W{i}"].T
         if i > 0:
             z, denominator, _ = cache.hidden[i - 1]
-            s = 1.0 / denominator  # sigmoid(z); s (1 + z (1 - s)) is silu_grad(z)
-            d_z = d_h * (s * (1.0 + z * (1.0 - s)))
+            d_z = d_h * silu_grad(z, denominator)
     return grads, d_h
 
 
