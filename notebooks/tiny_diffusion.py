@@ -65,12 +65,13 @@ print(f"data: {data.shape[0]} points, mean {data.mean(axis=0).round(2)}, std {da
 # cosines of different frequencies (the sinusoidal embedding of the Transformer, used for timesteps
 # by DDPM). Three hidden layers of 128 units with SiLU activations, 2 outputs: the predicted noise.
 # Gradients are written by hand in `diffusion_vs_llms.nn` and checked against finite differences in
-# the test suite.
+# the test suite. The network computes in 32-bit floats, as deep-learning frameworks train by
+# default: half the memory of numpy's 64-bit default, and here about twice as fast.
 
 # %%
 schedule = cosine_schedule()  # T = 1000 (Nichol and Dhariwal, 2021)
 EMBEDDING = 32
-params = init_mlp([2 + EMBEDDING, 128, 128, 128, 2], rng)
+params = init_mlp([2 + EMBEDDING, 128, 128, 128, 2], rng, dtype=np.float32)
 
 
 def network_input(x_t: np.ndarray, t: np.ndarray) -> np.ndarray:

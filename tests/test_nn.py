@@ -71,6 +71,38 @@ def test_mlp_gradients_match_finite_differences():
         assert relative_error(d_x[index], numerical_gradient(loss_of, x, index)) < 1e-6
 
 
+def test_a_float32_mlp_computes_in_float32_and_agrees_with_float64():
+    """The tiny diffusion notebook trains in float32: same draws, same maths, rounded to 32 bits."""
+    sizes = [4, 16, 16, 3]
+    wide, narrow = init_mlp(sizes, np.random.default_rng(5)), init_mlp(sizes, np.random.default_rng(5), np.float32)
+    for key, value in wide.items():
+        assert narrow[key].dtype == np.float32, key
+        assert np.array_equal(narrow[key], value.astype(np.float32)), key
+    x, target = np.random.default_rng(6).standard_normal((8, 4)), np.random.default_rng(7).standard_normal((8, 3))
+    results = {}
+    for name, params in (("float64", wide), ("float32", narrow)):
+        out, cache = mlp_forward(params, x)
+        grads, d_x = mlp_backward(params, cache, mse_loss_and_grad(out, target)[1])
+        results[name] = out, grads, d_x
+    out, grads, d_x = results["float32"]
+    assert out.dtype == d_x.dtype == np.float32
+    assert all(grad.dtype == np.float32 for grad in grads.values())
+    assert np.allclose(out, results["float64"][0], rtol=1e-5, atol=1e-6)
+    assert np.allclose(d_x, results["float64"][2], rtol=1e-4, atol=1e-6)
+    for key, grad in grads.items():
+        assert np.allclose(grad, results["float64"][1][key], rtol=1e-4, atol=1e-6), key
+    adam = Adam(narrow)
+    adam.step(narrow, grads)
+    assert all(value.dtype == np.float32 for value in narrow.values())
+
+
+def test_mlp_dtype_must_be_a_float_of_32_or_64_bits():
+    with pytest.raises(ValueError, match="dtype must be float32 or float64, got int64"):
+        init_mlp([2, 2], np.random.default_rng(0), np.int64)
+    with pytest.raises(ValueError, match="dtype must be float32 or float64, got float16"):
+        init_mlp([2, 2], np.random.default_rng(0), np.float16)
+
+
 def test_language_model_gradients_match_finite_differences():
     rng = np.random.default_rng(1)
     params = init_lm(vocab_size=7, context=5, d_model=6, d_ff=8, rng=rng)
