@@ -265,20 +265,6 @@ def test_pages_with_math_preload_the_common_katex_fonts(site_dir: Path, site_pag
             assert not preloads, f"{page} has no math but preloads its fonts"
 
 
-def test_no_screen_waits_for_a_stylesheet_it_does_not_use(site_pages):
-    """The first paint waits for every stylesheet of screen media: print.css is for paper only, and
-    notebook.css is linked from the notebook pages alone."""
-    for page, text in site_pages.items():
-        links = re.findall(r'<link rel="stylesheet" href="([^"]+)"( media="[^"]*")?>', text)
-        names = {Path(href).name: media for href, media in links}
-        assert names.get("print.css") == ' media="print"', f"{page}: {links}"
-        blocking = sorted(re.sub(r"\.[0-9a-f]{8}\.min", "", name) for name, media in names.items() if not media)
-        expected = ["extra.css", "katex.min.css", "main.css", "palette.css"]
-        if page.startswith("notebooks/"):
-            expected = sorted([*expected, "notebook.css"])
-        assert blocking == expected, page
-
-
 def test_a_formula_whose_placeholder_was_changed_fails_the_build_naming_the_page():
     from types import SimpleNamespace
 
