@@ -66,7 +66,7 @@ print(f"data: {data.shape[0]} points, mean {data.mean(axis=0).round(2)}, std {da
 # by DDPM). Three hidden layers of 128 units with SiLU activations, 2 outputs: the predicted noise.
 # Gradients are written by hand in `diffusion_vs_llms.nn` and checked against finite differences in
 # the test suite. The network computes in 32-bit floats, as deep-learning frameworks train by
-# default: half the memory of numpy's 64-bit default, and here about twice as fast.
+# default: each number takes 4 bytes instead of the 8 of numpy's default `float64`.
 
 # %%
 schedule = cosine_schedule()  # T = 1000 (Nichol and Dhariwal, 2021)
@@ -83,7 +83,8 @@ def eps_model(x_t: np.ndarray, t: int) -> np.ndarray:
     return mlp_forward(params, network_input(x_t, np.full(len(x_t), t)))[0]
 
 
-print(f"{sum(p.size for p in params.values()):,} parameters")
+parameter_count, parameter_bytes = sum(p.size for p in params.values()), sum(p.nbytes for p in params.values())
+print(f"{parameter_count:,} parameters, {parameter_bytes / 1024:.0f} KB as float32")
 
 # %% [markdown]
 # ## Training
