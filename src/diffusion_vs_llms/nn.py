@@ -67,9 +67,9 @@ def init_mlp(sizes: Sequence[int], rng: np.random.Generator, dtype: DTypeLike = 
     """Weights ``W0..`` of shape ``(sizes[i], sizes[i + 1])`` (He-scaled) and zero biases ``b0..``.
 
     ``dtype`` is the floating-point type the network computes in: ``float64`` (the default, which the
-    gradient checks need) or ``float32``, what deep-learning frameworks train in and twice as fast
-    here. The random draws are the same for both, so a ``float32`` network starts from the rounded
-    weights of the ``float64`` one.
+    gradient checks need) or ``float32``, what deep-learning frameworks train in (the tiny diffusion
+    notebook: 9.2 s instead of 18.3 s on one core, measured once). The random draws are the same for
+    both, so a ``float32`` network starts from the rounded weights of the ``float64`` one.
     """
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least an input and an output size, got {list(sizes)}")
