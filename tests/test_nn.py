@@ -91,9 +91,12 @@ def test_a_float32_mlp_computes_in_float32_and_agrees_with_float64():
     assert np.allclose(d_x, results["float64"][2], rtol=1e-4, atol=1e-6)
     for key, grad in grads.items():
         assert np.allclose(grad, results["float64"][1][key], rtol=1e-4, atol=1e-6), key
+    before = {key: value.copy() for key, value in narrow.items()}
     adam = Adam(narrow)
     adam.step(narrow, grads)
-    assert all(value.dtype == np.float32 for value in narrow.values())
+    for key, value in narrow.items():  # the moments would turn float64 if any gradient were float64
+        assert adam.m[key].dtype == adam.v[key].dtype == value.dtype == np.float32, key
+        assert not np.array_equal(value, before[key]), key
 
 
 def test_mlp_dtype_must_be_a_float_of_32_or_64_bits():

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.helpers import build_project
+from tests.helpers import build_project, load_hook
 from tests.markdown_blocks import ROOT
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -308,6 +308,4 @@ def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages)
 )
 def test_code_blocks_become_focusable_whatever_their_other_attributes(block: str, focusable: str):
     """hooks/accessibility.py adds one tabindex, keeps one already there, and touches no other tag."""
-    from tests.helpers import load_hook
-
     assert load_hook("accessibility").on_page_content(block, None, None, None) == focusable

@@ -1,4 +1,5 @@
-"""``mkdocs build --strict`` in a subprocess, as the tests, the bench and the reproducibility check run it."""
+"""``mkdocs build --strict`` in a subprocess, as the tests and the reproducibility check run it (the bench
+times its builds with its own command, since it also builds a second ``mkdocs.yml``)."""
 
 from __future__ import annotations
 
