@@ -243,8 +243,11 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
 
 
 def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
+    """javascripts/glossary-tooltips.js: nothing is set up before a term is used; a focused term
+    shows its definition, is described by it, and Escape hides it; the term keeps its title."""
     page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/")
     try:
+        assert page.locator(".md-tooltip2").count() == 0, "a tooltip was built before any term was used"
         page.keyboard.press("Tab")
         for _ in range(200):  # tab through the page until a glossary term has the focus
             if page.evaluate("document.activeElement.tagName") == "ABBR":
@@ -255,6 +258,20 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
         tooltip = page.locator(".md-tooltip2--active")
         tooltip.wait_for(state="visible", timeout=3000)
         assert tooltip.inner_text().strip() == glossary_definitions()[term]
+        described_by = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+        assert described_by == tooltip.get_attribute("id")
+        page.keyboard.press("Escape")
+        tooltip.wait_for(state="detached", timeout=3000)
+        page.keyboard.press("Tab")
+        assert page.locator(f"abbr[title='{glossary_definitions()[term]}']").count() >= 1
+        assert page.locator("abbr[data-title], abbr[aria-describedby]").count() == 0
+        # Hovering one term, then another: one tooltip, the second term's.
+        first, second = page.locator("article abbr[title]").element_handles()[:2]
+        definition = second.get_attribute("title")
+        first.hover()
+        second.hover()
+        page.wait_for_function("document.querySelectorAll('.md-tooltip2').length === 1", timeout=3000)
+        assert page.locator(".md-tooltip2--active").inner_text().strip() == definition
     finally:
         page.close()
 
@@ -278,12 +295,63 @@ def test_colour_toggle_switches_and_persists(site_url, browser):
     try:
         page, _, _ = open_page(context, site_url)
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
-        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.locator("form[data-palette-toggle] label:visible").first.click()
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         page.goto(site_url + "glossary/", wait_until="networkidle")
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background != "rgb(255, 255, 255)", "the dark scheme should have a dark background"
+        assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+        page.locator("form[data-palette-toggle] label:visible").first.click()
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+        assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "light"
+    finally:
+        context.close()
+
+
+SCHEME_SHOWN = """() => ({
+    scheme: document.body.getAttribute('data-md-color-scheme'),
+    meta: document.querySelector('meta[name=color-scheme]').content,
+    toggle: Array.from(document.querySelectorAll('form[data-palette-toggle] label'))
+        .filter(label => !label.hidden).map(label => label.title),
+    stored: Object.keys(localStorage).filter(key => key.endsWith('.__palette')),
+})"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_colour_scheme_follows_the_system_before_materials_script_runs(site_url, browser, scheme):
+    """The scheme is set while the header is parsed, so the first paint already has it: with
+    Material's bundle blocked, a reader whose system prefers dark still gets the dark page, and the
+    toggle offers the other scheme. Nothing is stored until the reader chooses."""
+    context = browser.new_context(color_scheme=scheme, viewport=VIEWPORTS["phone"])
+    try:
+        context.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(site_url + "diffusion/", wait_until="load")
+        other = "light" if scheme == "dark" else "dark"
+        assert page.evaluate(SCHEME_SHOWN) == {
+            "scheme": SCHEMES[scheme],
+            "meta": scheme,
+            "toggle": [f"Switch to {other} mode"],
+            "stored": [],
+        }
+    finally:
+        context.close()
+
+
+def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_url, browser):
+    context = browser.new_context(color_scheme="light", viewport=VIEWPORTS["desktop"])
+    try:
+        page, _, _ = open_page(context, site_url)
+        page.focus("#__palette_0")
+        page.keyboard.press("Enter")
+        assert page.evaluate(SCHEME_SHOWN)["scheme"] == "slate"
+        assert page.evaluate("document.activeElement.id") == "__palette_1"
+        page.keyboard.press("Enter")
+        shown = page.evaluate(SCHEME_SHOWN)
+        assert (shown["scheme"], shown["toggle"], len(shown["stored"])) == ("default", ["Switch to dark mode"], 1)
+        header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        assert page.evaluate("document.querySelector('meta[name=theme-color]').content") == header
     finally:
         context.close()
 

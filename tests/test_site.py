@@ -142,6 +142,19 @@ def test_site_features(site_dir: Path, site_pages):
         assert (ROOT / match[1]).is_file(), f"{page}: the edit link points to {match[1]}, which does not exist"
 
 
+def test_colour_toggle_and_tooltips_are_ours_and_not_also_materials(site_pages):
+    """The toggle's script (partials/palette-toggle.html) and javascripts/glossary-tooltips.js take
+    the place of Material's palette component and content.tooltips: with both, a term would get two
+    tooltips, and the scheme would be set twice as the page loads."""
+    for page, text in site_pages.items():
+        config = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', text, re.S)[1])
+        assert "content.tooltips" not in config["features"], f"{page}: Material's tooltips are switched on"
+        assert 'data-md-component="palette"' not in text, f"{page}: Material's palette component is mounted"
+        assert text.count('<form class="md-header__option" data-palette-toggle>') == 1, page
+        assert text.index("</header>") < text.index('querySelector("form[data-palette-toggle]")'), page
+        assert "javascripts/glossary-tooltips.js" in text, page
+
+
 def test_a_latex_error_fails_the_build_and_names_page_and_formula(tmp_path: Path):
     proc = build_project(
         tmp_path,

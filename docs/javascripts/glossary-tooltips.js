@@ -1,0 +1,105 @@
+// Glossary tooltips: a term's definition (its <abbr title="...">) appears while the term is hovered
+// or has keyboard focus, drawn with Material's own tooltip styles (.md-tooltip2), and Escape hides it.
+//
+// Material's content.tooltips feature does the same, but it sets up every element with a title when
+// the page loads, before the reader points at anything: on the longest chapter that was most of the
+// page's load-time script work. This script only listens; it builds a tooltip when one is needed.
+(function () {
+  "use strict";
+
+  var TERM = "abbr[title], abbr[data-title]"; // the title moves to data-title while its tooltip shows
+  var shown = null; // {term, tip, hovered, focused}
+  var count = 0;
+
+  function open(term) {
+    var text = term.getAttribute("title");
+    var tip = document.createElement("div");
+    var inner = document.createElement("div");
+    var box = term.getBoundingClientRect();
+    tip.className = "md-tooltip2 md-tooltip2--bottom";
+    tip.setAttribute("role", "tooltip");
+    tip.id = "__glossary_tooltip_" + count++;
+    inner.className = "md-tooltip2__inner md-typeset";
+    inner.textContent = text;
+    tip.append(inner);
+    // Without its title the browser draws no tooltip of its own over this one.
+    term.setAttribute("data-title", text);
+    term.removeAttribute("title");
+    term.setAttribute("aria-describedby", tip.id);
+    // Document coordinates of the term, and where the tooltip sits below its centre (Material's values).
+    tip.style.setProperty("--md-tooltip-host-x", box.x + window.scrollX + "px");
+    tip.style.setProperty("--md-tooltip-host-y", box.y + window.scrollY + "px");
+    tip.style.setProperty("--md-tooltip-x", box.width / 2 + "px");
+    tip.style.setProperty("--md-tooltip-y", 8 + box.height + "px");
+    tip.style.setProperty("--md-tooltip-tail", "0px");
+    document.body.append(tip);
+    tip.style.setProperty("--md-tooltip-width", inner.offsetWidth + "px");
+    requestAnimationFrame(function () {
+      tip.classList.add("md-tooltip2--active"); // fades in
+    });
+    return { term: term, tip: tip, hovered: false, focused: false };
+  }
+
+  function close(keepTitleAway) {
+    var state = shown;
+    shown = null;
+    state.tip.classList.remove("md-tooltip2--active");
+    state.term.removeAttribute("aria-describedby");
+    if (!keepTitleAway) restoreTitle(state.term);
+    setTimeout(function () {
+      state.tip.remove();
+    }, 250); // after Material's fade-out
+  }
+
+  function restoreTitle(term) {
+    if (term.hasAttribute("data-title")) {
+      term.setAttribute("title", term.getAttribute("data-title"));
+      term.removeAttribute("data-title");
+    }
+  }
+
+  function update(term, key, value) {
+    if (!shown || shown.term !== term) {
+      if (!value) return restoreTitle(term); // a term dismissed with Escape gets its title back
+      if (shown) close(false);
+      shown = open(term);
+    }
+    shown[key] = value;
+    if (!shown.hovered && !shown.focused) close(false);
+  }
+
+  function termOf(event) {
+    return event.target instanceof Element ? event.target.closest(TERM) : null;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var term = termOf(event);
+    if (term) update(term, "hovered", true);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var term = termOf(event);
+    if (term && !term.contains(event.relatedTarget)) update(term, "hovered", false);
+  });
+  document.addEventListener("focusin", function (event) {
+    var term = termOf(event);
+    if (term) update(term, "focused", true);
+  });
+  document.addEventListener("focusout", function (event) {
+    var term = termOf(event);
+    if (term) update(term, "focused", false);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && shown) close(true);
+  });
+  // The tooltip is placed in document coordinates: a resized window or a scrolled box moves the term.
+  window.addEventListener("resize", function () {
+    if (shown) close(false);
+  });
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      if (shown && event.target !== document) close(false);
+    },
+    { capture: true, passive: true }
+  );
+})();
