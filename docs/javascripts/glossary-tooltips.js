@@ -8,17 +8,33 @@
   "use strict";
 
   var TERM = "abbr[title], abbr[data-title]"; // the title moves to data-title while its tooltip shows
-  var shown = null; // {term, tip, hovered, focused}
+  var shown = null; // {term, tip, inner, hovered, focused}
   var count = 0;
+  var placing = false;
+
+  function definitionOf(term) {
+    return term.getAttribute("title") || term.getAttribute("data-title") || "";
+  }
+
+  // Document coordinates of the term, and the tooltip below its centre (Material's values).
+  function place(state) {
+    var box = state.term.getBoundingClientRect();
+    var style = state.tip.style;
+    style.setProperty("--md-tooltip-host-x", box.x + window.scrollX + "px");
+    style.setProperty("--md-tooltip-host-y", box.y + window.scrollY + "px");
+    style.setProperty("--md-tooltip-x", box.width / 2 + "px");
+    style.setProperty("--md-tooltip-y", 8 + box.height + "px");
+    style.setProperty("--md-tooltip-width", state.inner.offsetWidth + "px");
+  }
 
   function open(term) {
-    var text = term.getAttribute("title");
+    var text = definitionOf(term);
     var tip = document.createElement("div");
     var inner = document.createElement("div");
-    var box = term.getBoundingClientRect();
     tip.className = "md-tooltip2 md-tooltip2--bottom";
     tip.setAttribute("role", "tooltip");
     tip.id = "__glossary_tooltip_" + count++;
+    tip.style.setProperty("--md-tooltip-tail", "0px");
     inner.className = "md-tooltip2__inner md-typeset";
     inner.textContent = text;
     tip.append(inner);
@@ -26,20 +42,24 @@
     term.setAttribute("data-title", text);
     term.removeAttribute("title");
     term.setAttribute("aria-describedby", tip.id);
-    // Document coordinates of the term, and where the tooltip sits below its centre (Material's values).
-    tip.style.setProperty("--md-tooltip-host-x", box.x + window.scrollX + "px");
-    tip.style.setProperty("--md-tooltip-host-y", box.y + window.scrollY + "px");
-    tip.style.setProperty("--md-tooltip-x", box.width / 2 + "px");
-    tip.style.setProperty("--md-tooltip-y", 8 + box.height + "px");
-    tip.style.setProperty("--md-tooltip-tail", "0px");
     document.body.append(tip);
-    tip.style.setProperty("--md-tooltip-width", inner.offsetWidth + "px");
+    var state = { term: term, tip: tip, inner: inner, hovered: false, focused: false };
+    place(state);
     requestAnimationFrame(function () {
       tip.classList.add("md-tooltip2--active"); // fades in
     });
-    return { term: term, tip: tip, hovered: false, focused: false };
+    return state;
   }
 
+  function restoreTitle(term) {
+    if (term.hasAttribute("data-title")) {
+      term.setAttribute("title", term.getAttribute("data-title"));
+      term.removeAttribute("data-title");
+    }
+  }
+
+  // keepTitleAway: after Escape the pointer may still rest on the term, and the browser would draw
+  // its own tooltip from the title; the title comes back when the term loses hover and focus.
   function close(keepTitleAway) {
     var state = shown;
     shown = null;
@@ -51,13 +71,6 @@
     }, 250); // after Material's fade-out
   }
 
-  function restoreTitle(term) {
-    if (term.hasAttribute("data-title")) {
-      term.setAttribute("title", term.getAttribute("data-title"));
-      term.removeAttribute("data-title");
-    }
-  }
-
   function update(term, key, value) {
     if (!shown || shown.term !== term) {
       if (!value) return restoreTitle(term); // a term dismissed with Escape gets its title back
@@ -65,7 +78,14 @@
       shown = open(term);
     }
     shown[key] = value;
-    if (!shown.hovered && !shown.focused) close(false);
+    if (shown.hovered || shown.focused) return;
+    close(false);
+    // The pointer left another term: the focused one shows its definition again.
+    var focused = document.activeElement;
+    if (focused !== term && focused instanceof Element && focused.matches(TERM)) {
+      shown = open(focused);
+      shown.focused = true;
+    }
   }
 
   function termOf(event) {
@@ -91,15 +111,16 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && shown) close(true);
   });
-  // The tooltip is placed in document coordinates: a resized window or a scrolled box moves the term.
-  window.addEventListener("resize", function () {
-    if (shown) close(false);
-  });
-  document.addEventListener(
-    "scroll",
-    function (event) {
-      if (shown && event.target !== document) close(false);
-    },
-    { capture: true, passive: true }
-  );
+
+  // A resized window or a scrolled box (a wide table) moves the term: the tooltip follows it.
+  function follow() {
+    if (!shown || placing) return;
+    placing = true;
+    requestAnimationFrame(function () {
+      placing = false;
+      if (shown) place(shown);
+    });
+  }
+  window.addEventListener("resize", follow);
+  document.addEventListener("scroll", follow, { capture: true, passive: true });
 })();
