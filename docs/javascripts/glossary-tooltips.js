@@ -3,7 +3,8 @@
 //
 // Material's content.tooltips feature does the same, but it sets up every element with a title when
 // the page loads, before the reader points at anything: on the longest chapter that was most of the
-// page's load-time script work. This script only listens; it builds a tooltip when one is needed.
+// work Material's script did once the page was parsed (its DOMContentLoaded handler). This script
+// only listens; it builds a tooltip when one is needed.
 (function () {
   "use strict";
 
