@@ -314,10 +314,17 @@ def test_search_works_offline(site_url, contexts):
         page.close()
 
 
-def test_colour_toggle_switches_and_persists(site_url, browser):
+@pytest.fixture
+def own_context(browser):
+    """A light desktop context of the test's own: the colour it stores reaches no other test."""
     context = browser.new_context(color_scheme="light", viewport=VIEWPORTS["desktop"])
+    yield context
+    context.close()
+
+
+def test_colour_toggle_switches_and_persists(site_url, own_context):
+    page, _, _ = open_page(own_context, site_url)
     try:
-        page, _, _ = open_page(context, site_url)
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
         page.locator("form[data-palette-toggle] label:visible").first.click()
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
@@ -330,7 +337,7 @@ def test_colour_toggle_switches_and_persists(site_url, browser):
         assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
         assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "light"
     finally:
-        context.close()
+        page.close()
 
 
 SCHEME_SHOWN = """() => ({
@@ -377,10 +384,9 @@ def test_colour_scheme_follows_the_system_before_materials_script_runs(site_url,
         context.close()
 
 
-def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_url, browser):
-    context = browser.new_context(color_scheme="light", viewport=VIEWPORTS["desktop"])
+def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_url, own_context):
+    page, _, _ = open_page(own_context, site_url)
     try:
-        page, _, _ = open_page(context, site_url)
         page.focus("#__palette_0")
         page.keyboard.press("Enter")
         assert page.evaluate(SCHEME_SHOWN)["scheme"] == "slate"
@@ -391,7 +397,7 @@ def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_
         header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
         assert page.evaluate("document.querySelector('meta[name=theme-color]').content") == header
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
