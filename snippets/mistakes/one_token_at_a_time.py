@@ -1,9 +1,10 @@
 """Mistake 2: an LLM does not produce a paragraph at once; it produces one token per model call.
 
 A bigram model over word tokens stands in for the LLM (real LLMs use subword tokens; the loop is the same).
-It only ever returns scores for the next token. The script records every call, checks that each call sees
-the previous context plus the token just chosen, and shows that changing one token changes what follows:
-the rest of the text was not decided in advance.
+It only ever returns scores (logits) for the next token. The script records every call, checks that the first
+call sees only the prompt (that pass already gives the first new token) and each later call the previous
+context plus the token just chosen, and shows that changing one token changes what follows: the rest of the
+text was not decided in advance.
 """
 
 import numpy as np
@@ -28,7 +29,7 @@ def decode(ids: list[int]) -> str:
 
 
 class RecordingModel:
-    """The 'LLM': logits of shape (V,) for the next token only; it records every context it is shown."""
+    """The 'LLM': one logit per vocabulary entry, for the next token only; it records every context it is shown."""
 
     def __init__(self) -> None:
         self.seen: list[list[int]] = []

@@ -1,8 +1,10 @@
 """Mistake 1, continued: the two generation loops do different things.
 
 A diffusion sampler starts from noise the size of the whole output and changes every value at every step;
-the number of steps is set by the sampler, not by the size of the output. An LLM appends one token per step
-and never revisits the tokens it already wrote; the number of steps equals the number of new tokens.
+the number of steps is set by the sampler, not by the size of the output. An autoregressive LLM appends one
+token per step and never revisits the tokens it already wrote; the number of model calls equals the number
+of new tokens (the first call reads the prompt and already gives the first new token). A masked diffusion
+language model is neither: it commits several tokens per step, in any order, and keeps them fixed afterwards.
 """
 
 from collections.abc import Callable

@@ -2,7 +2,8 @@
 
 A diffusion training example is (noisy array, timestep) -> the real-valued noise array, scored by mean
 squared error: a guess that is a little off costs a little. An LLM training example is (token ids so far) ->
-the integer id of the next token, scored by cross-entropy: only the probability given to the right id counts.
+the integer id y of the next token, scored by cross-entropy -ln p_y: only the probability given to the right
+id counts.
 """
 
 import numpy as np
@@ -36,7 +37,7 @@ assert tokenizer.decode(context) == "the cat s" and tokenizer.decode([target]) =
 
 uniform = np.full(vocab_size, 1.0 / vocab_size)  # an untrained model: every token equally likely
 bigram = BigramModel(ids, vocab_size, smoothing=0.1).next_token_probs(context)
-assert np.isclose(token_cross_entropy(uniform, target), np.log(vocab_size))  # ln 16 = 2.773 nats
+assert np.isclose(token_cross_entropy(uniform, target), np.log(vocab_size))  # ln(vocabulary size) = ln 16 = 2.773 nats
 assert vocab_size == 16 and round(np.log(vocab_size), 3) == 2.773
 assert round(token_cross_entropy(bigram, target), 3) == 0.539  # counting adjacent pairs already helps
 
