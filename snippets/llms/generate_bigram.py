@@ -2,7 +2,7 @@
 
 A bigram model predicts the next character from the previous one only, so it is far weaker
 than an LLM, but it plugs into the same loop: compute the next-token distribution from the
-context, pick a token (greedily or by sampling at a temperature), append it, repeat.
+context, pick a token (greedily or by sampling at a temperature τ), append it, repeat.
 """
 
 import numpy as np
@@ -47,8 +47,8 @@ new_tokens = 40
 
 def mean_log_prob(tokens: list[int]) -> float:
     """Average log-probability per generated token under the bigram model."""
-    steps = range(len(prompt), len(tokens))
-    return float(np.mean([np.log(bigram.probs[tokens[t - 1], tokens[t]]) for t in steps]))
+    positions = range(len(prompt), len(tokens))
+    return float(np.mean([np.log(bigram.probs[tokens[n - 1], tokens[n]]) for n in positions]))
 
 
 # Greedy decoding, with the growing context shown for the first steps
@@ -57,7 +57,8 @@ greedy_run = generate(model, prompt, new_tokens)
 for step, context in enumerate(greedy_run.contexts[:5], start=1):
     print(f"step {step}: context {decode(context)!r:<10} -> next {decode([greedy_run.new_tokens[step - 1]])!r}")
 print(f"greedy : {decode(greedy_run.tokens)!r}")
-assert model.calls == greedy_run.model_calls == new_tokens  # one model call per new token
+# one model call per new token; the first call reads the prompt (prefill) and already gives the first new token
+assert model.calls == greedy_run.model_calls == new_tokens
 assert [len(c) for c in greedy_run.contexts] == list(range(len(prompt), len(prompt) + new_tokens))
 
 # Greedy decoding is deterministic; a bigram's choice depends on one character only, so it loops
@@ -71,7 +72,7 @@ for temperature in (0.5, 1.5):
     model = CountingModel(bigram)
     run = generate(model, prompt, new_tokens, rng=np.random.default_rng(0), temperature=temperature)
     scores[temperature] = mean_log_prob(run.tokens)
-    print(f"T = {temperature}: {decode(run.tokens)!r}  mean log-prob {scores[temperature]:.2f}")
+    print(f"temperature {temperature}: {decode(run.tokens)!r}  mean log-prob {scores[temperature]:.2f}")
     assert model.calls == run.model_calls == len(run.new_tokens) == new_tokens
     assert run.tokens[: len(prompt)] == prompt  # the prompt is kept, new tokens are appended
 

@@ -2,7 +2,9 @@
 
 Training starts from single characters and repeatedly merges the most frequent adjacent
 pair into a new token (Sennrich et al., 2016). The script prints the first merges, tokenizes
-a sentence with more and more merges, and checks that decoding gives back the exact text.
+a sentence with more and more merges, and checks that decoding gives back the exact text. The
+sentence's words are new but its characters all occur in the training text: this toy has no id
+for a character it never saw (byte-level BPE, as in GPT-2, has one for every byte).
 """
 
 from itertools import pairwise
@@ -36,8 +38,11 @@ assert tokenizer.merges[:3] == ((" ", "t"), ("h", "e"), (" t", "he"))
 # a merge only ever joins tokens, so the count never grows as merges are learned
 assert all(later <= earlier for earlier, later in pairwise(counts))
 assert counts == [29, 25, 23, 16, 16]  # one token per character without merges, 16 tokens after 20
-assert len(tokenizer.vocabulary) == 26 + 30  # 26 distinct characters plus one token per merge
-# the unseen word "reads" falls back to single characters: nothing is out of vocabulary
+assert len(tokenizer.vocabulary) == 26 + 30 == 56  # 26 distinct characters plus one token per merge
+# GPT-2's id order: the base symbols first (here the sorted characters), then one id per merge, in order
+assert tokenizer.vocabulary[:26] == tuple(sorted(set(TEXT)))
+assert tokenizer.vocabulary[26:] == tuple(left + right for left, right in tokenizer.merges)
+# the unseen word "reads" falls back to single characters: every character of it occurs in TEXT
 assert tokenizer.tokenize(" reads") == [" ", "r", "e", "a", "d", "s"]
 # the unseen word "contexts" is spelled from learned pieces of "context" plus "s"
 assert tokenizer.tokenize("contexts") == ["c", "o", "nt", "ext", "s"]
