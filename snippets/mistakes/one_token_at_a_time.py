@@ -48,7 +48,8 @@ assert len(model.seen) == run.model_calls == len(run.new_tokens) == 12  # 12 tok
 assert model.seen[0] == prompt  # the first call sees only the prompt ...
 for context, next_context, token in zip(model.seen, model.seen[1:], run.new_tokens, strict=False):
     assert next_context == [*context, token]  # ... every later call sees the previous context plus one token
-assert [len(context) for context in model.seen] == list(range(2, 14))
+assert [len(context) for context in model.seen] == list(range(2, 14))  # contexts of 2 to 13 tokens
+assert len(model.seen[-1]) == 13
 assert bigram.logits(prompt).shape == (len(vocabulary),) == (15,)  # one call: scores for the next token, nothing more
 
 # Greedy decoding; then swap the 3rd generated token and let the model carry on from there
