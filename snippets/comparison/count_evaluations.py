@@ -1,7 +1,9 @@
 """Count network evaluations in the two generation loops.
 
-A diffusion sampler calls its noise predictor once per denoising step, and every call sees the
-whole image. An LLM calls its network once per new token, and every call sees the context so far.
+A diffusion sampler calls its noise predictor once per denoising step (twice with classifier-free
+guidance), and every call sees the whole image. An LLM calls its network once per new token, and
+every call sees the context so far: the first call reads the prompt (prefill) and gives the first
+new token, so N new tokens take 1 prefill pass and N - 1 decode passes.
 The noise predictor is the exact one for a toy data set (4 x 4 grayscale "images" that are either
 dark or bright), the language model a bigram model counted from two short sentences.
 """
@@ -54,6 +56,7 @@ assert unconditional.calls + conditional.calls == 100  # 2 x 50: guidance double
 assert np.all(guided.sample > 0)  # the condition is followed: a bright image
 
 # LLM: one evaluation per new token; each sees the prompt plus every token generated so far.
+# The first call is the prefill pass over the 2-token prompt; the other 19 are decode passes.
 text = "the cat sat on the mat . the dog sat on the log ."
 words = text.split()  # one token per word keeps the example readable
 vocabulary = sorted(set(words))
@@ -62,6 +65,6 @@ network = Counted(model.logits)
 prompt = [vocabulary.index("the"), vocabulary.index("dog")]
 out = generate(network, prompt, max_new_tokens=20, rng=rng, temperature=0.5)
 assert network.calls == out.model_calls == len(out.new_tokens) == 20  # one evaluation per token
-assert sorted(network.input_shapes) == [(n,) for n in range(2, 22)]  # the context grows by one token per step
+assert sorted(network.input_shapes) == [(length,) for length in range(2, 22)]  # one token longer per step
 generated = " ".join(vocabulary[i] for i in out.tokens)
 assert generated.startswith("the dog sat on the dog sat on the dog sat on")  # a bigram model falls into a loop

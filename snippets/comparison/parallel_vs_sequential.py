@@ -1,10 +1,11 @@
 """Why an LLM reads a known sequence in one pass but must generate one token per pass.
 
-With a causal mask, one attention pass over n known positions gives every position exactly the
+With a causal mask, one attention pass over N known positions gives every position exactly the
 output it would get from a pass over its own prefix. That is why training (teacher forcing) and
 reading the prompt (prefill) handle all positions at once. During generation the token at position
-i + 1 is not known until the output at position i has been turned into a token, so the passes run
+n + 1 is not known until the output at position n has been turned into a token, so the passes run
 one after another; a KV cache makes each pass cheap (one new query) but does not remove the order.
+Attention uses the row-vector convention: Q = X W_Q, K = X W_K, V = X W_V.
 """
 
 import numpy as np
@@ -12,17 +13,19 @@ import numpy as np
 from diffusion_vs_llms.attention import KVCache, scaled_dot_product_attention
 
 rng = np.random.default_rng(0)
-n, d = 6, 4
-x = rng.standard_normal((n, d))  # embeddings of 6 known tokens: a training text or a prompt
+num_tokens, d = 6, 4
+x = rng.standard_normal((num_tokens, d))  # embeddings of 6 known tokens: a training text or a prompt
 w_q, w_k, w_v = (rng.standard_normal((d, d)) for _ in range(3))
-q, k, v = x @ w_q, x @ w_k, x @ w_v
+q, k, v = x @ w_q, x @ w_k, x @ w_v  # one row per position
 
 # One pass with the causal mask: outputs for all 6 positions at once.
 all_at_once, weights = scaled_dot_product_attention(q, k, v, causal=True)
 assert np.allclose(np.triu(weights, k=1), 0)  # no position attends to a later one
 
 # Six passes, each over one prefix: the same outputs.
-one_by_one = np.stack([scaled_dot_product_attention(q[: i + 1], k[: i + 1], v[: i + 1])[0][-1] for i in range(n)])
+one_by_one = np.stack(
+    [scaled_dot_product_attention(q[: n + 1], k[: n + 1], v[: n + 1])[0][-1] for n in range(num_tokens)]
+)
 assert np.allclose(all_at_once, one_by_one)
 
 # Without the mask, early positions would see later tokens, which generation never has.
@@ -32,7 +35,7 @@ assert not np.allclose(no_mask[0], one_by_one[0])
 # Generation order: one step per position, each adding one key and value to the cache.
 cache = KVCache(d_k=d, d_v=d)
 steps = []
-for i in range(n):
-    cache.append(k[i], v[i])
-    steps.append(cache.attend(q[i]))
-assert len(cache) == n and np.allclose(np.stack(steps), all_at_once)
+for n in range(num_tokens):
+    cache.append(k[n], v[n])
+    steps.append(cache.attend(q[n]))
+assert len(cache) == num_tokens and np.allclose(np.stack(steps), all_at_once)
