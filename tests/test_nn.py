@@ -150,7 +150,9 @@ def test_adam_minimises_a_quadratic():
 def test_timestep_embedding_shape_and_values():
     embedding = timestep_embedding(np.array([0, 10]), 8)
     assert embedding.shape == (2, 8)
-    assert np.allclose(embedding[0], [1, 1, 1, 1, 0, 0, 0, 0])
+    assert np.allclose(embedding[0], [0, 0, 0, 0, 1, 1, 1, 1])  # sines first, then cosines
+    frequencies = 10_000.0 ** (-np.arange(4) / 4)  # Vaswani et al.'s 10000^(-2i/d) with d = 8
+    assert np.allclose(embedding[1], np.concatenate([np.sin(10 * frequencies), np.cos(10 * frequencies)]))
     with pytest.raises(ValueError, match="dim must be even, got 7"):
         timestep_embedding(np.array([1]), 7)
 

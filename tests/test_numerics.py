@@ -214,7 +214,7 @@ def test_softmax_rejects_non_positive_temperature(temperature):
 def test_chain_rule():
     assert sequence_probability([0.5, 0.4, 0.1]) == pytest.approx(0.02)
     assert sequence_log_probability([0.5, 0.4, 0.1]) == pytest.approx(math.log(0.02))
-    with pytest.raises(ValueError, match="conditional_probabilities must not be empty, got a sequence of length 0"):
+    with pytest.raises(ValueError, match=r"conditional_probabilities must not be empty, got shape \(0,\)"):
         sequence_probability([])
     with pytest.raises(ValueError, match=r"conditional_probabilities must be in \[0, 1\], got 1.2"):
         sequence_probability([0.5, 1.2])
@@ -345,7 +345,7 @@ def test_bigram_model_counts():
     model = BigramModel([0, 1, 0, 1, 0, 2], vocab_size=3, smoothing=1e-9)
     assert model.next_token_probs([0]) == pytest.approx([0, 2 / 3, 1 / 3], abs=1e-6)
     assert np.allclose(model.probs.sum(axis=1), 1)
-    with pytest.raises(ValueError, match=r"token_ids must be in \[0, 2\], got 0..5"):
+    with pytest.raises(ValueError, match=r"token_ids\[1\] must be in \[0, 2\], got 5"):
         BigramModel([0, 5], vocab_size=3)
 
 

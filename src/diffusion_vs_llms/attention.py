@@ -1,6 +1,7 @@
 """Scaled dot-product attention (Vaswani et al., 2017), the causal mask and a KV cache.
 
-``Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V``
+``Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V``, in the row-vector convention: each row of
+``Q``, ``K`` and ``V`` is one position (``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .probability import softmax
-from .validation import require_int_in_range
+from .validation import as_real_array, require_bool, require_int_in_range
 
 
 def causal_mask(n: int) -> np.ndarray:
@@ -23,25 +24,39 @@ def scaled_dot_product_attention(
     """Attention of every query over all keys.
 
     Args:
-        q: queries, shape ``(..., n_q, d_k)``.
-        k: keys, shape ``(..., n_k, d_k)``.
-        v: values, shape ``(..., n_k, d_v)``.
+        q: queries, shape ``(..., n_q, d_k)``, finite.
+        k: keys, shape ``(..., n_k, d_k)``, finite.
+        v: values, shape ``(..., n_k, d_v)``, finite.
         causal: if True, query ``i`` sees only keys ``j <= i + (n_k - n_q)``
             (the last query is aligned with the last key, as when a KV cache holds the past).
+
+    The leading ``...`` dimensions (batch, heads) must broadcast against each other, and
+    ``n_q``, ``n_k``, ``d_k`` and ``d_v`` must all be at least 1.
 
     Returns:
         ``(output, weights)``: output ``(..., n_q, d_v)``; weights ``(..., n_q, n_k)``,
         each row a probability distribution over the keys.
     """
-    q, k, v = (np.asarray(a, dtype=float) for a in (q, k, v))
+    q, k, v = (as_real_array(name, a, allow_empty=True) for name, a in (("q", q), ("k", k), ("v", v)))
+    causal = require_bool("causal", causal)
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
         raise ValueError(
             f"q, k and v must have at least 2 dimensions, got q.shape={q.shape}, k.shape={k.shape}, v.shape={v.shape}"
         )
+    for name, array, what in (("q", q, "(..., n_q, d_k)"), ("k", k, "(..., n_k, d_k)"), ("v", v, "(..., n_k, d_v)")):
+        if 0 in array.shape:
+            raise ValueError(f"{name} must have shape {what} with every size >= 1, got {name}.shape={array.shape}")
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k must have the same last dimension d_k, got q.shape={q.shape} and k.shape={k.shape}")
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(f"k and v must have the same number of positions, got k.shape={k.shape} and v.shape={v.shape}")
+    try:
+        np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            "q, k and v must have leading (batch) dimensions that broadcast together, "
+            f"got q.shape={q.shape}, k.shape={k.shape}, v.shape={v.shape}"
+        ) from None
     n_q, n_k, d_k = q.shape[-2], k.shape[-2], q.shape[-1]
     if causal and n_q > n_k:
         raise ValueError(f"causal attention needs n_q <= n_k, got q.shape={q.shape} and k.shape={k.shape}")
@@ -63,15 +78,15 @@ class KVCache:
     def __init__(self, d_k: int, d_v: int) -> None:
         self.d_k = require_int_in_range("d_k", d_k, 1)
         self.d_v = require_int_in_range("d_v", d_v, 1)
-        self.keys = np.empty((0, d_k))
-        self.values = np.empty((0, d_v))
+        self.keys = np.empty((0, self.d_k))
+        self.values = np.empty((0, self.d_v))
 
     def __len__(self) -> int:
         return int(self.keys.shape[0])
 
     def append(self, k: np.ndarray, v: np.ndarray) -> None:
-        """Add one position: ``k`` of shape ``(d_k,)`` and ``v`` of shape ``(d_v,)``."""
-        k, v = np.asarray(k, dtype=float), np.asarray(v, dtype=float)
+        """Add one position: finite ``k`` of shape ``(d_k,)`` and ``v`` of shape ``(d_v,)``."""
+        k, v = as_real_array("k", k, allow_empty=True), as_real_array("v", v, allow_empty=True)
         if k.shape != (self.d_k,) or v.shape != (self.d_v,):
             raise ValueError(
                 f"k and v must have shapes ({self.d_k},) and ({self.d_v},), got k.shape={k.shape} and v.shape={v.shape}"
@@ -80,8 +95,11 @@ class KVCache:
         self.values = np.vstack([self.values, v])
 
     def attend(self, q: np.ndarray) -> np.ndarray:
-        """Attention output, shape ``(d_v,)``, of one query ``q`` (shape ``(d_k,)``) over the cache."""
+        """Attention output, shape ``(d_v,)``, of one finite query ``q`` (shape ``(d_k,)``) over the cache."""
+        q = as_real_array("q", q, allow_empty=True)
+        if q.shape != (self.d_k,):
+            raise ValueError(f"q must have shape ({self.d_k},), got q.shape={q.shape}")
         if len(self) == 0:
             raise ValueError("the KV cache must not be empty: append a key and a value first, got 0 positions")
-        out, _ = scaled_dot_product_attention(np.asarray(q, dtype=float)[None, :], self.keys, self.values)
+        out, _ = scaled_dot_product_attention(q[None, :], self.keys, self.values)
         return out[0]

@@ -1,7 +1,7 @@
 """Toy data whose ideal denoiser is known exactly: a mixture of isotropic Gaussians.
 
-For data ``x_0 ~ sum_k w_k N(mu_k, s_k^2 I)`` the noisy marginal is again a mixture,
-``x_t ~ sum_k w_k N(sqrt(alpha_bar) mu_k, (alpha_bar s_k^2 + 1 - alpha_bar) I)``, and the
+For data ``x_0 ~ sum_k weights[k] N(means[k], stds[k]^2 𝐈)`` the noisy marginal is again a mixture,
+``x_t ~ sum_k weights[k] N(sqrt(alpha_bar) means[k], (alpha_bar stds[k]^2 + 1 - alpha_bar) 𝐈)``, and the
 best possible noise prediction ``E[epsilon | x_t]`` has a closed form. It stands in for a
 perfectly trained network, so sampling can be shown without training anything.
 """
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .validation import (
-    require_in_interval,
+    as_real_array,
     require_int_in_range,
-    require_positive,
+    require_number_in_interval,
     require_probabilities,
+    require_real_array_in_interval,
+    require_rng,
 )
 
 
@@ -25,8 +27,8 @@ class GaussianMixture:
     """Isotropic Gaussian mixture.
 
     Attributes:
-        means: shape ``(K, D)``, one row per component.
-        stds: shape ``(K,)``, each component's standard deviation ``s_k > 0``.
+        means: shape ``(K, D)``, one row per component (a 1-D array is one component), finite.
+        stds: shape ``(K,)``, each component's standard deviation, ``> 0``, finite.
         weights: shape ``(K,)``, mixture weights summing to 1.
     """
 
@@ -35,16 +37,15 @@ class GaussianMixture:
     weights: np.ndarray
 
     def __post_init__(self) -> None:
-        means = np.atleast_2d(np.asarray(self.means, dtype=float))
-        stds = np.asarray(self.stds, dtype=float).reshape(-1)
-        weights = require_probabilities("weights", self.weights)
+        means = np.atleast_2d(as_real_array("means", self.means, ndim=(1, 2)))
+        stds = as_real_array("stds", self.stds, ndim=(0, 1), finite=False).reshape(-1)
+        stds = require_real_array_in_interval("stds", stds, 0.0, np.inf, low_closed=False, high_closed=False)
+        weights = require_probabilities("weights", self.weights, ndim=1)
         if not (len(means) == len(stds) == len(weights)):
             raise ValueError(
                 "means, stds and weights must describe the same number of components, "
                 f"got means.shape={means.shape}, stds.shape={stds.shape}, weights.shape={weights.shape}"
             )
-        for s in stds:
-            require_positive("stds", s)
         object.__setattr__(self, "means", means)
         object.__setattr__(self, "stds", stds)
         object.__setattr__(self, "weights", weights)
@@ -57,18 +58,21 @@ class GaussianMixture:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n`` points; returns shape ``(n, D)``."""
         n = require_int_in_range("n", n, 1)
+        rng = require_rng("rng", rng)
         component = rng.choice(len(self.weights), size=n, p=self.weights)
         return self.means[component] + self.stds[component, None] * rng.standard_normal((n, self.dim))
 
     def optimal_epsilon(self, x_t: np.ndarray, alpha_bar: float) -> np.ndarray:
-        """The exact ``E[epsilon | x_t]`` for ``x_t`` of shape ``(n, D)`` at ``alpha_bar`` in ``(0, 1)``.
+        """The exact ``E[epsilon | x_t]`` for finite ``x_t`` of shape ``(n, D)`` (or one point of shape
+        ``(D,)``) at a number ``alpha_bar`` in ``(0, 1)``.
 
-        Returns shape ``(n, D)``: what a perfectly trained noise-prediction network outputs.
+        Returns shape ``(n, D)`` (``(1, D)`` for one point): what a perfectly trained noise-prediction
+        network outputs.
         """
-        x_t = np.atleast_2d(np.asarray(x_t, dtype=float))
+        x_t = np.atleast_2d(as_real_array("x_t", x_t, ndim=(1, 2)))
         if x_t.shape[1] != self.dim:
             raise ValueError(f"x_t must have shape (n, {self.dim}), got {x_t.shape}")
-        alpha_bar = float(require_in_interval("alpha_bar", alpha_bar, 0.0, 1.0, low_closed=False, high_closed=False))
+        alpha_bar = require_number_in_interval("alpha_bar", alpha_bar, 0.0, 1.0, low_closed=False, high_closed=False)
         signal = np.sqrt(alpha_bar)
         variances = alpha_bar * self.stds**2 + (1.0 - alpha_bar)  # (K,)
         centred = x_t[:, None, :] - signal * self.means[None, :, :]  # (n, K, D)

@@ -1,7 +1,8 @@
 """Turning scores into probabilities, and the chain rule of a sequence.
 
-- ``softmax(z / T)_i = exp(z_i / T) / sum_j exp(z_j / T)`` with temperature ``T > 0``.
-- ``P(x_1, ..., x_n) = prod_t P(x_t | x_<t)``.
+- ``softmax(ℓ / τ)_i = exp(ℓ_i / τ) / sum_j exp(ℓ_j / τ)`` over the vocabulary 𝒱 (i, j in 1..|𝒱|),
+  with logits ``ℓ`` and temperature ``τ > 0`` (``temperature`` in code).
+- ``P(x_1, ..., x_N) = prod_{n=1}^{N} P(x_n | x_<n)``.
 """
 
 from __future__ import annotations
@@ -10,52 +11,71 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .validation import require_in_interval, require_nonempty, require_positive
+from .validation import as_logits, require_positive, require_real_array_in_interval
+
+
+def _shifted_scaled(logits: np.ndarray, temperature: float, axis: int) -> np.ndarray:
+    """``(ℓ - max ℓ) / τ``: subtracting the maximum first keeps ``ℓ / τ`` from overflowing at a tiny τ."""
+    with np.errstate(over="ignore"):  # a difference beyond -1e308 becomes -inf, and exp(-inf) = 0 is right
+        shifted = logits - np.max(logits, axis=axis, keepdims=True)  # every row has a finite maximum
+        return shifted / temperature
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
-    """Probabilities from logits: ``exp(z / temperature)`` normalised along ``axis``.
+    """Probabilities from logits: ``exp(ℓ / τ)`` normalised along ``axis``, with ``τ = temperature``.
 
     Args:
-        logits: scores ``z``, any shape with at least one entry along ``axis``;
-            ``-inf`` marks an impossible option.
-        temperature: ``> 0``; below 1 sharpens, above 1 flattens the distribution.
+        logits: scores ``ℓ``, any shape with at least one entry along ``axis``;
+            ``-inf`` marks an impossible option. NaN and ``+inf`` are rejected, and so is a
+            row of only ``-inf`` (no option is possible, so there is no distribution).
+        temperature: ``τ > 0``; below 1 sharpens, above 1 flattens the distribution.
         axis: the axis that indexes the options (the vocabulary).
 
     Returns:
-        Probabilities with the shape of ``logits``, summing to 1 along ``axis``.
+        Probabilities with the shape of ``logits``, summing to 1 along ``axis``. The maximum is
+        subtracted before dividing by τ, so huge logits or a tiny τ cannot overflow.
     """
     temperature = require_positive("temperature", temperature)
-    logits = np.asarray(logits, dtype=float)
-    if logits.size == 0:
-        raise ValueError(f"logits must not be empty, got shape {logits.shape}")
-    scaled = logits / temperature
-    shifted = scaled - np.max(scaled, axis=axis, keepdims=True)  # the result is unchanged, overflow is avoided
-    weights = np.exp(shifted)
+    logits = as_logits("logits", logits, axis=axis)
+    weights = np.exp(_shifted_scaled(logits, temperature, axis))
     return weights / np.sum(weights, axis=axis, keepdims=True)
 
 
 def log_softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
-    """``log(softmax(logits, temperature))`` computed stably; same shape as ``logits``."""
+    """``log(softmax(logits, temperature))`` computed stably; same shape and checks as :func:`softmax`.
+
+    An option with logit ``-inf`` gets log-probability ``-inf``.
+    """
     temperature = require_positive("temperature", temperature)
-    scaled = np.asarray(logits, dtype=float) / temperature
-    shifted = scaled - np.max(scaled, axis=axis, keepdims=True)
+    logits = as_logits("logits", logits, axis=axis)
+    shifted = _shifted_scaled(logits, temperature, axis)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def sequence_probability(conditional_probabilities: Sequence[float]) -> float:
-    """Chain rule: ``P(x_1, ..., x_n)`` as the product of ``P(x_t | x_<t)``, each in ``[0, 1]``."""
-    require_nonempty("conditional_probabilities", conditional_probabilities)
-    probs = require_in_interval(
-        "conditional_probabilities", conditional_probabilities, 0.0, 1.0, low_closed=True, high_closed=True
+def _conditionals(conditional_probabilities: Sequence[float]) -> np.ndarray:
+    return require_real_array_in_interval(
+        "conditional_probabilities", conditional_probabilities, 0.0, 1.0, low_closed=True, high_closed=True, ndim=1
     )
-    return float(np.prod(probs))
+
+
+def sequence_probability(conditional_probabilities: Sequence[float]) -> float:
+    """Chain rule: ``P(x_1, ..., x_N)`` as the product of the ``P(x_n | x_<n)``, each in ``[0, 1]``.
+
+    ``conditional_probabilities`` is a non-empty 1-D sequence.
+    """
+    return float(np.prod(_conditionals(conditional_probabilities)))
 
 
 def sequence_log_probability(conditional_probabilities: Sequence[float]) -> float:
-    """``log P(x_1, ..., x_n) = sum_t log P(x_t | x_<t)``: the numerically safe form of the chain rule."""
-    require_nonempty("conditional_probabilities", conditional_probabilities)
-    probs = require_in_interval(
-        "conditional_probabilities", conditional_probabilities, 0.0, 1.0, low_closed=False, high_closed=True
-    )
+    """``log P(x_1, ..., x_N) = sum_n log P(x_n | x_<n)``: the numerically safe form of the chain rule.
+
+    Each probability is in ``[0, 1]``. A probability of exactly 0 gives ``-inf`` (the sequence is
+    impossible), the value of ``log`` of :func:`sequence_probability`; it is not an error. This is the
+    same convention as :func:`diffusion_vs_llms.losses.token_cross_entropy`, which returns ``+inf``
+    when the target's probability is 0, so ``-sequence_log_probability`` always equals the sum of the
+    tokens' cross-entropies.
+    """
+    probs = _conditionals(conditional_probabilities)
+    if np.any(probs == 0):
+        return float("-inf")
     return float(np.sum(np.log(probs)))

@@ -1,10 +1,11 @@
 """Noise schedules of denoising diffusion models.
 
-Notation follows DDPM (Ho et al., 2020), with timesteps ``t = 1, ..., T``:
+Notation follows DDPM (Ho et al., 2020), with timesteps ``t = 1, ..., T`` (``T`` is only ever the
+number of diffusion steps):
 
-- ``beta_t``: variance of the noise added at step ``t``;
-- ``alpha_t = 1 - beta_t``;
-- ``alpha_bar_t = alpha_1 * alpha_2 * ... * alpha_t`` (and ``alpha_bar_0 = 1``).
+- ``beta_t`` (β_t): variance of the noise added at step ``t``;
+- ``alpha_t = 1 - beta_t`` (α_t);
+- ``alpha_bar_t = alpha_1 * alpha_2 * ... * alpha_t`` (ᾱ_t, and ``alpha_bar_0 = 1``).
 
 The study guide's source writes ``alpha_t`` in ``x_t = sqrt(alpha_t) x_0 + ...``;
 in DDPM notation that coefficient is ``alpha_bar_t``.
@@ -16,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import require_in_interval, require_int_in_range, require_positive
+from .validation import (
+    as_real_array,
+    require_int_in_range,
+    require_number_in_interval,
+    require_positive,
+    require_real_array_in_interval,
+    require_text,
+)
 
 DDPM_T = 1000
 """Number of diffusion steps in DDPM."""
@@ -43,10 +51,9 @@ class NoiseSchedule:
     betas: np.ndarray
 
     def __post_init__(self) -> None:
-        betas = np.asarray(self.betas, dtype=float)
-        if betas.ndim != 1 or betas.size == 0:
-            raise ValueError(f"betas must be a non-empty 1-D array, got shape {betas.shape}")
-        require_in_interval("betas", betas, 0.0, 1.0, low_closed=False, high_closed=False)
+        require_text("name", self.name)
+        betas = as_real_array("betas", self.betas, ndim=1, finite=False)
+        betas = require_real_array_in_interval("betas", betas, 0.0, 1.0, low_closed=False, high_closed=False)
         betas.setflags(write=False)
         object.__setattr__(self, "betas", betas)
 
@@ -95,19 +102,22 @@ def linear_schedule(
     Defaults are DDPM's: ``T = 1000``, ``beta_1 = 1e-4``, ``beta_T = 0.02``.
     """
     T = require_int_in_range("T", T, 1)
-    require_in_interval("beta_start", beta_start, 0.0, 1.0, low_closed=False, high_closed=False)
-    require_in_interval("beta_end", beta_end, 0.0, 1.0, low_closed=False, high_closed=False)
+    beta_start = require_number_in_interval("beta_start", beta_start, 0.0, 1.0, low_closed=False, high_closed=False)
+    beta_end = require_number_in_interval("beta_end", beta_end, 0.0, 1.0, low_closed=False, high_closed=False)
     return NoiseSchedule("linear", np.linspace(beta_start, beta_end, T))
 
 
 def cosine_alpha_bar(t: np.ndarray | float, T: int, s: float = COSINE_OFFSET) -> np.ndarray:
     """The cosine schedule's ``alpha_bar(t) = f(t) / f(0)``, ``f(t) = cos²((t/T + s)/(1 + s) · π/2)``.
 
-    ``t`` may be an array of times in ``[0, T]``; the result has the same shape.
+    ``t`` may be a number or a non-empty array of times in ``[0, T]`` (not necessarily integers);
+    the result has the same shape. ``s > 0`` is the schedule's small offset.
     """
     T = require_int_in_range("T", T, 1)
-    require_positive("s", s)
-    t = require_in_interval("t", t, 0.0, float(T), low_closed=True, high_closed=True)
+    s = require_positive("s", s)
+    t = require_real_array_in_interval("t", t, 0.0, float(T), low_closed=True, high_closed=True)
+    if t.size == 0:
+        raise ValueError(f"t must not be empty, got shape {t.shape}")
 
     def f(time: np.ndarray) -> np.ndarray:
         return np.cos((time / T + s) / (1 + s) * np.pi / 2) ** 2
@@ -125,7 +135,8 @@ def cosine_schedule(
     ``beta_t = min(1 - alpha_bar(t) / alpha_bar(t - 1), max_beta)``.
     """
     T = require_int_in_range("T", T, 1)
-    require_in_interval("max_beta", max_beta, 0.0, 1.0, low_closed=False, high_closed=False)
+    s = require_positive("s", s)
+    max_beta = require_number_in_interval("max_beta", max_beta, 0.0, 1.0, low_closed=False, high_closed=False)
     alpha_bar = cosine_alpha_bar(np.arange(T + 1, dtype=float), T, s)
     betas = np.minimum(1.0 - alpha_bar[1:] / alpha_bar[:-1], max_beta)
     return NoiseSchedule("cosine", betas)

@@ -1,8 +1,13 @@
 """A tiny byte-pair-encoding (BPE) tokenizer (Sennrich et al., 2016).
 
-Training starts from single characters and repeatedly merges the most frequent
-adjacent pair into a new token. Real LLM tokenizers work the same way on bytes
-with tens of thousands of merges; this one is small enough to read.
+Training starts from the single characters of the training text and repeatedly merges the
+most frequent adjacent pair into a new token. Token ids number the base symbols first and
+then the merges in the order they were learned (GPT-2's convention).
+
+Unlike a byte-level BPE (GPT-2 starts from all 256 byte values, so any text encodes), this
+toy's base symbols are only the characters it saw in training: :meth:`BPETokenizer.encode`
+raises ``ValueError`` on a character it has never seen. Real LLM tokenizers learn tens of
+thousands of merges; this one is small enough to read.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .validation import require_int_in_range, require_nonempty
+from .validation import as_int_array, require_int_in_range, require_nonempty, require_text
 
 
 def _merge(symbols: list[str], pair: tuple[str, str]) -> list[str]:
@@ -39,9 +44,24 @@ class BPETokenizer:
     vocabulary: tuple[str, ...]
     merges: tuple[tuple[str, str], ...]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.vocabulary, tuple) or not all(isinstance(t, str) and t for t in self.vocabulary):
+            raise ValueError(f"vocabulary must be a tuple of non-empty strings, got {self.vocabulary!r:.80}")
+        require_nonempty("vocabulary", self.vocabulary)
+        known = set(self.vocabulary)
+        if not isinstance(self.merges, tuple) or not all(
+            isinstance(m, tuple) and len(m) == 2 and m[0] in known and m[1] in known and m[0] + m[1] in known
+            for m in self.merges
+        ):
+            raise ValueError(
+                f"merges must be a tuple of pairs of vocabulary tokens whose join is in the vocabulary, "
+                f"got {self.merges!r:.80}"
+            )
+
     @classmethod
     def train(cls, text: str, num_merges: int) -> BPETokenizer:
-        """Learn up to ``num_merges`` merges from ``text`` (ties broken by first occurrence)."""
+        """Learn up to ``num_merges`` merges from the non-empty string ``text`` (ties broken by first occurrence)."""
+        require_text("text", text)
         require_nonempty("text", text)
         num_merges = require_int_in_range("num_merges", num_merges, 0)
         vocabulary = list(dict.fromkeys(sorted(set(text))))
@@ -60,7 +80,11 @@ class BPETokenizer:
         return cls(tuple(vocabulary), tuple(merges))
 
     def tokenize(self, text: str) -> list[str]:
-        """Split ``text`` into token strings by replaying the merges in order."""
+        """Split the string ``text`` into token strings by replaying the merges in order.
+
+        Raises ``ValueError`` naming the characters of ``text`` that never occurred in the training text.
+        """
+        require_text("text", text)
         unknown = sorted(set(text) - set(self.vocabulary))
         if unknown:
             raise ValueError(f"text contains characters not seen in training: {unknown!r}")
@@ -70,14 +94,14 @@ class BPETokenizer:
         return symbols
 
     def encode(self, text: str) -> list[int]:
-        """Token ids of ``text``: integers in ``[0, len(vocabulary))``."""
+        """Token ids of the string ``text``: integers in ``[0, len(vocabulary))``.
+
+        Raises ``ValueError`` if ``text`` contains a character the tokenizer has never seen.
+        """
         index = {token: i for i, token in enumerate(self.vocabulary)}
         return [index[token] for token in self.tokenize(text)]
 
     def decode(self, ids: list[int]) -> str:
-        """Text of a list of token ids; ``decode(encode(text)) == text``."""
-        size = len(self.vocabulary)
-        for position, token_id in enumerate(ids):
-            if not 0 <= token_id < size:
-                raise ValueError(f"ids[{position}] must be in [0, {size - 1}], got {token_id}")
-        return "".join(self.vocabulary[i] for i in ids)
+        """Text of a 1-D sequence of integer token ids; ``decode(encode(text)) == text``."""
+        checked = as_int_array("ids", ids, ndim=1, low=0, high=len(self.vocabulary) - 1, allow_empty=True)
+        return "".join(self.vocabulary[i] for i in checked)
