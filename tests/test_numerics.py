@@ -356,8 +356,33 @@ def test_seed_practice_question_timing():
     per_image = diffusion_image_time(50, 0.08)
     assert per_image == pytest.approx(4.0)
     assert sequential_time(12, per_image) == pytest.approx(48.0)
-    assert llm_generation_time(100, 0.02, prefill_seconds=0.5) == pytest.approx(2.5)
+    assert llm_generation_time(100, 0.02, prefill_seconds=0.5) == pytest.approx(0.5 + 99 * 0.02)
     with pytest.raises(ValueError, match=r"seconds_per_step must be > 0, got -0\.08"):
         diffusion_image_time(50, -0.08)
     with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
         diffusion_image_time(0, 0.08)
+
+
+def test_llm_generation_time_is_one_prefill_and_n_minus_one_decode_passes():
+    # the prompt pass produces the first token's distribution: N tokens = 1 prefill + (N - 1) decodes
+    assert llm_generation_time(1, 0.02, prefill_seconds=0.3) == pytest.approx(0.3)  # time to first token
+    assert llm_generation_time(200, 0.02, prefill_seconds=0.3) == pytest.approx(0.3 + 199 * 0.02)
+    # prefill_seconds=None: the prompt pass costs one decode pass, so N tokens take N passes
+    assert llm_generation_time(1, 0.02) == pytest.approx(0.02)
+    assert llm_generation_time(200, 0.02) == pytest.approx(200 * 0.02)
+    assert llm_generation_time(200, 0.02, prefill_seconds=0.02) == llm_generation_time(200, 0.02)
+    assert llm_generation_time(5, 0.02, prefill_seconds=0.0) == pytest.approx(4 * 0.02)
+
+
+@pytest.mark.parametrize("prefill_seconds", [float("nan"), float("inf"), -0.1])
+def test_llm_generation_time_rejects_a_prefill_that_is_not_a_duration(prefill_seconds):
+    with pytest.raises(ValueError, match=r"^prefill_seconds must be >= 0 and finite, got"):
+        llm_generation_time(10, 0.02, prefill_seconds=prefill_seconds)
+
+
+def test_diffusion_image_time_counts_network_evaluations():
+    assert diffusion_image_time(50, 0.08, evaluations_per_step=2) == pytest.approx(8.0)  # guidance, unbatched
+    with pytest.raises(ValueError, match=r"^seconds_per_step must be > 0, got nan"):
+        diffusion_image_time(50, float("nan"))
+    with pytest.raises(ValueError, match=r"^evaluations_per_step must be >= 1, got 0"):
+        diffusion_image_time(50, 0.08, evaluations_per_step=0)
