@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from diffusion_vs_llms.forward import forward_diffuse
+from diffusion_vs_llms.gaussian_mixture import GaussianMixture
 from diffusion_vs_llms.nn import Adam, init_mlp, mlp_backward, mlp_forward, mse_loss_and_grad, timestep_embedding
 from diffusion_vs_llms.reverse import sample_ddim, sample_ddpm
 from diffusion_vs_llms.schedules import cosine_schedule
@@ -40,22 +41,35 @@ rng = np.random.default_rng(0)
 # %% [markdown]
 # ## The data: two moons
 #
-# Twenty thousand points on two noisy half-circles, centered and scaled so that each coordinate has a
-# spread of about one, like the pixel values a real image model sees.
+# The data are points on two interleaved half-circles, centered and scaled so that each coordinate has
+# a spread of about one, like the pixel values a real image model sees. Each moon is a string of small
+# Gaussian blobs of equal weight and equal width, so closely spaced that their sum is a smooth band.
+# The data set is therefore a Gaussian mixture, and the package's exact mixture denoiser
+# (`GaussianMixture.optimal_epsilon`) gives the best noise prediction any network could make on it:
+# we use it below to see which part of the training loss no network can remove.
 
 
 # %%
+NOISE = 0.1  # standard deviation of each blob, in the scaled coordinates
+COMPONENTS = 100  # blobs per moon
+angle = (np.arange(COMPONENTS) + 0.5) * np.pi / COMPONENTS
+upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+lower = np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
+centres = (np.vstack([upper, lower]) - [0.5, 0.25]) / [1.0, 0.5]
+moons = GaussianMixture(
+    means=centres, stds=np.full(len(centres), NOISE), weights=np.full(len(centres), 1 / len(centres))
+)
+spacing = np.linalg.norm(np.diff(centres[:COMPONENTS], axis=0), axis=1).max()
+assert spacing < NOISE  # neighbouring blobs overlap: each moon is one smooth band
+
+
 def two_moons(n: int, rng: np.random.Generator) -> np.ndarray:
-    """n points on two interleaved half-circles with a little Gaussian noise, shape (n, 2)."""
-    angle = rng.uniform(0, np.pi, n)
-    upper = rng.integers(0, 2, n) == 0
-    x = np.where(upper, np.cos(angle), 1 - np.cos(angle))
-    y = np.where(upper, np.sin(angle), 0.5 - np.sin(angle))
-    points = np.stack([x, y], axis=1) + rng.normal(0, 0.05, (n, 2))
-    return (points - [0.5, 0.25]) / [1.0, 0.5]
+    """n points of the two-moons mixture, shape (n, 2)."""
+    return moons.sample(n, rng)
 
 
 data = two_moons(20_000, rng)
+print(f"{len(centres)} blobs of std {NOISE}, at most {spacing:.3f} apart along a moon")
 print(f"data: {data.shape[0]} points, mean {data.mean(axis=0).round(2)}, std {data.std(axis=0).round(2)}")
 
 # %% [markdown]
@@ -122,12 +136,120 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# The loss does not go to zero, and it should not: at large $t$ the noisy point carries almost no
-# information about $x_0$, so part of the noise is unpredictable. A network that always predicted
-# zero would score about 1, the variance of the noise.
+# ## Where the loss comes from
+#
+# The loss does not go to zero, and it should not. A network that always predicted zero would score
+# about 1, the variance of the noise. The best possible network predicts the conditional mean
+# $\mathbb{E}[\epsilon \mid x_t]$ (the minimizer of a mean squared error), and even that one keeps an
+# error that depends on $t$:
+#
+# - At **large $t$** the signal weight $\sqrt{\bar\alpha_t}$ is tiny, so
+#   $x_t = \sqrt{\bar\alpha_t}\, x_0 + \sqrt{1 - \bar\alpha_t}\, \epsilon \approx \epsilon$: the noisy
+#   point *is* almost the noise, and the noise is almost perfectly predictable.
+# - At **small $t$** the noisy point is the clean point plus a sliver of noise, smaller than the
+#   spread of the data itself. From $x_t$ alone the sliver cannot be told apart from the data's own
+#   variation, so the best prediction is close to zero and its error close to 1 per coordinate.
+#
+# For data that form one Gaussian cluster of standard deviation $s$ this has a closed form. Then
+# $x_t$ and $\epsilon$ are jointly Gaussian, $\operatorname{Cov}(\epsilon, x_t) = \sqrt{1 - \bar\alpha_t}$ and
+# $\operatorname{Var}(x_t) = \bar\alpha_t s^2 + 1 - \bar\alpha_t$ per coordinate, and the part of
+# $\epsilon$ that $x_t$ cannot explain has variance
+#
+# $$
+# \mathbb{E}\!\left[(\epsilon - \mathbb{E}[\epsilon \mid x_t])^2\right]
+# = 1 - \frac{1 - \bar\alpha_t}{\bar\alpha_t s^2 + 1 - \bar\alpha_t}
+# = \frac{\bar\alpha_t s^2}{\bar\alpha_t s^2 + 1 - \bar\alpha_t},
+# $$
+#
+# which tends to 1 as $t \to 0$ ($\bar\alpha_t \to 1$) and to 0 as $\bar\alpha_t \to 0$.
+#
+# The code measures the error of the exact denoiser by Monte Carlo: at each $t$ it draws fresh clean
+# points and fresh noise, forms $x_t$, and compares $\epsilon$ with the exact
+# $\mathbb{E}[\epsilon \mid x_t]$ and with the trained network's prediction, on the same points. For
+# a single blob as wide as one blob of the moons, it checks the measurement against the formula.
+
 
 # %%
+def noisy_batch(mixture: GaussianMixture, t: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """x_t and the noise eps in it, for n fresh clean points of the mixture."""
+    x0 = mixture.sample(n, rng)
+    eps = rng.standard_normal(x0.shape)
+    return forward_diffuse(x0, schedule.alpha_bar(t), eps), eps
+
+
+def squared_error(prediction: np.ndarray, eps: np.ndarray) -> float:
+    """Mean squared error per coordinate, as in the training loss."""
+    return float(np.mean((prediction - eps) ** 2))
+
+
+measure_rng = np.random.default_rng(3)
+timesteps = np.unique(np.geomspace(1, schedule.T, 30).round().astype(int))
+
+# One blob of std NOISE: the Monte Carlo error of the exact denoiser against the closed form.
+one_blob = GaussianMixture(means=[[0.0, 0.0]], stds=[NOISE], weights=[1.0])
+BLOB_SAMPLES = 4000
+one_blob_measured, one_blob_formula = [], []
+for t in timesteps:
+    x_t, eps = noisy_batch(one_blob, t, BLOB_SAMPLES, measure_rng)
+    alpha_bar = schedule.alpha_bar(t)
+    one_blob_measured.append(squared_error(one_blob.optimal_epsilon(x_t, alpha_bar), eps))
+    one_blob_formula.append(alpha_bar * NOISE**2 / (alpha_bar * NOISE**2 + 1 - alpha_bar))
+# Within 4 Monte Carlo standard errors (the estimate's relative standard error is 1 / sqrt(samples)).
+assert np.allclose(one_blob_measured, one_blob_formula, rtol=4 / np.sqrt(BLOB_SAMPLES), atol=1e-9)
+
+# The two moons: the exact denoiser (the best any network can do) and the trained network.
+SAMPLES_PER_T = 1000
+best, network = [], []
+for t in timesteps:
+    x_t, eps = noisy_batch(moons, t, SAMPLES_PER_T, measure_rng)
+    best.append(squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps))
+    network.append(squared_error(eps_model(x_t, t), eps))
+best, network = np.array(best), np.array(network)
+
+assert best[timesteps <= 10].mean() > 0.9 and best[-1] < 1e-3  # large at small t, tiny at large t
+assert best[timesteps <= 10].min() > best[timesteps >= 500].max()
+assert np.all(network > best - 0.03)  # no network beats the exact denoiser (up to sampling noise)
+for t in (1, 10, 100, 300, 600, 1000):
+    i = int(np.argmin(np.abs(timesteps - t)))
+    print(
+        f"t = {timesteps[i]:4d}: best possible {best[i]:.3f}, trained network {network[i]:.3f}, "
+        f"one blob {one_blob_measured[i]:.3f} (formula {one_blob_formula[i]:.3f})"
+    )
+
+# %% alt="Line chart of the noise-prediction error per coordinate against the timestep t, on a logarithmic axis from 1 to 1000. All curves start near 1 at small t and fall to nearly 0 at t = 1000. The single blob's closed-form curve, with the measured points on it, falls first; the exact denoiser on the two moons stays higher, on a plateau in the middle of the range, before it falls; the trained network's error lies on or just above the exact denoiser's everywhere."
+fig, ax = plt.subplots(figsize=(6, 3.2))
+ax.plot(timesteps, one_blob_formula, color="#009E73", lw=1.5, label="one blob: closed form")
+ax.plot(timesteps, one_blob_measured, "o", color="#009E73", ms=3, label="one blob: measured")
+ax.plot(timesteps, best, color="#0072B2", lw=2, label="two moons: exact denoiser")
+ax.plot(timesteps, network, "--", color="#D55E00", lw=1.5, label="two moons: trained network")
+ax.set(xscale="log", xlabel="timestep t", ylabel="error per coordinate", ylim=(0, 1.1))
+ax.set_title("Irreducible error of the noise prediction")
+ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# The irreducible error lives at small $t$, where the noise hides among the data's own detail, not at
+# large $t$, where the noisy point is nearly all noise. On the moons the exact denoiser's curve lies
+# above the single blob's in the middle of the range: there the noise is already larger than a blob
+# but not yet larger than a moon, so where along a moon the point started is still uncertain.
+#
+# Training draws $t$ uniformly, so the average of this curve over all $T$ timesteps is the floor of
+# the training loss. The trained network's final loss sits just above it: almost all of what is left
+# is noise that no network could predict.
+
+# %%
+floor_rng = np.random.default_rng(4)
+FLOOR_SAMPLES = 16  # per timestep, for every t = 1, ..., T
+best_all, network_all = [], []
+for t in range(1, schedule.T + 1):
+    x_t, eps = noisy_batch(moons, t, FLOOR_SAMPLES, floor_rng)
+    best_all.append(squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps))
+    network_all.append(squared_error(eps_model(x_t, t), eps))
+floor, network_average = float(np.mean(best_all)), float(np.mean(network_all))
+print(f"floor of the loss (exact denoiser, t uniform): {floor:.3f}")
+print(f"trained network on the same samples: {network_average:.3f}; final training loss: {final_loss:.3f}")
 assert final_loss < 0.6, final_loss
+assert floor < network_average < floor + 0.05
 
 # %% [markdown]
 # ## Sampling
