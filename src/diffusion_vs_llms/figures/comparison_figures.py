@@ -40,7 +40,8 @@ SNAPSHOT_STEPS = (0, 2, 4, 6, 8, 10)
     caption=(
         "Generation time is network evaluations times seconds per evaluation. Top: one image with 50 denoising "
         "steps of 0.08 s takes 4 s; an LLM writing 40 tokens at 0.1 s per token also takes 4 s, but shows its "
-        "first token after 0.1 s. Bottom: 12 images one after another take 12 × 4 s = 48 s."
+        "first token after 0.1 s, because the pass over the prompt (taken here to cost one token's pass, as for a "
+        "short prompt) already gives the first token. Bottom: 12 images one after another take 12 × 4 s = 48 s."
     ),
 )
 def generation_timeline(theme: Theme) -> Figure:

@@ -33,7 +33,8 @@ REVERSE_POINTS = 600
     caption=(
         "Noise schedules with $T = 1000$. Left: the signal fraction $\\bar\\alpha_t$; right: the noise fraction "
         "$1 - \\bar\\alpha_t$. The linear schedule of DDPM ($\\beta_t$ from $10^{-4}$ to $0.02$) destroys the signal "
-        "early; the cosine schedule of Nichol and Dhariwal (2021) spreads the loss evenly over the steps."
+        "early, so its last steps add noise to almost pure noise; the cosine schedule of Nichol and Dhariwal (2021) "
+        "falls almost linearly in the middle and changes slowly near both ends."
     ),
 )
 def noise_schedules(theme: Theme) -> Figure:

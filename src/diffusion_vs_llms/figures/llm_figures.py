@@ -33,9 +33,9 @@ CROSS_ENTROPY_POINT = 0.3
         "gets a visible share."
     ),
     caption=(
-        "Next-token probabilities $\\operatorname{softmax}(z / \\tau)$ for the context 'The cat sat on the' at "
-        "temperatures $\\tau$ = 0.5, 1 and 2 (illustrative logits $z$). Lower temperature sharpens the distribution, "
-        "higher flattens it; the ranking never changes."
+        "Next-token probabilities $\\operatorname{softmax}(\\ell / \\tau)$ for the context 'The cat sat on the' at "
+        "temperatures $\\tau$ = 0.5, 1 and 2 (illustrative logits $\\ell$). Lower temperature sharpens the "
+        "distribution, higher flattens it; the ranking never changes."
     ),
 )
 def next_token_temperature(theme: Theme) -> Figure:
@@ -61,7 +61,7 @@ def attention_weights() -> np.ndarray:
     rng = np.random.default_rng(3)
     d_k = 16
     embeddings = rng.standard_normal((len(SENTENCE), d_k))
-    w_q, w_k = rng.standard_normal((2, d_k, d_k)) / np.sqrt(d_k)
+    w_q, w_k = rng.standard_normal((2, d_k, d_k)) / np.sqrt(d_k)  # W_Q, W_K: Q = X W_Q, K = X W_K
     _, weights = scaled_dot_product_attention(embeddings @ w_q, embeddings @ w_k, embeddings, causal=True)
     return weights
 
@@ -75,9 +75,9 @@ def attention_weights() -> np.ndarray:
         "weight over the earlier tokens."
     ),
     caption=(
-        "Causal self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence "
-        "(random projections, $d_k = 16$). Each row sums to 1; the mask $M$ sets every weight on a later token to 0, "
-        "so position $i$ only sees tokens 1 to $i$."
+        "Causal self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence, "
+        "with $Q = X W_Q$ and $K = X W_K$ from random projections ($d_k = 16$). Each row sums to 1; the mask $M$ "
+        "sets every weight on a later token to 0, so position $i$ only sees tokens 1 to $i$."
     ),
 )
 def causal_attention(theme: Theme) -> Figure:
@@ -110,30 +110,30 @@ def causal_attention(theme: Theme) -> Figure:
 @figure(
     "cross-entropy-curve",
     alt=(
-        "A curve of the loss minus the natural log of p against p from 0 to 1. The loss is very large when p is "
-        "near 0 and falls to 0 at p = 1. A marked point at p = 0.3 shows the loss 1.204 nats from the practice "
-        "question; a second mark at p = 0.5 shows 0.693."
+        "A curve of the loss, minus the natural log of p, against p, the probability given to the correct token, "
+        "from 0 to 1. The loss is very large when p is near 0 and falls to 0 at p = 1. A marked point at p = 0.3 "
+        "shows the loss 1.204 nats from the practice question; a second mark at p = 0.5 shows 0.693."
     ),
     caption=(
-        "Cross-entropy of one token, $L = -\\ln p$, against the probability $p$ the model gave the correct token. "
-        "The practice question's $p = 0.3$ gives $L = \\ln(10/3) \\approx 1.204$ nats; a confident correct "
-        "prediction costs almost nothing, a confident wrong one costs a lot."
+        "Cross-entropy of one token, $L = -\\ln p_y$, against the probability $p_y$ the model gave the correct "
+        "token $y$. The practice question's $p_y = 0.3$ gives $L = \\ln(10/3) \\approx 1.204$ nats; a confident "
+        "correct prediction costs almost nothing, a confident wrong one costs a lot."
     ),
 )
 def cross_entropy_curve(theme: Theme) -> Figure:
     fig = new_figure(6.0, 3.4)
     ax = fig.subplots()
-    p = np.linspace(0.005, 1.0, 400)  # probabilities of the correct token
-    ax.plot(p, -np.log(p), color=theme.series[0], label="L = -ln p")
+    p = np.linspace(0.005, 1.0, 400)  # p_y: probabilities of the correct token y
+    ax.plot(p, -np.log(p), color=theme.series[0], label=r"$L = -\ln p_y$")
     for point, colour in ((CROSS_ENTROPY_POINT, theme.series[1]), (0.5, theme.series[2])):
         loss = -np.log(point)
         ax.plot([point, point], [0, loss], ":", color=colour, lw=1.5)
         ax.plot([0, point], [loss, loss], ":", color=colour, lw=1.5)
         ax.plot(point, loss, "o", color=colour, ms=7)
-        ax.annotate(f"p = {point:g}, L = {loss:.3f}", (point, loss), xytext=(10, 8), textcoords="offset points")
+        ax.annotate(f"$p_y$ = {point:g}, L = {loss:.3f}", (point, loss), xytext=(10, 8), textcoords="offset points")
     ax.set_xlim(0, 1.0)
     ax.set_ylim(0, 5)
-    ax.set_xlabel("probability of the correct token p")
+    ax.set_xlabel(r"probability of the correct token, $p_y$")
     ax.set_ylabel("loss (nats)")
     ax.grid(True)
     ax.set_axisbelow(True)
