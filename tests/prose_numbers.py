@@ -163,9 +163,7 @@ FUNCTION_WORDS = frozenset(
 )
 # A year stays a year before one of these: "the NeurIPS 2021 workshop".
 YEAR_NOUNS = frozenset(["paper", "papers", "workshop", "version", "versions", "release", "edition", "conference"])
-YEAR_BEFORE = re.compile(
-    r"(?:et al\.,?|[A-Z][\w&-]*,?|[(\[]|\b(?:in|since|until|from|by|of|and|to|or|early|late|mid|circa|the))\s*$"
-)
+YEAR_BEFORE = re.compile(r"(?:et al\.,?|[A-Z][\w&-]*,?|[(\[]|\b(?:in|since|until|early|late|mid|circa))\s*$")
 CITATION_URL = re.compile(r"(?:^|/)references(?:\.md|/)?#[\w-]+$")
 
 
@@ -218,7 +216,8 @@ def _glued(text: str, start: int, end: int) -> tuple[str, str]:
 def _name_reason(text: str, start: int, end: int) -> str | None:
     """Why a number is part of a name rather than a quantity, or None."""
     before, after = _glued(text, start, end)
-    if re.search(r"[A-Za-z_]", before):
+    if re.search(r"[A-Za-z_]", before) and not re.fullmatch(r"[a-z]+-", before):
+        # ('add-0.1 smoothing', 'top-5': a lowercase word and a hyphen modify a quantity.)
         # A letter earlier in the same word: GPT-2, T5-XXL, float32, x_0, DiT-XL/2, Q9, arXiv:2006.11239.
         return "part of a name (GPT-2, float32, x_0)"
     if re.match(r"\.[xX]\b", after):
@@ -269,8 +268,8 @@ def _is_version(text: str, start: int, end: int) -> bool:
     """A decimal right after a capitalized word inside a sentence: a product's version, Python 3.11."""
     if "." not in text[start:end]:
         return False
-    before = re.search(r"(\S+)\s+[A-Z][\w-]*\s+$", text[:start])
-    return bool(before) and not re.search(r"[.!?:]$", before[1])
+    # The word before the name is a plain word: "with Python 3.11", "CC BY 4.0", not "(b) At 0.08".
+    return bool(re.search(r"(?:^|\s)[A-Za-z][\w'-]*,?\s+[A-Z][\w-]*\s+$", text[:start]))
 
 
 def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_candidate: str = "") -> str | None:
