@@ -58,6 +58,12 @@ GLOSSARY = DOCS / "glossary.md"
 # How numbers are written
 # ---------------------------------------------------------------------------------------------
 
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, in order (the word lists below are written as one string)."""
+    return text.split()
+
+
 SEP = "[\u2009\u202f\u00a0 ]"  # thousands separators: thin, narrow no-break, no-break and plain space
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 NUMBER = re.compile(
@@ -78,29 +84,11 @@ QUANTITY_SUFFIX = re.compile(r"(?:st|nd|rd|th|x|k|K|M|B|s|ms|KB|MB|GB|fold)")
 NAME_SUFFIX = re.compile(r"(?:bits?|D|d)")
 WORD_CHAR = re.compile(r"[A-Za-z0-9_.:\-/]")
 
-UNIT_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS_WORDS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+UNIT_WORDS = words(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+)
+TENS_WORDS = words("twenty thirty forty fifty sixty seventy eighty ninety")
 SCALE_WORDS = {"hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9}
 NUMBER_WORDS = re.compile(
     r"\b(?:(?:(?:{tens})(?:-(?:{digits}))?|{units})(?:\s+(?:{scales}))*|(?:{scales}))\b".format(
@@ -114,55 +102,15 @@ NUMBER_WORDS = re.compile(
 
 # Plural nouns that, after a small number, count the guide's own content ("four formulas").
 CONTENT_NOUNS = frozenset(
-    [
-        "questions",
-        "answers",
-        "formulas",
-        "formulae",
-        "pages",
-        "chapters",
-        "figures",
-        "notebooks",
-        "sections",
-        "snippets",
-        "mistakes",
-        "misconceptions",
-        "terms",
-        "exercises",
-        "items",
-        "entries",
-        "tables",
-        "demos",
-    ]
+    words(
+        "questions answers formulas formulae pages chapters figures notebooks sections snippets mistakes "
+        "misconceptions terms exercises items entries tables demos"
+    )
 )
 # Words that cannot sit between a count and its noun: "two of the questions" counts nothing.
-FUNCTION_WORDS = frozenset(
-    [
-        "of",
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "for",
-        "to",
-        "and",
-        "or",
-        "with",
-        "from",
-        "by",
-        "at",
-        "per",
-        "than",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-    ]
-)
+FUNCTION_WORDS = frozenset(words("of the a an in on for to and or with from by at per than as is are was were"))
 # A year stays a year before one of these: "the NeurIPS 2021 workshop".
-YEAR_NOUNS = frozenset(["paper", "papers", "workshop", "version", "versions", "release", "edition", "conference"])
+YEAR_NOUNS = frozenset(words("paper papers workshop version versions release edition conference"))
 YEAR_BEFORE = re.compile(r"(?:et al\.,?|[A-Z][\w&-]*,?|[(\[]|\b(?:in|since|until|early|late|mid|circa))\s*$")
 CITATION_URL = re.compile(r"(?:^|/)references(?:\.md|/)?#[\w-]+$")
 
@@ -259,7 +207,7 @@ def _is_year(text: str, start: int, end: int, written: str) -> bool:
     if not re.fullmatch(r"(?:19|20)\d\d", written):
         return False
     following = _following_words(text, end, 1)
-    if following and following[0].islower() and following[0] not in YEAR_NOUNS:
+    if following and following[0].islower() and following[0] not in YEAR_NOUNS | FUNCTION_WORDS:
         return False  # "a context of 2048 tokens"
     return bool(YEAR_BEFORE.search(text[:start]))
 
@@ -302,7 +250,7 @@ def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_
     return None
 
 
-def _digit_numbers(text: str, *, math: bool = False) -> Iterable[tuple[int, int, str, frozenset[Decimal], bool]]:
+def _digit_numbers(text: str) -> Iterable[tuple[int, int, str, frozenset[Decimal], bool]]:
     """(start, end, as written, values, small integer) of every number written with digits."""
     for match in NUMBER.finditer(text):
         start, end = match.span()
@@ -333,9 +281,10 @@ def _digit_numbers(text: str, *, math: bool = False) -> Iterable[tuple[int, int,
         yield start, end, text[start:end], frozenset(values), small
 
 
-def _word_value(words: str) -> Decimal:
+def _word_value(phrase: str) -> Decimal:
+    """The value of a spelled-out number: "twenty thousand" is 20000."""
     total, current = 0, 0
-    for word in re.split(r"[\s-]+", words.lower()):
+    for word in re.split(r"[\s-]+", phrase.lower()):
         if word in SCALE_WORDS:
             current = max(current, 1) * SCALE_WORDS[word]
             if SCALE_WORDS[word] >= 1000:
@@ -409,7 +358,7 @@ def scan_math(tex: str) -> list[Found]:
     tex = tex.replace(r"\times", "×").replace(r"\cdot", "·")
     tex = re.sub(r"\\(?:[A-Za-z]+|.)", " ", tex)
     found = []
-    for start, end, written, values, small in _digit_numbers(tex, math=True):
+    for start, end, written, values, small in _digit_numbers(tex):
         reason = _classify(tex, start, end, small, math=True)
         found.append(Found(0, written, values, reason))
     return found
@@ -435,11 +384,8 @@ MARKUP = re.compile(
     r"|(?P<entity>&[A-Za-z]+;|&#\d+;)",
     re.DOTALL,
 )
-MARKUP_KINDS = ("comment", "code", "dmath", "math", "image", "link", "target", "autolink", "bare", "attrs", "html")
-MARKUP_KINDS += ("footnote", "entity")
-ABBREVIATIONS = frozenset(
-    ["al", "e.g", "i.e", "vs", "cf", "eq", "fig", "figs", "sec", "no", "approx", "resp", "etc", "ca"]
-)
+MARKUP_KINDS = words("comment code dmath math image link target autolink bare attrs html footnote entity")
+ABBREVIATIONS = frozenset(words("al e.g i.e vs cf eq fig figs sec no approx resp etc ca"))
 SENTENCE_END = re.compile(r"[.!?][\"')\]*_]*\s+(?=[A-Z0-9\"'(\[*_`$])")
 
 

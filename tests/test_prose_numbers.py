@@ -218,3 +218,24 @@ def test_tooltips_are_checked_against_the_glossary(tmp_path):
 def test_scan_reports_why_a_number_is_exempt():
     reasons = {f.text: f.exempt for f in scan_unit("GPT-2 has 12 layers; see (Radford et al., 2019) and 3 figures.")}
     assert reasons == {"2": "part of a name (GPT-2, float32, x_0)", "12": None, "2019": "a year", "3": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [
+        ("GPT-3 has a context of 2048 tokens.", "2048", None),  # a context length, not a year
+        ("In 2017 the transformer appeared.", "2017", "a year"),
+        ("Nichol and Dhariwal (2021) propose it.", "2021", "a year"),
+        ("Counted with add-0.1 smoothing.", "0.1", None),  # a lowercase word and a hyphen: a quantity
+        ("A 1000-step schedule.", "1000", None),
+        ("Run it with Python 3.11 today.", "3.11", "a version (Python 3.11, Stable Diffusion 1.5)"),
+        ("(b) At 0.08 s per evaluation.", "0.08", None),
+        ("The 64-bit float and arXiv:2006.11239.", "64", "part of a name (8-bit, 2-D, 3D)"),
+        ("Only 2 % of the points.", "2 %", None),  # a rate is a result, even a small one
+        ("The next two chapters.", "two", None),  # counts the guide's chapters
+        ("The two families differ.", "two", "an integer from 0 to 10"),
+    ],
+)
+def test_exemption_rules(text, number, reason):
+    found = {f.text: f.exempt for f in scan_unit(text)}
+    assert found[number] == reason
