@@ -132,16 +132,29 @@ def justified_numbers() -> dict[str, set[str]]:
     """For every figure, the numbers its alt text and caption may state, each computed here."""
     linear, cosine = linear_schedule(), cosine_schedule()
     half = [str(int(np.argmax(s.alpha_bars < 0.5))) for s in (linear, cosine)]
-    assert linear.alpha_bar(600) < 0.05  # "near 0 by step 600"
+    assert linear.alpha_bar(diffusion.NEAR_ZERO_STEP) < 0.05  # "near 0 by step 600"
     temperature_tops = {f"{softmax(llm.CANDIDATE_LOGITS, t).max():.2f}" for t in llm.TEMPERATURES}
     image = diffusion_image_time(comparison.DENOISING_STEPS, comparison.SECONDS_PER_STEP)
     answer = llm_generation_time(comparison.LLM_TOKENS, comparison.SECONDS_PER_TOKEN)
+    first_token = llm_generation_time(1, comparison.SECONDS_PER_TOKEN)  # the prompt pass gives the first token
+    assert np.isclose(first_token, comparison.SECONDS_PER_TOKEN)  # "shows its first token after 0.1 s"
+    assert np.isclose(answer, comparison.LLM_TOKENS * comparison.SECONDS_PER_TOKEN)
     batch = sequential_time(comparison.IMAGES, image)
     side = int(np.sqrt(comparison.tiny_image_dataset().shape[1]))
     weights = llm.attention_weights()
     assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
     return {
-        "noise-schedules": {"0", "1", "1000", "0.5", "0.02", "10", "4", "2021", "600", *half},  # 10^-4
+        "noise-schedules": {
+            "0",
+            "1",
+            "1000",
+            "0.5",
+            f"{linear.beta(1):g}",
+            f"{linear.beta(1000):g}",
+            "2021",
+            str(diffusion.NEAR_ZERO_STEP),
+            *half,
+        },
         "forward-process-photo": {str(t) for t in diffusion.FORWARD_TIMESTEPS} | {"1"},
         "reverse-process-2d": {str(t) for t in diffusion.REVERSE_SNAPSHOTS} | {"2", str(diffusion.REVERSE_POINTS)},
         "next-token-temperature": {f"{t:g}" for t in llm.TEMPERATURES} | temperature_tops,

@@ -22,6 +22,9 @@ IMAGES = 12
 LLM_TOKENS = 40
 SECONDS_PER_TOKEN = 0.1
 """The timeline's numbers: the practice question's diffusion system and an illustrative LLM."""
+_IMAGE_SECONDS = diffusion_image_time(DENOISING_STEPS, SECONDS_PER_STEP)
+_ANSWER_SECONDS = llm_generation_time(LLM_TOKENS, SECONDS_PER_TOKEN)  # the prompt pass gives the first token
+_BATCH_SECONDS = sequential_time(IMAGES, _IMAGE_SECONDS)
 
 CORPUS = "the model writes one token at a time . the model writes one word at a time . the image appears step by step ."
 """Word corpus of the bigram model in the side-by-side figure."""
@@ -32,16 +35,19 @@ SNAPSHOT_STEPS = (0, 2, 4, 6, 8, 10)
 @figure(
     "generation-timeline",
     alt=(
-        "Two timelines. Top, in seconds 0 to 5: one diffusion image is a bar of 50 equal denoising steps of 0.08 s "
-        "ending at 4 s, and nothing is visible until the end; below it an LLM answer of 40 tokens at 0.1 s each "
-        "also ends at 4 s, but its tokens appear one by one from the start. Bottom, in seconds 0 to 50: twelve "
-        "images generated one after another, 4 s each, finish at 48 s."
+        f"Two timelines in seconds. Top: one diffusion image is a bar of {DENOISING_STEPS} equal denoising "
+        f"steps of {SECONDS_PER_STEP:g} s ending at {_IMAGE_SECONDS:g} s, and nothing is visible until the end; "
+        f"below it an LLM answer of {LLM_TOKENS} tokens at {SECONDS_PER_TOKEN:g} s each also ends at "
+        f"{_ANSWER_SECONDS:g} s, but its tokens appear one by one from the start. Bottom, on a longer time axis: "
+        f"{IMAGES} images generated one after another, {_IMAGE_SECONDS:g} s each, finish at {_BATCH_SECONDS:g} s."
     ),
     caption=(
-        "Generation time is network evaluations times seconds per evaluation. Top: one image with 50 denoising "
-        "steps of 0.08 s takes 4 s; an LLM writing 40 tokens at 0.1 s per token also takes 4 s, but shows its "
-        "first token after 0.1 s, because the pass over the prompt (taken here to cost one token's pass, as for a "
-        "short prompt) already gives the first token. Bottom: 12 images one after another take 12 × 4 s = 48 s."
+        f"Generation time is network evaluations times seconds per evaluation. Top: one image with "
+        f"{DENOISING_STEPS} denoising steps of {SECONDS_PER_STEP:g} s takes {_IMAGE_SECONDS:g} s; an LLM writing "
+        f"{LLM_TOKENS} tokens at {SECONDS_PER_TOKEN:g} s per token also takes {_ANSWER_SECONDS:g} s, but shows its "
+        f"first token after {SECONDS_PER_TOKEN:g} s, because the pass over the prompt (taken here to cost one "
+        f"token's pass, as for a short prompt) already gives the first token. Bottom: {IMAGES} images one after "
+        f"another take {IMAGES} × {_IMAGE_SECONDS:g} s = {_BATCH_SECONDS:g} s."
     ),
 )
 def generation_timeline(theme: Theme) -> Figure:

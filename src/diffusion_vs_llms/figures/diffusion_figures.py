@@ -20,19 +20,31 @@ REVERSE_SNAPSHOTS = (1000, 300, 200, 120, 60, 0)
 """Timesteps at which the reverse-process figure shows the samples."""
 REVERSE_POINTS = 600
 """Number of samples in the reverse-process figure."""
+NEAR_ZERO_STEP = 600
+"""A timestep by which the linear schedule's signal fraction is near 0 (tests/test_figures.py checks it)."""
+
+
+def half_signal_step(alpha_bars: np.ndarray) -> int:
+    """The first timestep at which the signal fraction ``alpha_bar_t`` drops below one half."""
+    return int(np.argmax(alpha_bars < 0.5))
+
+
+_LINEAR, _COSINE = linear_schedule(), cosine_schedule()
 
 
 @figure(
     "noise-schedules",
     alt=(
         "Two line charts over timesteps 0 to 1000. Left: alpha-bar, the fraction of signal variance kept, falls "
-        "from 1 to almost 0 for both schedules; the linear DDPM schedule drops fast and is near 0 by step 600, the "
-        "cosine schedule falls slowly and evenly. Right: the noise fraction 1 minus alpha-bar rises as the signal "
-        "falls; the curves cross 0.5 at step 260 for the linear and step 497 for the cosine schedule."
+        f"from 1 to almost 0 for both schedules; the linear DDPM schedule drops fast and is near 0 by step "
+        f"{NEAR_ZERO_STEP}, the cosine schedule falls slowly and evenly. Right: the noise fraction 1 minus alpha-bar "
+        f"rises as the signal falls; the curves cross 0.5 at step {half_signal_step(_LINEAR.alpha_bars)} for the "
+        f"linear and step {half_signal_step(_COSINE.alpha_bars)} for the cosine schedule."
     ),
     caption=(
-        "Noise schedules with $T = 1000$. Left: the signal fraction $\\bar\\alpha_t$; right: the noise fraction "
-        "$1 - \\bar\\alpha_t$. The linear schedule of DDPM ($\\beta_t$ from $10^{-4}$ to $0.02$) destroys the signal "
+        f"Noise schedules with $T = {_LINEAR.T}$. Left: the signal fraction $\\bar\\alpha_t$; right: the noise "
+        f"fraction $1 - \\bar\\alpha_t$. The linear schedule of DDPM ($\\beta_t$ from {_LINEAR.beta(1):g} to "
+        f"{_LINEAR.beta(_LINEAR.T):g}) destroys the signal "
         "early, so its last steps add noise to almost pure noise; the cosine schedule of Nichol and Dhariwal (2021) "
         "falls almost linearly in the middle and changes slowly near both ends."
     ),
@@ -43,7 +55,7 @@ def noise_schedules(theme: Theme) -> Figure:
     for schedule, style in ((linear_schedule(), "-"), (cosine_schedule(), "--")):
         t = np.arange(schedule.T + 1)
         alpha_bar = schedule.alpha_bars
-        half = int(np.argmax(alpha_bar < 0.5))
+        half = half_signal_step(alpha_bar)
         label = f"{schedule.name} (half at t = {half})"
         signal_ax.plot(t, alpha_bar, style, label=label)
         noise_ax.plot(t, 1 - alpha_bar, style, label=label)

@@ -22,15 +22,20 @@ SENTENCE = ("The", "model", "writes", "one", "token", "at", "a", "time")
 """Tokens of the attention figure."""
 CROSS_ENTROPY_POINT = 0.3
 """The practice question's probability of the correct token."""
+SECOND_POINT = 0.5
+"""A second probability of the correct token marked in the cross-entropy figure."""
+
+_TOP = [float(softmax(CANDIDATE_LOGITS, temperature).max()) for temperature in TEMPERATURES]
+"""The top candidate's probability at each of :data:`TEMPERATURES`."""
 
 
 @figure(
     "next-token-temperature",
     alt=(
         "Grouped bar chart of next-token probabilities after the context 'The cat sat on the' for five candidates: "
-        "mat, sofa, floor, roof, moon. The top token 'mat' gets 0.86 of the probability at temperature 0.5, 0.62 at "
-        "temperature 1 and 0.42 at temperature 2; as the temperature rises the other bars grow and even 'moon' "
-        "gets a visible share."
+        f"mat, sofa, floor, roof, moon. The top token 'mat' gets {_TOP[0]:.2f} of the probability at temperature "
+        f"{TEMPERATURES[0]:g}, {_TOP[1]:.2f} at temperature {TEMPERATURES[1]:g} and {_TOP[2]:.2f} at temperature "
+        f"{TEMPERATURES[2]:g}; as the temperature rises the other bars grow and even 'moon' gets a visible share."
     ),
     caption=(
         "Next-token probabilities $\\operatorname{softmax}(\\ell / \\tau)$ for the context 'The cat sat on the' at "
@@ -111,12 +116,14 @@ def causal_attention(theme: Theme) -> Figure:
     "cross-entropy-curve",
     alt=(
         "A curve of the loss, minus the natural log of p, against p, the probability given to the correct token, "
-        "from 0 to 1. The loss is very large when p is near 0 and falls to 0 at p = 1. A marked point at p = 0.3 "
-        "shows the loss 1.204 nats from the practice question; a second mark at p = 0.5 shows 0.693."
+        f"from 0 to 1. The loss is very large when p is near 0 and falls to 0 at p = 1. A marked point at "
+        f"p = {CROSS_ENTROPY_POINT:g} shows the loss {-np.log(CROSS_ENTROPY_POINT):.3f} nats from the practice "
+        f"question; a second mark at p = {SECOND_POINT:g} shows {-np.log(SECOND_POINT):.3f}."
     ),
     caption=(
         "Cross-entropy of one token, $L = -\\ln p_y$, against the probability $p_y$ the model gave the correct "
-        "token $y$. The practice question's $p_y = 0.3$ gives $L = \\ln(10/3) \\approx 1.204$ nats; a confident "
+        f"token $y$. The practice question's $p_y = {CROSS_ENTROPY_POINT:g}$ gives "
+        f"$L = \\ln(1/{CROSS_ENTROPY_POINT:g}) \\approx {-np.log(CROSS_ENTROPY_POINT):.3f}$ nats; a confident "
         "correct prediction costs almost nothing, a confident wrong one costs a lot."
     ),
 )
@@ -125,7 +132,7 @@ def cross_entropy_curve(theme: Theme) -> Figure:
     ax = fig.subplots()
     p = np.linspace(0.005, 1.0, 400)  # p_y: probabilities of the correct token y
     ax.plot(p, -np.log(p), color=theme.series[0], label=r"$L = -\ln p_y$")
-    for point, colour in ((CROSS_ENTROPY_POINT, theme.series[1]), (0.5, theme.series[2])):
+    for point, colour in ((CROSS_ENTROPY_POINT, theme.series[1]), (SECOND_POINT, theme.series[2])):
         loss = -np.log(point)
         ax.plot([point, point], [0, loss], ":", color=colour, lw=1.5)
         ax.plot([0, point], [loss, loss], ":", color=colour, lw=1.5)
