@@ -272,6 +272,8 @@ def _digit_numbers(text: str) -> Iterable[tuple[int, int, str, frozenset[Decimal
         percent = PERCENT.match(text, end)
         if percent:
             end = percent.end()
+            if small:  # 2 % is 0.02: a bare 2 turns up in any code
+                values = set()
             values.add((value / 100).normalize())
             small = False
         elif text[end : end + 1] in MULTIPLIERS and not text[end + 1 : end + 2].isalnum():
