@@ -238,6 +238,19 @@ def test_scan_reports_why_a_number_is_exempt():
         ("The next two chapters.", "two", None),  # counts the guide's chapters
         ("The two families differ.", "two", "an integer from 0 to 10"),
     ],
+    ids=[
+        "context-length",
+        "year-in",
+        "year-parenthesis",
+        "lowercase-hyphen",
+        "hyphen-quantity",
+        "version",
+        "not-a-version",
+        "bit-name",
+        "small-rate",
+        "count",
+        "small",
+    ],
 )
 def test_exemption_rules(text, number, reason):
     found = {f.text: f.exempt for f in scan_unit(text)}
