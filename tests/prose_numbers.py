@@ -19,8 +19,9 @@ A number in prose passes when
 
 (a) it is computed: its value is a literal of the code of the same page: a Python fence that runs
     (not ``notest``; snippets expanded), a notebook's code cells, the figure module outside its
-    alt and caption strings, or for the tooltips the glossary page's code. Comments and docstrings
-    are prose, so they do not count; string literals do (``assert f"{x:.1e}" == "4.0e-05"``).
+    alt and caption strings, or for the tooltips the glossary page's code. Comments, docstrings
+    and other strings are text that nothing checks, so they do not count, except the strings of
+    an ``assert`` or ``==`` (``assert f"{x:.1e}" == "4.0e-05"``).
     Values are compared, not spellings: 1,000 = 1000 = 1_000; 85 % = 85 or 0.85;
     10^{-4} = 1e-4 = 0.0001; a rounded 0.862 passes when the code holds the literal 0.862.
 (b) it is cited: its unit contains a link to ``references.md#...``. A unit is one sentence of a
@@ -546,10 +547,12 @@ class CodeValues:
 
 
 def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> CodeValues:
-    """Every number that the Python ``code`` writes: numeric literals and numbers in string literals.
+    """Every number that the Python ``code`` writes: its numeric literals, and the numbers in the
+    string literals of its comparisons (``assert f"{x:.1e}" == "4.0e-05"``).
 
-    Comments and docstrings (a string that is a statement of its own) are prose, so they are left
-    out; so are tokens inside the (start, end) positions of ``skip`` (a figure's alt and caption).
+    A number typed in any other string (a printed label, an error message) is text that nothing
+    checks, like comments and docstrings: left out. So are tokens inside the (start, end)
+    positions of ``skip`` (a figure's alt and caption).
     Code that does not tokenize is read as text, without its ``#`` lines.
     """
     skip = list(skip)
@@ -561,15 +564,18 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
         result.all = {v for _s, _e, _w, vs, _small in _digit_numbers(text) for v in vs}
         return result
     statement: list[Decimal] = []
+    in_strings: list[Decimal] = []  # numbers typed in string literals: code only when compared
     compares = counts = False
     statement_start = True
     for index, token in enumerate(tokens):
         kind = token.type
         if kind in {tokenize.NEWLINE, tokenize.ENDMARKER}:
+            if compares:
+                statement += in_strings
             result.all.update(statement)
             if compares and counts:
                 result.counted.update(statement)
-            statement, compares, counts, statement_start = [], False, False, True
+            statement, in_strings, compares, counts, statement_start = [], [], False, False, True
             continue
         if kind in {tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}:
             continue
@@ -589,7 +595,7 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
             if first and (following is None or following.type in {tokenize.NEWLINE, tokenize.ENDMARKER}):
                 continue  # a docstring
             text = _string_text(token.string)
-            statement.extend(v for _s, _e, _w, vs, _small in _digit_numbers(text) for v in vs)
+            in_strings.extend(v for _s, _e, _w, vs, _small in _digit_numbers(text) for v in vs)
     return result
 
 

@@ -59,7 +59,8 @@ def test_code_that_does_not_run_or_only_mentions_the_number_does_not_count(tmp_p
     comment = "```python\naccuracy = 0.5  # 0.862 after training\n```\n"
     docstring = '```python\n"""Accuracy 0.862."""\n```\n'
     text_block = "```text\n0.862\n```\n"
-    for block in (notest, comment, docstring, text_block):
+    printed = '```python\nprint("accuracy 0.862")\n```\n'
+    for block in (notest, comment, docstring, text_block, printed):
         assert len(page(tmp_path, PLANTED + "\n" + block)) == 1, block
 
 
