@@ -29,6 +29,10 @@ A number in prose passes when
     On the references page an entry (the definition under a term with an ``{#id}``) cites
     itself. A tooltip's number is also cited when the glossary page states it in a cited unit.
 (c) it is exempt; :func:`_classify` gives each rule with its reason.
+
+A number that counts the guide's own content ("four formulas", "Fifteen questions", "the two
+previous chapters") fails whatever the code holds, unless cited: such a count goes stale as soon
+as the guide grows, and a stray 4 or 15 in the page's code says nothing about it. Remove it.
 """
 
 from __future__ import annotations
@@ -101,13 +105,16 @@ NUMBER_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# Plural nouns that, after a small number, count the guide's own content ("four formulas").
+# Plural nouns that, after a number, count the guide's own content ("four formulas"). Nouns that
+# often count other things are left out: entries (of a vector), tables, answers.
 CONTENT_NOUNS = frozenset(
     words(
-        "questions answers formulas formulae pages chapters figures notebooks sections snippets mistakes "
-        "misconceptions terms exercises items entries tables demos"
+        "questions formulas formulae pages chapters figures notebooks sections snippets mistakes misconceptions "
+        "terms exercises items"
     )
 )
+# Adjectives that make such a noun count something else: "three significant figures" is a precision.
+OTHER_ADJECTIVES = frozenset(words("significant decimal"))
 # Words that cannot sit between a count and its noun: "two of the questions" counts nothing.
 FUNCTION_WORDS = frozenset(words("of the a an in on for to and or with from by at per than as is are was were"))
 # A year stays a year before one of these: "the NeurIPS 2021 workshop".
@@ -139,7 +146,7 @@ class Found:
         text: the number as written: "1,000", "85 %", "four", "10^{-4}".
         values: the values it may stand for (85 % is 85 or 0.85).
         exempt: why it needs neither computation nor citation, or None.
-        count: a small number that counts the guide's own content ("four formulas").
+        count: the content noun it counts ("formulas" in "four formulas"), or "".
         cited: its sentence (or list item, table cell, definition) links to the references page.
     """
 
@@ -147,7 +154,7 @@ class Found:
     text: str
     values: frozenset[Decimal]
     exempt: str | None = None
-    count: bool = False
+    count: str = ""
     cited: bool = False
 
 
@@ -193,14 +200,14 @@ def _following_words(text: str, end: int, count: int = 3) -> list[str]:
     return words
 
 
-def counts_content(text: str, end: int) -> bool:
-    """A number followed (through at most two adjectives) by a plural noun naming the guide's content."""
+def counted_content(text: str, end: int) -> str:
+    """The plural noun naming the guide's content that the number counts (through at most two adjectives), or ""."""
     for word in _following_words(text, end):
         if word.lower() in CONTENT_NOUNS:
-            return True
-        if word.lower() in FUNCTION_WORDS or not word.islower():
-            return False
-    return False
+            return word.lower()
+        if word.lower() in FUNCTION_WORDS | OTHER_ADJECTIVES or not word.islower():
+            return ""
+    return ""
 
 
 def _is_year(text: str, start: int, end: int, written: str) -> bool:
@@ -231,8 +238,7 @@ def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_
     - A year (Ho et al., 2020; ICML 2015): it dates a source, it is not a result.
     - An integer from 0 to 10 (in digits or words): "two evaluations", "a 3 x 3 grid" are part of
       the explanation and cannot drift from a computation, and writing them from code would make the
-      prose unreadable. Not when it counts the guide's own content ("four formulas",
-      "three practice questions"): such counts go stale when a page grows, so they are checked.
+      prose unreadable. Never a count of the guide's own content (see the module docstring).
 
     Everything else is checked: decimals (even 0.5), percentages (a rate is a result, even 2 %),
     scientific notation, integers above 10, and spelled-out numbers above ten.
@@ -245,8 +251,6 @@ def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_
     if not math and year_candidate and _is_year(text, start, end, year_candidate):
         return "a year"
     if small:
-        if not math and counts_content(text, end):
-            return None
         return "an integer from 0 to 10"
     return None
 
@@ -299,17 +303,24 @@ def _word_value(phrase: str) -> Decimal:
     return Decimal(total + current)
 
 
+def _counting(number: Found, text: str, end: int) -> Found:
+    """``number``, marked as a count when it counts the guide's content (names and years never do)."""
+    if number.exempt and number.exempt != "an integer from 0 to 10":
+        return number
+    noun = counted_content(text, end)
+    return replace(number, exempt=None, count=noun) if noun else number
+
+
 def scan_plain(text: str) -> list[Found]:
     """Numbers of a prose text whose markup is already masked (see :func:`_mask_markup`)."""
     found = []
     for start, end, written, values, small in _digit_numbers(text):
         reason = _classify(text, start, end, small, math=False, year_candidate=written)
-        found.append(Found(start, written, values, reason, count=small and not reason))
+        found.append(_counting(Found(start, written, values, reason), text, end))
     for match in NUMBER_WORDS.finditer(text):
         value = _word_value(match.group())
-        small = value <= 10
-        reason = _classify(text, match.start(), match.end(), small, math=False)
-        found.append(Found(match.start(), match.group(), frozenset({value}), reason, count=small and not reason))
+        reason = _classify(text, match.start(), match.end(), value <= 10, math=False)
+        found.append(_counting(Found(match.start(), match.group(), frozenset({value}), reason), text, match.end()))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -527,23 +538,12 @@ def _python_number(token: str) -> Decimal | None:
 
 @dataclass
 class CodeValues:
-    """The numbers a page's code writes.
-
-    Attributes:
-        all: every number in its literals.
-        counted: the numbers of its ``assert`` statements and ``==`` comparisons that also count
-            something (call ``len``, ``sum`` or ``.count``). A count of the guide's content
-            ("four formulas") must be one of these: small integers turn up in any code (shapes,
-            indices, ``assert x == 4`` about something else), so only a counted comparison shows
-            that the code checks the count.
-    """
+    """The numbers a page's code writes (see :func:`code_values`)."""
 
     all: set[Decimal] = field(default_factory=set)
-    counted: set[Decimal] = field(default_factory=set)
 
     def update(self, other: CodeValues) -> None:
         self.all |= other.all
-        self.counted |= other.counted
 
 
 def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, int]]] = ()) -> CodeValues:
@@ -565,7 +565,7 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
         return result
     statement: list[Decimal] = []
     in_strings: list[Decimal] = []  # numbers typed in string literals: code only when compared
-    compares = counts = False
+    compares = False
     statement_start = True
     for index, token in enumerate(tokens):
         kind = token.type
@@ -573,9 +573,7 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
             if compares:
                 statement += in_strings
             result.all.update(statement)
-            if compares and counts:
-                result.counted.update(statement)
-            statement, in_strings, compares, counts, statement_start = [], [], False, False, True
+            statement, in_strings, compares, statement_start = [], [], False, True
             continue
         if kind in {tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}:
             continue
@@ -584,8 +582,6 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
             continue
         if (kind == tokenize.NAME and token.string == "assert") or (kind == tokenize.OP and token.string == "=="):
             compares = True
-        elif kind == tokenize.NAME and token.string in {"len", "sum", "count"}:
-            counts = True
         elif kind == tokenize.NUMBER:
             value = _python_number(token.string)
             if value is not None:
@@ -606,15 +602,21 @@ def code_values(code: str, *, skip: Iterable[tuple[tuple[int, int], tuple[int, i
 
 @dataclass(frozen=True)
 class Violation:
-    """A number that is neither computed, cited nor exempt."""
+    """A number that is neither computed, cited nor exempt, or that counts the guide's content."""
 
     path: str
     line: int
     number: str
     where: str
     context: str = ""
+    count: str = ""
 
     def __str__(self) -> str:
+        if self.count:
+            return (
+                f"{self.path}:{self.line}: {self.number} counts the guide's own {self.count} "
+                "(counts of content go stale: remove it)"
+            )
         return f"{self.path}:{self.line}: {self.number} is not computed {self.where} (compute it, or cite it)"
 
 
@@ -759,7 +761,7 @@ def analyse_figure_module(text: str, name: str) -> Analysis:
 def analyse_tooltips(text: str, name: str, glossary: Analysis) -> Analysis:
     """The numbers in the ``*[term]: definition`` lines, checked against the glossary page."""
     cited = {v for n in glossary.numbers if n.found.cited for v in n.found.values}
-    analysis = Analysis(code=CodeValues(glossary.code.all | cited, glossary.code.counted | cited))
+    analysis = Analysis(code=CodeValues(glossary.code.all | cited))
     for number_line, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"^\*\[[^\]]+\]:\s*(?P<definition>.*)$", line)
         if match:
@@ -804,17 +806,17 @@ def violations(path: Path, root: Path = ROOT) -> list[Violation]:
     else:
         analysis, where = analyse_figure_module(text, name), "in this module"
     return [
-        Violation(n.path, n.line, n.found.text, where, n.context)
+        Violation(n.path, n.line, n.found.text, where, n.context, n.found.count)
         for n in analysis.numbers
         if not passes(n.found, analysis.code)
     ]
 
 
 def passes(number: Found, code: CodeValues) -> bool:
-    """Exempt, cited, or computed (a count: counted by the code)."""
+    """Exempt, cited, or computed; a count of the guide's content only when cited."""
     if number.exempt or number.cited:
         return True
-    return bool(number.values & (code.counted if number.count else code.all))
+    return not number.count and bool(number.values & code.all)
 
 
 def main(argv: list[str]) -> int:
