@@ -144,7 +144,7 @@ class Found:
     Attributes:
         start: offset of the number in the unit's text (math numbers: the math line's offset).
         text: the number as written: "1,000", "85 %", "four", "10^{-4}".
-        values: the values it may stand for (85 % is 85 or 0.85).
+        values: the values it may stand for (85 % is 85 or 0.85; 2 % is 0.02; 50k is 50000).
         exempt: why it needs neither computation nor citation, or None.
         count: the content noun it counts ("formulas" in "four formulas"), or "".
         cited: its sentence (or list item, table cell, definition) links to the references page.
@@ -282,7 +282,7 @@ def _digit_numbers(text: str) -> Iterable[tuple[int, int, str, frozenset[Decimal
             values.add((value / 100).normalize())
             small = False
         elif text[end : end + 1] in MULTIPLIERS and not text[end + 1 : end + 2].isalnum():
-            values.add((value * MULTIPLIERS[text[end]]).normalize())
+            values = {(value * MULTIPLIERS[text[end]]).normalize()}  # 50k is 50000, not a stray 50
             small = False
             end += 1
         yield start, end, text[start:end], frozenset(values), small

@@ -131,6 +131,8 @@ def test_numbers_are_compared_by_value(tmp_path):
     small_rate = "Only 2 % of the points.\n"
     assert len(page(tmp_path, small_rate + "\n```python\nassert len(points) == 2\n```\n")) == 1
     assert page(tmp_path, small_rate + "\n```python\nassert round(share, 2) == 0.02\n```\n") == []
+    assert len(page(tmp_path, "Trained for 50k steps.\n\n```python\nassert 25 * 2 == 50\n```\n")) == 1
+    assert page(tmp_path, "Trained for 50k steps.\n\n```python\nassert 500 * 100 == 50_000\n```\n") == []
 
 
 def test_every_kind_of_prose_is_read_at_its_line(tmp_path):
