@@ -12,13 +12,13 @@
 # # Train a tiny language model
 #
 # This notebook trains a character-level language model with one causal self-attention layer, in
-# numpy, in a few seconds, on the prose of this guide. It then generates text the way every LLM
+# numpy, on a CPU, on the prose of this guide. It then generates text the way every LLM
 # does: one token at a time, each new token appended to the context. The attention, softmax,
 # cross-entropy and sampling code is the guide's own (`diffusion_vs_llms`); gradients are written by
 # hand in `diffusion_vs_llms.nn` and checked against finite differences in the test suite.
 #
-# The model computes, at every position $t$, a distribution $P(x_t \mid x_{<t})$ over the next
-# character, and is trained to minimize the cross-entropy $L = -\sum_i y_i \log p_i$, averaged over
+# The model computes, at every position $n$, a distribution $P(x_n \mid x_{<n})$ over the
+# character there, and is trained to minimize the cross-entropy $L = -\sum_i y_i \log p_i$, averaged over
 # all positions of a batch at once (teacher forcing). Attention inside it is
 # $\operatorname{softmax}\!\left(QK^\top / \sqrt{d_k} + M\right) V$ with the causal mask $M$.
 
@@ -40,45 +40,53 @@ rng = np.random.default_rng(0)
 # ## The corpus
 #
 # `data/guide-prose.txt` holds the running prose of this guide's chapters (no code, no formulas).
-# The vocabulary is its set of characters; the last 10 % is held out to measure how well the model
-# predicts text it never trained on.
+# The vocabulary $\mathcal{V}$ is its set of characters; the end of the text is held out to measure
+# how well the model predicts text it never trained on.
 
 # %%
+HELD_OUT_FRACTION = 0.1
 text = Path("data/guide-prose.txt").read_text(encoding="utf-8")
 vocabulary = sorted(set(text))
 index = {character: i for i, character in enumerate(vocabulary)}
 ids = np.array([index[c] for c in text])
-split = int(0.9 * len(ids))
+split = int((1 - HELD_OUT_FRACTION) * len(ids))
 train, held_out = ids[:split], ids[split:]
-V = len(vocabulary)
-print(f"{len(text):,} characters, vocabulary of {V}; {len(train):,} for training, {len(held_out):,} held out")
+vocab_size = len(vocabulary)
+print(f"{len(text):,} characters, vocabulary of {vocab_size}")
+print(f"{len(train):,} for training, the last {HELD_OUT_FRACTION:.0%} ({len(held_out):,}) held out")
 
 # %% [markdown]
 # ## Two baselines
 #
 # A **unigram** model ignores the context and predicts each character by its frequency. A
 # **bigram** model looks at the previous character only. Both are counted on the training text
-# (with add-0.1 smoothing, so no held-out character gets probability 0) and scored on the held-out
-# text in nats per character.
+# (with a small pseudo-count added to every count, so no held-out character gets probability 0) and
+# scored on the held-out text in nats per character.
 
 # %%
-unigram = (np.bincount(train, minlength=V) + 0.1) / (len(train) + 0.1 * V)
+SMOOTHING = 0.1  # pseudo-count added to every count
+unigram = (np.bincount(train, minlength=vocab_size) + SMOOTHING) / (len(train) + SMOOTHING * vocab_size)
 unigram_loss = float(-np.mean(np.log(unigram[held_out])))
-bigram = BigramModel(train, vocab_size=V, smoothing=0.1)
+bigram = BigramModel(train, vocab_size=vocab_size, smoothing=SMOOTHING)
 bigram_loss = float(-np.mean(np.log(bigram.probs[held_out[:-1], held_out[1:]])))
-print(f"held-out cross-entropy: unigram {unigram_loss:.3f}, bigram {bigram_loss:.3f} nats per character")
+print(f"add-{SMOOTHING:g} smoothing; held-out cross-entropy in nats per character:")
+print(f"unigram {unigram_loss:.3f}, bigram {bigram_loss:.3f}")
 
 # %% [markdown]
 # ## The model
 #
-# Each character is embedded as a 48-number vector plus a learned position vector. One causal
-# self-attention layer lets every position look back over up to 32 characters; a feed-forward
-# layer of 192 units follows; both have residual connections. A linear layer turns the result into
-# logits over the vocabulary.
+# Each character is embedded as a vector plus a learned vector for its position (absolute
+# positions added to the embeddings, as in GPT-2; most current LLMs rotate queries and keys with
+# RoPE instead, see the chapter). One causal self-attention layer lets every position look back
+# over the whole context window; a feed-forward layer four times as wide as the embedding follows;
+# both have residual connections. A linear layer turns the result into logits $\ell$ over the
+# vocabulary. The sizes are printed below.
 
 # %%
 CONTEXT, D_MODEL = 32, 48
-params = init_lm(V, CONTEXT, D_MODEL, 4 * D_MODEL, rng)
+D_FF = 4 * D_MODEL
+params = init_lm(vocab_size, CONTEXT, D_MODEL, D_FF, rng)
+print(f"context window {CONTEXT} characters, embedding width {D_MODEL}, feed-forward width {D_FF}")
 print(f"{sum(p.size for p in params.values()):,} parameters")
 
 
@@ -97,12 +105,14 @@ def held_out_loss() -> float:
 # %% [markdown]
 # ## Training
 #
-# Each step takes 16 random windows of 32 characters. One forward pass scores all 32 positions of
-# every window in parallel (teacher forcing: the true previous characters are the input), and the
-# mean cross-entropy over the 512 predictions is the loss.
+# Each step takes a batch of random windows of the context length. One forward pass scores every
+# position of every window in parallel (teacher forcing: the true previous characters are the
+# input), and the mean cross-entropy over all these predictions is the loss. The learning rate
+# falls linearly to a tenth of its initial value over the first nine tenths of training, then stays.
 
 # %%
 STEPS, BATCH = 1500, 16
+print(f"{STEPS} steps; each step {BATCH} windows x {CONTEXT} positions = {BATCH * CONTEXT} predictions")
 optimizer = Adam(params, learning_rate=6e-3)
 losses, checkpoints = [], []
 for step in range(STEPS):
@@ -115,7 +125,7 @@ for step in range(STEPS):
         checkpoints.append((step + 1, held_out_loss()))
 model_loss = checkpoints[-1][1]
 
-# %% alt="Line chart of cross-entropy in nats per character over 1500 training steps: the training-batch loss falls from above 4 to below 2; the held-out loss, measured every 250 steps, falls with it and ends well below the dashed bigram and dotted unigram baselines."
+# %% alt="Line chart of cross-entropy in nats per character against the training step: the training-batch loss falls steeply at first and then slowly; the held-out loss, measured at regular checkpoints, falls with it and ends well below the dashed bigram and dotted unigram baselines."
 fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(losses, alpha=0.35, lw=0.8, label="training batch")
 ax.plot(*zip(*checkpoints, strict=True), "o-", label="held out")
@@ -132,14 +142,14 @@ for name, value in (("unigram", unigram_loss), ("bigram", bigram_loss), ("attent
 assert model_loss < bigram_loss < unigram_loss
 
 # %% [markdown]
-# The attention model beats both baselines on text it has never seen: looking back over 32
-# characters helps more than looking at one. The perplexity in brackets, the exponential of the
+# The attention model beats both baselines on text it has never seen: looking back over its whole
+# context window helps more than looking at one character. The perplexity in brackets, the exponential of the
 # loss, is the number of equally likely characters the model is, on average, choosing among.
 #
 # ## Generating, one token at a time
 #
 # Generation calls the model once per new character. Each call sees the context so far (at most the
-# last 32 characters), the last position's logits become a distribution, one character is drawn and
+# last `CONTEXT` characters), the last position's logits become a distribution, one character is drawn and
 # appended, and the loop repeats. The first steps, with the growing context:
 
 
