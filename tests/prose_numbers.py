@@ -22,8 +22,9 @@ A number in prose passes when
     alt and caption strings, or for the tooltips the glossary page's code. Comments, docstrings
     and other strings are text that nothing checks, so they do not count, except the strings of
     an ``assert`` or ``==`` (``assert f"{x:.1e}" == "4.0e-05"``).
-    Values are compared, not spellings: 1,000 = 1000 = 1_000; 85 % = 85 or 0.85;
-    10^{-4} = 1e-4 = 0.0001; a rounded 0.862 passes when the code holds the literal 0.862.
+    Values are compared, not spellings: 1,000 = 1000 = 1_000; 85 % = 85 or 0.85 (but 2 % = 0.02
+    only, and 50k = 50000 only: a bare 2 or 50 turns up in any code); 10^{-4} = 1e-4 = 0.0001;
+    10^{-1000} also = its exponent 1000; a rounded 0.862 passes when the code holds the literal 0.862.
 (b) it is cited: its unit contains a link to ``references.md#...``. A unit is one sentence of a
     paragraph, caption or alt text, and a whole list-item paragraph, table cell or definition.
     On the references page an entry (the definition under a term with an ``{#id}``) cites
@@ -420,11 +421,12 @@ class Masked:
     citations: list[int] = field(default_factory=list)
 
 
-def _blank(masked: Masked, start: int, end: int, words: str = " ") -> None:
+def _blank(masked: Masked, start: int, end: int, fill: str = " ") -> None:
+    """Blank ``start:end`` in ``plain`` and write ``fill`` there in ``words``, keeping line breaks."""
     for position in range(start, end):
         keep = masked.plain[position] == "\n"
         masked.plain[position] = "\n" if keep else " "
-        masked.words[position] = "\n" if keep else words
+        masked.words[position] = "\n" if keep else fill
 
 
 def _mask_markup(raw: str, *, references_page: bool = False) -> Masked:
