@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .probability import softmax
+from .probability import _softmax
 from .validation import as_real_array, require_bool, require_int_in_range
 
 
@@ -57,14 +57,19 @@ def scaled_dot_product_attention(
             "q, k and v must have leading (batch) dimensions that broadcast together, "
             f"got q.shape={q.shape}, k.shape={k.shape}, v.shape={v.shape}"
         ) from None
-    n_q, n_k, d_k = q.shape[-2], k.shape[-2], q.shape[-1]
-    if causal and n_q > n_k:
+    if causal and q.shape[-2] > k.shape[-2]:
         raise ValueError(f"causal attention needs n_q <= n_k, got q.shape={q.shape} and k.shape={k.shape}")
+    return _attention(q, k, v, causal)
+
+
+def _attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`scaled_dot_product_attention` of arguments it has already checked."""
+    n_q, n_k, d_k = q.shape[-2], k.shape[-2], q.shape[-1]
     scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_k)
     if causal:
         allowed = np.tril(np.ones((n_q, n_k), dtype=bool), k=n_k - n_q)
         scores = np.where(allowed, scores, -np.inf)
-    weights = softmax(scores, axis=-1)
+    weights = _softmax(scores, axis=-1)  # every row keeps at least one finite score
     return weights @ v, weights
 
 

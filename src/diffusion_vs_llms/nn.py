@@ -9,7 +9,8 @@
 Parameters live in plain dicts of arrays, gradients in dicts with the same keys, so a
 finite-difference check (``tests/test_nn.py``) can perturb any entry. The forward passes use
 the package's own :func:`~diffusion_vs_llms.attention.scaled_dot_product_attention` and
-:func:`~diffusion_vs_llms.probability.softmax`; only the backward passes are new.
+:func:`~diffusion_vs_llms.probability.softmax` (their cores, without re-checking arrays that
+:func:`lm_forward` has already checked); only the backward passes are new.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from itertools import pairwise
 import numpy as np
 from numpy.typing import DTypeLike
 
-from .attention import scaled_dot_product_attention
-from .probability import log_softmax, softmax
+from .attention import _attention
+from .probability import _log_softmax, _softmax
 from .validation import (
     as_int_array,
     as_logits,
@@ -297,7 +298,7 @@ def lm_forward(params: Params, tokens: np.ndarray) -> tuple[np.ndarray, LMCache]
     require_int_in_range("tokens.shape[1]", n, 1, context)
     x = params["token_embedding"][tokens] + params["position_embedding"][:n]
     q, k, v = x @ params["W_q"], x @ params["W_k"], x @ params["W_v"]
-    attended, weights = scaled_dot_product_attention(q, k, v, causal=True)
+    attended, weights = _attention(q, k, v, causal=True)  # the checked forms, without re-checking in the loop
     h = x + attended @ params["W_o"]
     pre_activation = h @ params["W_1"] + params["b_1"]
     hidden = np.maximum(pre_activation, 0.0)
@@ -321,8 +322,8 @@ def lm_loss_and_grad(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np
         )
     targets = as_int_array("targets", targets, low=0, high=vocab - 1)
     flat_logits, flat_targets = logits.reshape(-1, vocab), targets.reshape(-1)
-    loss = float(-np.mean(log_softmax(flat_logits, axis=-1)[np.arange(flat_targets.size), flat_targets]))
-    grad = softmax(flat_logits, axis=-1)
+    loss = float(-np.mean(_log_softmax(flat_logits, axis=-1)[np.arange(flat_targets.size), flat_targets]))
+    grad = _softmax(flat_logits, axis=-1)
     grad[np.arange(flat_targets.size), flat_targets] -= 1.0
     return loss, (grad / flat_targets.size).reshape(batch, n, vocab)
 

@@ -21,6 +21,18 @@ def _shifted_scaled(logits: np.ndarray, temperature: float, axis: int) -> np.nda
         return shifted / temperature
 
 
+def _softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
+    """:func:`softmax` of logits already checked by :func:`~diffusion_vs_llms.validation.as_logits`."""
+    weights = np.exp(_shifted_scaled(logits, temperature, axis))
+    return weights / np.sum(weights, axis=axis, keepdims=True)
+
+
+def _log_softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
+    """:func:`log_softmax` of logits already checked by :func:`~diffusion_vs_llms.validation.as_logits`."""
+    shifted = _shifted_scaled(logits, temperature, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 def softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     """Probabilities from logits: ``exp(ℓ / τ)`` normalised along ``axis``, with ``τ = temperature``.
 
@@ -36,9 +48,7 @@ def softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.
         subtracted before dividing by τ, so huge logits or a tiny τ cannot overflow.
     """
     temperature = require_positive("temperature", temperature)
-    logits = as_logits("logits", logits, axis=axis)
-    weights = np.exp(_shifted_scaled(logits, temperature, axis))
-    return weights / np.sum(weights, axis=axis, keepdims=True)
+    return _softmax(as_logits("logits", logits, axis=axis), temperature, axis)
 
 
 def log_softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -47,9 +57,7 @@ def log_softmax(logits: np.ndarray, temperature: float = 1.0, axis: int = -1) ->
     An option with logit ``-inf`` gets log-probability ``-inf``.
     """
     temperature = require_positive("temperature", temperature)
-    logits = as_logits("logits", logits, axis=axis)
-    shifted = _shifted_scaled(logits, temperature, axis)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return _log_softmax(as_logits("logits", logits, axis=axis), temperature, axis)
 
 
 def _conditionals(conditional_probabilities: Sequence[float]) -> np.ndarray:
