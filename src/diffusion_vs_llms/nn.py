@@ -288,8 +288,8 @@ def lm_forward(params: Params, tokens: np.ndarray) -> tuple[np.ndarray, LMCache]
             (a negative id is rejected, not counted from the end).
 
     Returns:
-        ``(logits, cache)``; logits have shape ``(batch, n, |𝒱|)``: position ``i`` scores the token
-        that follows ``tokens[:, : i + 1]``, seeing no later token (causal mask).
+        ``(logits, cache)``; logits have shape ``(batch, n, |𝒱|)``: ``logits[:, m]`` scores the token
+        that follows ``tokens[:, : m + 1]``, seeing no later token (causal mask).
     """
     params = require_params("params", params, _LM_KEYS, "init_lm")
     vocab_size, context = params["token_embedding"].shape[0], params["position_embedding"].shape[0]

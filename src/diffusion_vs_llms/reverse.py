@@ -94,7 +94,7 @@ def ddim_step(
     ``x_prev = sqrt(alpha_bar_prev) x0_hat + sqrt(1 - alpha_bar_prev) eps``; the jump may skip
     many timesteps. Both are numbers in ``(0, 1]`` and ``alpha_bar_prev >= alpha_bar_t`` (less noise).
 
-    With ``x0_clip = c > 0``, ``x0_hat`` is clipped to ``[-c, c]`` and ``eps`` recomputed to match, as
+    With ``x0_clip > 0``, ``x0_hat`` is clipped to ``[-x0_clip, x0_clip]`` and ``eps`` recomputed to match, as
     image samplers clip to the pixel range: near ``t = T``, where ``alpha_bar_t`` is tiny, a small error
     of a trained network would otherwise be blown up by the division by ``sqrt(alpha_bar_t)``.
 

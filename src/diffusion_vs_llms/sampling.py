@@ -53,7 +53,7 @@ def _top_p(logits: np.ndarray, p: float, temperature: float) -> np.ndarray:
     probs = softmax(logits, temperature)
     order = np.argsort(-probs, kind="stable")
     cumulative = np.cumsum(probs[order])
-    # keep every token whose preceding mass is still below p, so the kept mass first reaches p
+    # keep every token whose preceding mass is still below p_top, so the kept mass first reaches p_top
     n_keep = int(np.searchsorted(cumulative, p - TOP_P_TOLERANCE) + 1)
     keep = order[: min(n_keep, logits.size)]
     filtered = np.full_like(logits, -np.inf)
