@@ -15,8 +15,11 @@ Every formula on the site is computed by one function in this package:
 - :mod:`.bigram`: a count-based bigram language model.
 - :mod:`.timing`: the arithmetic of generation time.
 
-Bad input raises :class:`ValueError` naming the argument, the expected range
-and the value received.
+- :mod:`.nn`: tiny numpy networks with hand-written gradients, for the notebooks.
+
+Bad input (NaN or infinity, a wrong shape, a wrong dtype, a value out of range, an empty
+array) raises :class:`ValueError` naming the argument as the caller wrote it, the expected
+range and the value received; the shared checks are in :mod:`.validation`.
 """
 
 __version__ = "0.1.0"
