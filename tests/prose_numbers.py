@@ -85,7 +85,7 @@ NUMBER = re.compile(
 PERCENT = re.compile(SEP + r"?%|\s+percent\b")
 MULTIPLIERS = {"k": 10**3, "K": 10**3, "M": 10**6, "B": 10**9}
 # Letters glued after a number that leave it a quantity: ordinals, multipliers, "x" for times, units.
-QUANTITY_SUFFIX = re.compile(r"(?:st|nd|rd|th|x|k|K|M|B|s|ms|KB|MB|GB|fold)")
+QUANTITY_SUFFIX = re.compile(r"st|[nr]d|th|x|k|K|M|B|s|ms|KB|MB|GB|fold")  # 1st 2nd 3rd 4th, 16x, 50k, 2s
 # A number joined to one of these (by a hyphen or not) names a type or a dimensionality: 8-bit, 2-D, 3D.
 NAME_SUFFIX = re.compile(r"(?:bits?|D|d)")
 WORD_CHAR = re.compile(r"[A-Za-z0-9_.:\-/]")
