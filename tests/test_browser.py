@@ -284,18 +284,20 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
 
 def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contexts):
     """extra.css: one dotted underline under a term in the text (Material's dotted border would be a
-    second line), none under a term in a heading."""
+    second line), none under a term in a heading or a link (the link draws its own underline)."""
     page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/")
     try:
         lines = """selector => Array.from(document.querySelectorAll(selector)).map(term => {
             const style = getComputedStyle(term);
             return [style.textDecorationLine, style.borderBottomStyle];
         })"""
-        in_text = page.evaluate(lines, "article p abbr[title]")
+        in_text = page.evaluate(lines, "article p abbr[title]:not(a *)")
         in_headings = page.evaluate(lines, "article :is(h1, h2, h3) abbr[title]")
-        assert in_text and in_headings
+        in_links = page.evaluate(lines, "article p a abbr[title]")
+        assert in_text and in_headings and in_links
         assert set(map(tuple, in_text)) == {("underline", "none")}
         assert set(map(tuple, in_headings)) == {("none", "none")}
+        assert set(map(tuple, in_links)) == {("none", "none")}
     finally:
         page.close()
 
