@@ -11,7 +11,7 @@
 # %% [markdown]
 # # Train a tiny diffusion model
 #
-# This notebook trains a real diffusion model from scratch, in numpy, in a few seconds. The data are
+# This notebook trains a real diffusion model from scratch, in numpy, on a CPU. The data are
 # points in the plane shaped like two interleaved half-moons; the network is a small multilayer
 # perceptron that learns to predict the noise in a noisy point. Everything else, the noise schedule,
 # the forward process and the sampler, is the code the rest of the guide uses
@@ -24,6 +24,8 @@
 # 3. train the network $\epsilon_\theta(x_t, t)$ to predict $\epsilon$ with the mean squared error
 #    $\lVert \epsilon - \epsilon_\theta(x_t, t) \rVert^2$;
 # 4. to generate, start from pure noise and apply the DDPM reverse step $T$ times.
+#
+# Symbols follow the guide's [notation table](../../formulas/#notation).
 
 # %%
 import matplotlib.pyplot as plt

@@ -20,7 +20,8 @@
 # The model computes, at every position $n$, a distribution $P(x_n \mid x_{<n})$ over the
 # character there, and is trained to minimize the cross-entropy $L = -\sum_i y_i \log p_i$, averaged over
 # all positions of a batch at once (teacher forcing). Attention inside it is
-# $\operatorname{softmax}\!\left(QK^\top / \sqrt{d_k} + M\right) V$ with the causal mask $M$.
+# $\operatorname{softmax}\!\left(QK^\top / \sqrt{d_k} + M\right) V$ with the causal mask $M$. Symbols follow the guide's
+# [notation table](../../formulas/#notation).
 
 # %%
 from itertools import pairwise
