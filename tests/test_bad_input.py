@@ -795,47 +795,25 @@ def call_with(function: Callable, baseline: dict, argument: str, value: object) 
     assert names_argument(message, argument), f"the error does not name {argument!r}: {message}"
 
 
-def cases_of(kind: str) -> list:
+KINDS = ("nonfinite", "dtype", "shape", "range", "empty")
+"""The classes of bad input: NaN or infinity, a wrong dtype, a wrong shape, a value out of range, nothing."""
+
+
+def bad_input_cases() -> list:
     return [
-        pytest.param(function, baseline, argument, getattr(arg, kind), id=f"{label}-{argument}")
+        pytest.param(function, baseline, argument, getattr(arg, kind), id=f"{kind}-{label}-{argument}")
+        for kind in KINDS
         for label, function, baseline, arguments in CASES
         for argument, arg in arguments.items()
         if getattr(arg, kind) is not None
     ]
 
 
-@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), cases_of("nonfinite"))
+@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), bad_input_cases())
 @FAST
 @given(data=st.data())
-def test_nan_and_infinity_are_rejected(function, baseline, argument, bad, data):
-    call_with(function, baseline, argument, data.draw(bad))
-
-
-@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), cases_of("dtype"))
-@FAST
-@given(data=st.data())
-def test_wrong_dtypes_are_rejected(function, baseline, argument, bad, data):
-    call_with(function, baseline, argument, data.draw(bad))
-
-
-@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), cases_of("shape"))
-@FAST
-@given(data=st.data())
-def test_wrong_shapes_are_rejected(function, baseline, argument, bad, data):
-    call_with(function, baseline, argument, data.draw(bad))
-
-
-@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), cases_of("range"))
-@FAST
-@given(data=st.data())
-def test_values_out_of_range_are_rejected(function, baseline, argument, bad, data):
-    call_with(function, baseline, argument, data.draw(bad))
-
-
-@pytest.mark.parametrize(("function", "baseline", "argument", "bad"), cases_of("empty"))
-@FAST
-@given(data=st.data())
-def test_empty_input_is_rejected(function, baseline, argument, bad, data):
+def test_bad_input_is_rejected_naming_the_argument(function, baseline, argument, bad, data):
+    """Each class of bad input (the id starts with its kind) raises ValueError naming the argument."""
     call_with(function, baseline, argument, data.draw(bad))
 
 
