@@ -94,6 +94,7 @@ def execute(notebook: Path, target: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
     from traitlets.config import Config
 
     nb = jupytext.read(notebook)
@@ -118,6 +119,9 @@ def execute(notebook: Path, target: Path) -> None:
         line = _cell_line(notebook.read_text(encoding="utf-8"), failed.source) if failed else 1
         where = notebook.relative_to(ROOT)
         raise PluginError(f"{where}:{line}: a notebook cell failed\n{error}") from None
+    # The kernel sends a cell's printed text in pieces, cut wherever its flush timer fires: one stream
+    # output per cell and stream, so the page does not depend on how fast the machine ran the cell.
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     nbformat.write(nb, partial)

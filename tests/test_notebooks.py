@@ -97,6 +97,20 @@ def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, monkeypatch):
     assert not (tmp_path / "out.ipynb").exists()
 
 
+def test_printed_text_is_one_output_however_the_kernel_cut_it(tmp_path, monkeypatch):
+    """The kernel flushes stdout on a timer, so text printed over time arrives in pieces; the executed
+    notebook (and the page) must not depend on where they fell."""
+    hook = load_hook("notebooks")
+    monkeypatch.setattr(hook, "ROOT", tmp_path)
+    monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
+    notebook = tmp_path / "slow.py"
+    notebook.write_text("# %%\nimport time\nprint('one')\ntime.sleep(0.5)\nprint('two')\n", encoding="utf-8")
+    executed = tmp_path / "slow.ipynb"
+    hook.execute(notebook, executed)
+    outputs = jupytext.read(executed).cells[0].outputs
+    assert [(o.output_type, o.name, o.text) for o in outputs] == [("stream", "stdout", "one\ntwo\n")]
+
+
 def test_a_plot_without_alt_text_fails(tmp_path, monkeypatch):
     hook = load_hook("notebooks")
     monkeypatch.setattr(hook, "ROOT", tmp_path)
