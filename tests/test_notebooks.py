@@ -85,10 +85,16 @@ def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
     assert hook.cache_key(notebook) != before
 
 
-def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, monkeypatch):
+@pytest.fixture
+def hook(tmp_path, monkeypatch):
+    """The notebooks hook, executing and caching notebooks in ``tmp_path``."""
     hook = load_hook("notebooks")
     monkeypatch.setattr(hook, "ROOT", tmp_path)
     monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
+    return hook
+
+
+def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, hook):
     notebook = tmp_path / "broken.py"
     notebook.write_text("# %%\nx = 1\n\n# %%\nassert x == 2, 'x is not 2'\n", encoding="utf-8")
     with pytest.raises(PluginError, match=r"broken\.py:5: a notebook cell failed") as error:
@@ -97,12 +103,9 @@ def test_a_failing_cell_fails_with_the_notebook_and_line(tmp_path, monkeypatch):
     assert not (tmp_path / "out.ipynb").exists()
 
 
-def test_printed_text_is_one_output_however_the_kernel_cut_it(tmp_path, monkeypatch):
+def test_printed_text_is_one_output_however_the_kernel_cut_it(tmp_path, hook):
     """The kernel flushes stdout on a timer, so text printed over time arrives in pieces; the executed
     notebook (and the page) must not depend on where they fell."""
-    hook = load_hook("notebooks")
-    monkeypatch.setattr(hook, "ROOT", tmp_path)
-    monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
     notebook = tmp_path / "slow.py"
     notebook.write_text("# %%\nimport time\nprint('one')\ntime.sleep(0.5)\nprint('two')\n", encoding="utf-8")
     executed = tmp_path / "slow.ipynb"
@@ -111,10 +114,7 @@ def test_printed_text_is_one_output_however_the_kernel_cut_it(tmp_path, monkeypa
     assert [(o.output_type, o.name, o.text) for o in outputs] == [("stream", "stdout", "one\ntwo\n")]
 
 
-def test_a_plot_without_alt_text_fails(tmp_path, monkeypatch):
-    hook = load_hook("notebooks")
-    monkeypatch.setattr(hook, "ROOT", tmp_path)
-    monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
+def test_a_plot_without_alt_text_fails(tmp_path, hook):
     notebook = tmp_path / "plot.py"
     notebook.write_text("# %%\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\n", encoding="utf-8")
     executed = tmp_path / "plot.ipynb"
