@@ -2,7 +2,7 @@
 
 ``on_files`` runs ``python -m diffusion_vs_llms.figures`` once per build (a fresh process, so
 ``mkdocs serve`` sees edited figure code), which draws only figures whose code or inputs changed
-into ``.cache/figures/`` and returns a manifest; each figure is then added to the site as a
+into the build cache (``guide_build.cache``) and returns a manifest; each figure is then added to the site as a
 generated file, never written into ``docs/``.
 
 A page shows a figure with an image of its light variant, alone in a paragraph and without alt
@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -31,9 +30,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = Path(os.environ.get("FIGURES_CACHE", ROOT / ".cache" / "figures"))
-"""Where drawn figures are kept between builds; ``FIGURES_CACHE`` overrides it (tests use a fresh one)."""
+from guide_build import ROOT, cache
+
+CACHE = cache.root() / "figures"
+"""Where drawn figures are kept between builds (``$GUIDE_CACHE/figures``)."""
 IMAGE = re.compile(
     r'<p><img alt="(?P<alt>[^"]*)" src="(?P<prefix>(?:\.\./)*)figures/(?P<name>[a-z0-9-]+)\.(?P<ext>svg|webp)" /></p>'
 )

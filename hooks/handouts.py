@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
-import importlib.util
 import io
 import json
 import os
@@ -38,10 +37,12 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-ROOT = Path(__file__).resolve().parent.parent
+from guide_build import ROOT, cache
+from guide_build import browser as browser_tools
+
 BOOKLET = "diffusion-vs-llms"
-CACHE = Path(os.environ.get("HANDOUTS_CACHE", ROOT / ".cache" / "handouts"))
-"""Printed PDFs are kept here, keyed by their document; ``HANDOUTS_CACHE`` overrides it."""
+CACHE = cache.root() / "handouts"
+"""Printed PDFs are kept here, keyed by their document (``$GUIDE_CACHE/handouts``)."""
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
 NOT_CHAPTERS = {"index.md", "contributing.md"}
@@ -75,17 +76,6 @@ class Chapter:
 
 
 _state: dict[str, object] = {"command": "build", "chromium": None, "chapters": []}
-
-
-def _load_browser_tools():
-    """``tools/browser.py``, the one place that says where Chromium is and how it starts."""
-    spec = importlib.util.spec_from_file_location("diffusion_vs_llms_browser_tools", ROOT / "tools" / "browser.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-browser_tools = _load_browser_tools()
 
 
 def find_chromium() -> str | None:

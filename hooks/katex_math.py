@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -30,7 +29,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from guide_build import ROOT, cache
+
 RENDERER = ROOT / "hooks" / "katex_render.cjs"
 KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 CSS_URI = "assets/katex/katex.min.css"
@@ -46,10 +46,10 @@ PRELOADED_FONTS = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
 """Upright text, digits and operators, and italic variables: in nearly every formula."""
 KATEX_HTML = re.compile(r'<span class="katex-html"')
 SPAN_OR_TEXT = re.compile(r"<(/?)span\b[^>]*>|<[^>]+>|[^<]+")
-FONT_CACHE = Path(os.environ.get("KATEX_FONT_CACHE", ROOT / ".cache" / "katex-fonts"))
+FONT_CACHE = cache.root() / "katex-fonts"
 
-CACHE_FILE = Path(os.environ.get("KATEX_CACHE", ROOT / ".cache" / "katex.json"))
-"""Rendered formulas kept between builds, keyed by the KaTeX version; ``KATEX_CACHE`` overrides it."""
+CACHE_FILE = cache.root() / "katex.json"
+"""Rendered formulas kept between builds, keyed by the KaTeX version."""
 
 _cache: dict[tuple[str, bool], str] = {}
 _pending: list[Page] = []  # pages whose content holds formula placeholders
@@ -118,9 +118,8 @@ def on_env(env, config: MkDocsConfig, files: Files):
                 pages = sorted(p.file.src_uri for p in _pending if (tex, display) in p.meta["_katex_formulas"])
                 raise PluginError(f"KaTeX error in docs/{', docs/'.join(pages)}: formula {tex!r}: {result['error']}")
             _cache[(tex, display)] = result["html"]
-        CACHE_FILE.parent.mkdir(parents=True, exist_ok=True)
         formulas = [[tex, display, out] for (tex, display), out in sorted(_cache.items())]
-        CACHE_FILE.write_text(json.dumps({"katex": _katex_version(), "formulas": formulas}), encoding="utf-8")
+        cache.write_atomic(CACHE_FILE, json.dumps({"katex": _katex_version(), "formulas": formulas}))
     return env
 
 

@@ -30,11 +30,12 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-ROOT = Path(__file__).resolve().parent.parent
+from guide_build import ROOT, cache
+
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = ROOT / "src" / "diffusion_vs_llms"
-CACHE = Path(os.environ.get("NOTEBOOKS_CACHE", ROOT / ".cache" / "notebooks"))
-"""Executed notebooks are kept here between builds; ``NOTEBOOKS_CACHE`` overrides it."""
+CACHE = cache.root() / "notebooks"
+"""Executed notebooks are kept here between builds (``$GUIDE_CACHE/notebooks``)."""
 PAGES = CACHE / "pages"
 KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """Kernels run side by side, one per notebook, next to the figure process: with BLAS threads each,
@@ -138,6 +139,12 @@ def executed_notebook(notebook: Path) -> tuple[Path, bool]:
         stale.unlink()
     execute(notebook, target)
     return target, True
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """mkdocs-jupyter keeps its converted pages in the build cache too (``$GUIDE_CACHE/mkdocs-jupyter``)."""
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(cache.root() / "mkdocs-jupyter")
+    return config
 
 
 @event_priority(100)  # before mkdocs-jupyter turns .ipynb files into pages

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tools.mkdocs_build import mkdocs_build
+from guide_build.mkdocs import mkdocs_build
 
 
 @pytest.fixture(scope="session")

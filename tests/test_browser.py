@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
+from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from guide_build.browser import FLAGS, find_chromium
+from guide_build.mkdocs import mkdocs_build
 from tests.helpers import load_hook
-from tools.browser import FLAGS, find_chromium
-from tools.mkdocs_build import mkdocs_build
 
 CHAPTERS = [
     "generative-ai",

@@ -1,4 +1,4 @@
-"""The local server of the built site (tools/browser.py) sends what a production host would."""
+"""The local server of the built site (src/guide_build/browser.py) sends what a production host would."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gzip
 import urllib.request
 from pathlib import Path
 
-from tools.browser import serve
+from guide_build.browser import serve
 
 
 def _get(url: str, gzip_ok: bool) -> tuple[dict[str, str], bytes]:

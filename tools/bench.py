@@ -30,7 +30,8 @@ from pathlib import Path
 
 import yaml
 
-from tools.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
+from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
+from guide_build.mkdocs import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -59,12 +60,7 @@ def build(site: Path, config: Path = ROOT / "mkdocs.yml") -> float:
 def baseline_config(folder: Path) -> Path:
     """mkdocs.yml for plain Material: the same pages and Markdown extensions, no hooks or plugins."""
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    Loader.add_constructor("!ENV", lambda loader, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = load_config()
     for key in ("hooks", "watch", "extra_javascript"):
         config.pop(key, None)
     config["plugins"] = ["search"]

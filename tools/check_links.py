@@ -42,13 +42,9 @@ def allowed_sites() -> list[str]:
 
 def site_path_prefix() -> str:
     """The path of ``site_url`` (``/study-guide/``): absolute links (the 404 page's) start with it."""
-    import yaml
+    from guide_build.mkdocs import load_config
 
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_constructor("!ENV", lambda loader, node: None)  # MkDocs' environment-variable tag
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    config = load_config()
     return urlparse(config.get("site_url") or "/").path or "/"
 
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tools.mkdocs_build import mkdocs_build
+from guide_build.mkdocs import mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
 SITEMAP_DATE = re.compile(rb"<lastmod>[^<]*</lastmod>")
@@ -26,12 +26,7 @@ SITEMAP_DATE = re.compile(rb"<lastmod>[^<]*</lastmod>")
 def clean_build(out: Path, caches: Path) -> None:
     env = {
         **os.environ,
-        "FIGURES_CACHE": str(caches / "figures"),
-        "NOTEBOOKS_CACHE": str(caches / "notebooks"),
-        "KATEX_CACHE": str(caches / "katex.json"),
-        "KATEX_FONT_CACHE": str(caches / "katex-fonts"),
-        "HANDOUTS_CACHE": str(caches / "handouts"),
-        "MKDOCS_JUPYTER_CACHE": str(caches / "mkdocs-jupyter"),
+        "GUIDE_CACHE": str(caches),
     }
     proc = mkdocs_build(out, env)
     if proc.returncode != 0:

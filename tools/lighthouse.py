@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tools.browser import find_chromium, flags_string, serve
+from guide_build.browser import find_chromium, flags_string, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = "12.2.3"
