@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: install system-deps build pdf serve test bench lighthouse lint format lock clean help
+.PHONY: install system-deps build pdf serve check test bench lighthouse lint format lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,6 +51,9 @@ pdf: install system-deps  ## Build the site and its PDF handouts into site/hando
 
 serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload (an edit rebuilds only its page)
 	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
+
+check: $(VENV)/.installed  ## The fast tier, for editing a page: numerics, code blocks, snippets, hook units (no build, Node or Chromium)
+	$(BIN)/python -m pytest -m "not build"
 
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests
 	$(BIN)/python -m pytest

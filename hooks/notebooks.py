@@ -9,7 +9,7 @@ file). The executed notebook becomes the page ``notebooks/<name>.ipynb``, render
 with ``execute: false``; the ``.ipynb`` and the ``.py`` are also offered as downloads.
 
 ``on_page_content`` keeps notebook pages light and consistent with the rest of the site: it drops
-the ~575 KB of JupyterLab CSS that mkdocs-jupyter inlines (``stylesheets/notebook.css`` styles the
+the JupyterLab CSS that mkdocs-jupyter inlines into every page (more than the page-weight budget) (``stylesheets/notebook.css`` styles the
 cells instead), marks ``$...$`` math in Markdown cells for the KaTeX hook, and adds the download links.
 """
 
@@ -39,8 +39,7 @@ CACHE = cache.root() / "notebooks"
 PAGES = CACHE / "pages"
 KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """Kernels run side by side, one per notebook, next to the figure process: with BLAS threads each,
-they fight over the cores (both notebooks took 26 s together on 2 cores, 13 s single-threaded), and
-their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
+they fight over the cores, and their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
 printed numbers, the same on every machine."""
 
 log = get_plugin_logger("notebooks")

@@ -1,4 +1,10 @@
-"""Shared fixtures: one strict site build for every test that reads the built site."""
+"""Shared fixtures: one strict site build for every test that reads the built site.
+
+Every test that needs a MkDocs build, Node.js or Chromium is marked ``build``: those that use the
+built site (the ``site_dir`` fixture, or ``site_pages`` and ``site_url`` built on it) are marked here,
+the others that build a project of their own carry the mark themselves. ``make check`` runs the
+rest, the fast tier (``pytest -m "not build"``).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,12 @@ def site_pages(site_dir: Path) -> dict[str, str]:
         for path in sorted(site_dir.rglob("*.html"))
         if path.name != "404.html"
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "site_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)
 
 
 # Hypothesis runs the same examples on every machine and keeps no example database.
