@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
+import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 from pathlib import Path
@@ -20,10 +19,11 @@ from diffusion_vs_llms.figures import REGISTRY, figure
 from diffusion_vs_llms.figures import comparison_figures as comparison
 from diffusion_vs_llms.figures import diffusion_figures as diffusion
 from diffusion_vs_llms.figures import llm_figures as llm
-from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
+from diffusion_vs_llms.figures.registry import MAX_BYTES
 from diffusion_vs_llms.probability import softmax
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
+from guide_build import figures
 from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
@@ -39,22 +39,23 @@ REQUIRED = {
 }
 
 
-def draw_all(cache: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "diffusion_vs_llms.figures", "--cache", str(cache)],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(proc.stdout)
+def draw(cache: Path, package: Path = figures.PACKAGE) -> figures.Drawing:
+    """The figures of ``package`` with ``cache`` as the build cache, after drawing them if it lacks them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GUIDE_CACHE", str(cache))
+        drawing = figures.Drawing(package)
+        drawing.figures = {figure["name"]: figure for figure in drawing.result()}
+    return drawing
+
+
+def images(drawing: figures.Drawing) -> dict[tuple[str, str], bytes]:
+    return {(name, s): p.read_bytes() for name, f in drawing.figures.items() for s, p in f["paths"].items()}
 
 
 @pytest.fixture(scope="module")
-def two_cold_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
-    """All figures drawn twice from scratch, into two empty caches; then the first cache run again."""
-    first, second = tmp_path_factory.mktemp("figures-a"), tmp_path_factory.mktemp("figures-b")
-    return draw_all(first), draw_all(second), first
+def two_cold_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[figures.Drawing, figures.Drawing]:
+    """All figures drawn twice from scratch, into two empty caches."""
+    return draw(tmp_path_factory.mktemp("cache-a")), draw(tmp_path_factory.mktemp("cache-b"))
 
 
 def test_the_required_figures_are_registered():
@@ -62,27 +63,47 @@ def test_the_required_figures_are_registered():
 
 
 def test_two_cold_runs_draw_identical_bytes(two_cold_runs):
-    a, b, _ = two_cold_runs
-    assert sorted(a["drawn"]) == sorted(b["drawn"]) == sorted(REGISTRY)
-    for fa, fb in zip(a["figures"], b["figures"], strict=True):
-        for scheme in ("light", "dark"):
-            bytes_a = Path(fa["files"][scheme]["path"]).read_bytes()
-            bytes_b = Path(fb["files"][scheme]["path"]).read_bytes()
-            assert bytes_a == bytes_b, f"{fa['name']} ({scheme}) differs between two clean runs"
+    a, b = two_cold_runs
+    assert a.process and b.process, "an empty cache should start a drawing process"
+    assert sorted(a.figures) == sorted(REGISTRY)
+    for (name, scheme), data in images(a).items():
+        assert data == images(b)[name, scheme], f"{name} ({scheme}) differs between two clean runs"
 
 
 def test_a_warm_run_draws_nothing(two_cold_runs):
-    _, _, cache = two_cold_runs
-    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    again = draw_all(cache)
-    assert again["drawn"] == []
-    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    cache = two_cold_runs[0].folder.parents[1]
+    before = {p: p.stat().st_mtime_ns for p in cache.rglob("*")}
+    again = draw(cache)
+    assert again.process is None
+    assert again.figures == two_cold_runs[0].figures
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*")} == before
+
+
+def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(two_cold_runs, tmp_path: Path):
+    """``_hopper`` in diffusion_figures.py is imported by comparison_figures.py: flipping its image in a
+    copy of the package must change the photo figures of both modules, and nothing else."""
+    package = tmp_path / "diffusion_vs_llms"
+    shutil.copytree(figures.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    assert figures.key(package) == figures.key()  # an unchanged copy reuses the figures already drawn
+    cache = shutil.copytree(two_cold_runs[0].folder.parents[1], tmp_path / "cache")
+    helper = package / "figures" / "diffusion_figures.py"
+    source = helper.read_text(encoding="utf-8")
+    line = "    return np.asarray(image, dtype=float) / 127.5 - 1.0\n"
+    assert source.count(line) == 1
+    assert "from .diffusion_figures import _hopper" in (package / "figures" / "comparison_figures.py").read_text()
+    helper.write_text(source.replace(line, line.replace("dtype=float)", "dtype=float)[::-1]")), encoding="utf-8")
+    edited = draw(cache, package)
+    assert edited.process is not None
+    before, after = images(two_cold_runs[0]), images(edited)
+    changed = {name for name, scheme in before if before[name, scheme] != after[name, scheme]}
+    assert changed == {"forward-process-photo", "generation-side-by-side"}
+    assert [p.name for p in (cache / "figures").iterdir()] == [edited.folder.name]  # the older figures are gone
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_each_figure_is_a_valid_small_image_per_scheme(two_cold_runs, name):
-    manifest = {f["name"]: f for f in two_cold_runs[0]["figures"]}[name]
-    light, dark = (Path(manifest["files"][s]["path"]).read_bytes() for s in ("light", "dark"))
+    manifest = two_cold_runs[0].figures[name]
+    light, dark = (manifest["paths"][s].read_bytes() for s in ("light", "dark"))
     for data in (light, dark):
         assert 1000 < len(data) <= MAX_BYTES
         if REGISTRY[name].format == "svg":
@@ -99,18 +120,6 @@ def test_each_figure_is_a_valid_small_image_per_scheme(two_cold_runs, name):
     assert manifest["width"] > 300 and manifest["height"] > 100
     if name != "forward-process-photo":  # the photograph is the same in both schemes apart from its labels
         assert light != dark, f"{name}: the dark variant should use the dark scheme's colours"
-
-
-def test_editing_one_figure_changes_only_its_cache_key():
-    keys = {name: spec.cache_key() for name, spec in REGISTRY.items()}
-    spec = REGISTRY["cross-entropy-curve"]
-
-    def edited(theme):  # a different body: a different figure
-        return llm.cross_entropy_curve(theme)
-
-    changed = FigureSpec(spec.name, spec.format, spec.alt, spec.caption, edited)
-    assert changed.cache_key() != keys["cross-entropy-curve"]
-    assert {name: s.cache_key() for name, s in REGISTRY.items()} == keys  # nothing else moved
 
 
 def test_registration_rejects_bad_input():

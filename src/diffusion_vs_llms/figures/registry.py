@@ -2,21 +2,14 @@
 
 A figure function takes a :class:`~.style.Theme` and returns a matplotlib ``Figure``; the
 registry draws it once per colour scheme and encodes it as SVG (line art) or WebP
-(photographs). The cache key of a figure hashes its own code, the helpers it calls in its
-module, the shared style, the numerics package and the library versions, so editing one
-figure redraws that figure only.
+(photographs).
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
-import sys
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -24,7 +17,6 @@ import numpy as np
 
 from .style import THEMES, Theme, rc_params, to_svg, to_webp
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FORMATS = ("svg", "webp")
 MAX_BYTES = 150 * 1024
@@ -68,22 +60,6 @@ class FigureSpec:
             raise ValueError(f"figure {self.name!r} ({theme.name}) is {len(data)} bytes, more than {MAX_BYTES}")
         return data
 
-    def cache_key(self) -> str:
-        """Hex digest over everything that can change the figure's bytes."""
-        digest = hashlib.sha256()
-        for part in (
-            _code_of(self.draw),
-            self.name,
-            self.format,
-            _shared_sources(),
-            matplotlib.__version__,
-            np.__version__,
-            sys.version.split()[0],
-        ):
-            digest.update(part.encode("utf-8"))
-            digest.update(b"\0")
-        return digest.hexdigest()[:16]
-
 
 REGISTRY: dict[str, FigureSpec] = {}
 
@@ -106,25 +82,6 @@ def figure(name: str, *, alt: str, caption: str, format: str = "svg") -> Callabl
         return draw
 
     return register
-
-
-def _code_of(function: Callable[..., object], seen: set[str] | None = None) -> str:
-    """Source of ``function`` and, recursively, of the functions of its module that it calls."""
-    seen = set() if seen is None else seen
-    seen.add(function.__qualname__)
-    module = sys.modules[function.__module__]
-    parts = [inspect.getsource(function)]
-    for name in sorted(function.__code__.co_names):
-        helper = getattr(module, name, None)
-        if isinstance(helper, types.FunctionType) and helper.__module__ == module.__name__ and name not in seen:
-            parts.append(_code_of(helper, seen))
-    return "\n".join(parts)
-
-
-def _shared_sources() -> str:
-    """Source of the numerics package and of the figure style and registry."""
-    files = [*sorted(PACKAGE_DIR.glob("*.py")), Path(__file__), Path(__file__).with_name("style.py")]
-    return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
 def themes() -> tuple[Theme, ...]:

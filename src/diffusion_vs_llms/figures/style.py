@@ -138,6 +138,5 @@ def to_webp(fig: Figure, dpi: int = 90, quality: int = 60) -> bytes:
     plt.close(fig)
     image = Image.open(io.BytesIO(buffer.getvalue()))
     out = io.BytesIO()
-    # method 5, not 6: 1.3 % larger (37.9 KB against 37.5 KB for the photo figure), 70 times faster (2.1 s)
     image.save(out, format="WEBP", quality=quality, method=5, exact=False)
     return out.getvalue()

@@ -1,0 +1,116 @@
+"""The figures of the site: drawn by ``python -m diffusion_vs_llms.figures`` into the build cache, and
+shown on pages as ``<figure>`` elements.
+
+All figures are cached together, under one key that hashes every source file of the
+``diffusion_vs_llms`` package (the figure modules import the numerics and each other) and the
+versions of Python, NumPy, matplotlib and Pillow. Nothing a figure can import is left out of the
+key, so a cached figure is never stale; any change to the package redraws every figure.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from guide_build import ROOT, cache
+
+PACKAGE = ROOT / "src" / "diffusion_vs_llms"
+LIBRARIES = ("numpy", "matplotlib", "pillow")
+IMAGE = re.compile(
+    r'<p><img alt="(?P<alt>[^"]*)" src="(?P<prefix>(?:\.\./)*)figures/(?P<name>[a-z0-9-]+)\.(?P<ext>svg|webp)" /></p>'
+)
+INLINE_MATH = re.compile(r"\$(?P<tex>[^$]+)\$")
+
+
+def key(package: Path = PACKAGE) -> str:
+    """Hash of everything the figures are drawn from: the package's source and the library versions."""
+    versions = [f"{name} {metadata.version(name)}" for name in LIBRARIES]
+    return cache.key(platform.python_version(), *versions, cache.files_key(package.rglob("*.py"), package))
+
+
+class Drawing:
+    """The figures of ``package``: found in the cache, or drawn by a process started at once (a fresh
+    Python, so ``mkdocs serve`` draws with the edited code), so the build can go on meanwhile."""
+
+    def __init__(self, package: Path = PACKAGE) -> None:
+        self.folder = cache.folder("figures") / key(package)
+        self.partial = self.folder.with_name(f".{self.folder.name}.{os.getpid()}.part")
+        self.process = None
+        if not (self.folder / "manifest.json").exists():
+            search_path = os.environ.get("PYTHONPATH")
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "diffusion_vs_llms.figures", str(self.partial)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(package.parent), search_path]))},
+            )
+
+    def result(self) -> list[dict]:
+        """The manifest (one entry per figure, see ``diffusion_vs_llms.figures.__main__``), each
+        variant's ``path`` set to its file in the cache. Raises ``RuntimeError`` if drawing failed."""
+        if self.process is not None:
+            _, stderr = self.process.communicate()
+            if self.process.returncode != 0:
+                shutil.rmtree(self.partial, ignore_errors=True)
+                raise RuntimeError(f"python -m diffusion_vs_llms.figures failed:\n{stderr.strip()}")
+            try:
+                self.partial.rename(self.folder)
+            except OSError:  # another build drew the same figures first
+                shutil.rmtree(self.partial)
+            for older in self.folder.parent.iterdir():
+                if older.is_dir() and older != self.folder and not older.name.startswith("."):
+                    shutil.rmtree(older, ignore_errors=True)
+        figures = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+        for figure in figures:
+            figure["paths"] = {scheme: self.folder / Path(uri).name for scheme, uri in figure["files"].items()}
+        return figures
+
+
+def caption_html(text: str) -> str:
+    """Escape the caption and mark ``$...$`` as math for the KaTeX hook."""
+    parts, last = [], 0
+    for match in INLINE_MATH.finditer(text):
+        parts.append(html.escape(text[last : match.start()]))
+        parts.append(f'<span class="arithmatex">\\({html.escape(match["tex"])}\\)</span>')
+        last = match.end()
+    parts.append(html.escape(text[last:]))
+    return "".join(parts)
+
+
+def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
+    """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
+    colour schemes' images (Material shows the one matching the scheme), the registered alt text,
+    width, height and caption. Raises ``ValueError`` naming ``where`` for an unknown figure or an
+    image with its own alt text."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, ext = match["name"], match["ext"]
+        if name not in figures:
+            light = name.rsplit("-", 1)[0]
+            hint = f" (use the light variant figures/{light}.{ext})" if light in figures else ""
+            raise ValueError(f"{where}: figures/{name}.{ext} is not a registered figure{hint}")
+        if match["alt"]:
+            raise ValueError(
+                f"{where}: write ![](figures/{name}.{ext}) without alt text; "
+                "the alt text and caption of a figure live in its @figure(...) registration"
+            )
+        figure = figures[name]
+        alt = html.escape(figure["alt"], quote=True)
+        size = f'width="{figure["width"]}" height="{figure["height"]}"'
+        images = "".join(
+            f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async">'
+            for scheme, uri in figure["files"].items()
+        )
+        caption = caption_html(figure["caption"])
+        return f'<figure class="guide-figure" id="figure-{name}">{images}<figcaption>{caption}</figcaption></figure>'
+
+    return IMAGE.sub(replace, html_text)
