@@ -1,6 +1,6 @@
 """MkDocs hook: keyboard access to what only a mouse could reach otherwise.
 
-- Glossary terms (``<abbr title="...">`` from ``includes/glossary-tooltips.md``) get ``tabindex="0"``:
+- Glossary terms (``<abbr title="...">`` from ``includes/glossary.yml``) get ``tabindex="0"``:
   a keyboard user can focus a term, and ``javascripts/glossary-tooltips.js`` shows its definition
   on focus as on hover.
 - Code blocks and display formulas scroll sideways on narrow screens; a scrollable region must be

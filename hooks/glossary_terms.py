@@ -1,38 +1,28 @@
-"""MkDocs hook: a glossary term carries its tooltip at its first use in each section.
-
-``includes/glossary-tooltips.md`` (appended to every page) makes the abbr extension wrap every
-occurrence of every term in ``<abbr title="definition">``. One tooltip per term and ``##`` section
-is enough to look a term up where it appears, keeps paragraphs readable (a page had 176 dotted
-underlines), and spares the browser a tooltip per repetition. Later uses stay plain text.
-"""
+"""MkDocs hook: the glossary of ``includes/glossary.yml`` (see ``guide_build.glossary``) gives every page
+its tooltips, one per term and ``##`` section, and the glossary page its entries."""
 
 from __future__ import annotations
-
-import re
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-TERM = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
-SECTION_START = re.compile(r"(?=<h2[ >])")
+from guide_build import glossary
 
 
-def first_uses_only(html: str) -> str:
-    """``html`` with each ``<abbr title=...>`` kept at its first use per ``<h2>`` section, unwrapped after."""
-    sections = []
-    for section in SECTION_START.split(html):
-        seen: set[str] = set()
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary.tooltips(glossary.load(glossary.source(config)))
+    return config
 
-        def first(match: re.Match[str], seen: set[str] = seen) -> str:
-            if match.group(1) in seen:
-                return match.group(2)
-            seen.add(match.group(1))
-            return match.group(0)
 
-        sections.append(TERM.sub(first, section))
-    return "".join(sections)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    glossary.outdate_pages(files, glossary.source(config))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return glossary.fill_in(markdown, config, glossary.source(config))
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return first_uses_only(html)
+    return glossary.first_uses_only(html)

@@ -12,14 +12,14 @@ What counts as prose, per kind of file:
   of a ``# %%`` line.
 - ``src/diffusion_vs_llms/figures/*.py``: the ``alt=`` and ``caption=`` strings of ``@figure(...)``.
   The replacement fields of an f-string are computed by definition and are left out.
-- ``includes/glossary-tooltips.md`` (auto-appended to every page, checked once): each
-  ``*[term]: definition``, against the glossary page.
+- ``includes/glossary.yml``: each entry's long definition, as a definition of the glossary page,
+  and its tooltip (``short``), against the long definitions.
 
 A number in prose passes when
 
 (a) it is computed: its value is a literal of the code of the same page: a Python fence that runs
     (not ``notest``; snippets expanded), a notebook's code cells, the figure module outside its
-    alt and caption strings, or for the tooltips the glossary page's code. Comments, docstrings
+    alt and caption strings, or for the glossary the code of its definitions. Comments, docstrings
     and other strings are text that nothing checks, so they do not count, except the strings of
     an ``assert`` or ``==`` (``assert f"{x:.1e}" == "4.0e-05"``).
     Values are compared, not spellings: 1,000 = 1000 = 1_000; 85 % = 85 or 0.85 (but 2 % = 0.02
@@ -52,13 +52,13 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
+from guide_build import glossary
 from tests.markdown_blocks import PYTHON_LANGS, ROOT, SNIPPET_LINE, make_parser
 
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "src" / "diffusion_vs_llms" / "figures"
-TOOLTIPS = ROOT / "includes" / "glossary-tooltips.md"
-GLOSSARY = DOCS / "glossary.md"
+GLOSSARY = ROOT / "includes" / "glossary.yml"
 
 # ---------------------------------------------------------------------------------------------
 # How numbers are written
@@ -760,21 +760,27 @@ def analyse_figure_module(text: str, name: str) -> Analysis:
     return analysis
 
 
-def analyse_tooltips(text: str, name: str, glossary: Analysis) -> Analysis:
-    """The numbers in the ``*[term]: definition`` lines, checked against the glossary page."""
-    cited = {v for n in glossary.numbers if n.found.cited for v in n.found.values}
-    analysis = Analysis(code=CodeValues(glossary.code.all | cited))
-    for number_line, line in enumerate(text.splitlines(), start=1):
-        match = re.match(r"^\*\[[^\]]+\]:\s*(?P<definition>.*)$", line)
-        if match:
-            definition = match["definition"]
-            for number in scan_unit(definition, whole=True):
-                analysis.numbers.append(Located(name, number_line, number, definition))
-    return analysis
+def analyse_glossary(path: Path, name: str, root: Path = ROOT) -> tuple[Analysis, Analysis]:
+    """The numbers in the glossary file: its long definitions, each read as a definition of the glossary
+    page, and its tooltips, checked against the long definitions (a number they cite counts as cited)."""
+    entries = glossary.load(path)
+    definitions = Analysis()
+    for entry in entries:
+        if entry.long:
+            text = f"{entry.term}\n:   " + entry.long.replace("\n", "\n    ")
+            part = analyse_markdown(text, name, root=root, first_line=entry.lines["long"] - 1)
+            definitions.numbers += part.numbers
+            definitions.code.update(part.code)
+    cited = {v for n in definitions.numbers if n.found.cited for v in n.found.values}
+    tooltips = Analysis(code=CodeValues(definitions.code.all | cited))
+    for entry in entries:
+        for number in scan_unit(entry.short, whole=True):
+            tooltips.numbers.append(Located(name, entry.lines["short"], number, entry.short))
+    return definitions, tooltips
 
 
 def checked_files(root: Path = ROOT) -> list[Path]:
-    """Every file whose prose is checked: pages, notebooks, figure modules, the glossary tooltips."""
+    """Every file whose prose is checked: pages, notebooks, figure modules, the glossary."""
     figures = [
         path
         for path in sorted((root / FIGURES.relative_to(ROOT)).glob("*.py"))
@@ -784,7 +790,7 @@ def checked_files(root: Path = ROOT) -> list[Path]:
         *sorted((root / "docs").glob("*.md")),
         *sorted((root / "notebooks").glob("*.py")),
         *figures,
-        root / TOOLTIPS.relative_to(ROOT),
+        root / GLOSSARY.relative_to(ROOT),
     ]
 
 
@@ -798,17 +804,17 @@ def violations(path: Path, root: Path = ROOT) -> list[Violation]:
     """The numbers in the prose of ``path`` that are neither computed, cited nor exempt."""
     name = path.relative_to(root).as_posix()
     text = path.read_text(encoding="utf-8")
-    if path.suffix == ".md" and path.parent.name == "includes":
-        glossary = analyse_markdown((root / "docs" / "glossary.md").read_text(encoding="utf-8"), "docs/glossary.md")
-        analysis, where = analyse_tooltips(text, name, glossary), "on the glossary page"
+    if path.suffix == ".yml":
+        analyses, where = analyse_glossary(path, name, root), "on the glossary page"
     elif path.suffix == ".md":
-        analysis, where = analyse_markdown(text, name, root=root), "on this page"
+        analyses, where = [analyse_markdown(text, name, root=root)], "on this page"
     elif path.parent.name == "notebooks":
-        analysis, where = analyse_notebook(text, name), "on this page"
+        analyses, where = [analyse_notebook(text, name)], "on this page"
     else:
-        analysis, where = analyse_figure_module(text, name), "in this module"
+        analyses, where = [analyse_figure_module(text, name)], "in this module"
     return [
         Violation(n.path, n.line, n.found.text, where, n.context, n.found.count)
+        for analysis in analyses
         for n in analysis.numbers
         if not passes(n.found, analysis.code)
     ]

@@ -1,16 +1,22 @@
-"""Glossary: every term is defined, has a tooltip, and the tooltip shows wherever the term appears."""
+"""Glossary: one entry per term in includes/glossary.yml gives the glossary page and the tooltips, and
+the tooltip shows wherever the term appears."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import load_hook
+from guide_build import glossary
+from guide_build.mkdocs import load_config
+from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
-TOOLTIP_LINE = re.compile(r"^\*\[(?P<form>[^\]]+)\]:\s*(?P<definition>\S.*)$")
 REQUIRED_TERMS = [
     # the source sheet's vocabulary
     "diffusion model",
@@ -30,60 +36,8 @@ REQUIRED_TERMS = [
     "u-net",
     "transformer",
 ]
-
-
-def tooltips() -> dict[str, str]:
-    """Every written form in includes/glossary-tooltips.md and its definition, the file's format checked."""
-    entries = {}
-    lines = (ROOT / "includes/glossary-tooltips.md").read_text("utf-8").splitlines()
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        match = TOOLTIP_LINE.match(line)
-        assert match, f"includes/glossary-tooltips.md:{number}: expected '*[term]: definition', got {line!r}"
-        assert match["form"] not in entries, f"includes/glossary-tooltips.md:{number}: {match['form']!r} twice"
-        # Markdown's abbr extension takes one definition off a paragraph at a time and hands the rest
-        # back, so every block processor re-reads a paragraph of n definitions n times, on every page.
-        assert number == 1 or not lines[number - 2].strip(), (
-            f"includes/glossary-tooltips.md:{number}: put a blank line before {match['form']!r}: "
-            "each definition is a paragraph of its own (a block of definitions slows every build)"
-        )
-        entries[match["form"]] = match["definition"]
-    return entries
-
-
-def glossary_terms(site_pages) -> list[str]:
-    page = site_pages["glossary/index.html"]
-    return [html.unescape(re.sub(r"<[^>]+>", "", dt)).strip() for dt in re.findall(r"<dt[^>]*>(.*?)</dt>", page, re.S)]
-
-
-def test_required_terms_are_in_the_glossary(site_pages):
-    terms = [t.lower() for t in glossary_terms(site_pages)]
-    missing = [r for r in REQUIRED_TERMS if not any(t == r or t.startswith(r + " ") or r in t for t in terms)]
-    assert not missing, f"glossary lacks: {missing}"
-    assert terms == sorted(terms, key=str.casefold), "glossary terms should be in alphabetical order"
-
-
-def test_every_glossary_term_has_a_tooltip(site_pages):
-    forms = {form.casefold() for form in tooltips()}
-    lacking = []
-    for term in glossary_terms(site_pages):
-        names = [term, *re.findall(r"\(([^)]+)\)", term)]  # "Large language model (LLM)" also offers "LLM"
-        names = [re.sub(r"\s*\([^)]*\)", "", n).strip() for n in names]
-        if not any(n.casefold() in forms for n in names):
-            lacking.append(term)
-    assert not lacking, f"glossary terms without a tooltip line in includes/glossary-tooltips.md: {lacking}"
-
-
-def test_tooltip_definitions_are_plain_and_consistent():
-    entries = tooltips()
-    for form, definition in entries.items():
-        assert 20 <= len(definition) <= 200, f"{form!r}: keep tooltip definitions between 20 and 200 characters"
-        assert not re.search(r"[*_`\[\]<>\"]", definition), f"{form!r}: tooltip text must be plain (no Markdown)"
-    by_term: dict[str, set[str]] = {}
-    for form, definition in entries.items():
-        by_term.setdefault(form.casefold(), set()).add(definition)
-    assert all(len(d) == 1 for d in by_term.values()), "forms that differ only in case should share one definition"
+ENTRIES = glossary.load()
+PAGES = sorted((ROOT / "docs").glob("*.md"))
 
 
 def _prose(markdown: str) -> str:
@@ -97,7 +51,150 @@ def _prose(markdown: str) -> str:
     return text
 
 
-PAGES = sorted(p for p in (ROOT / "docs").glob("*.md"))
+def _uses(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
+
+
+def glossary_terms(site_pages) -> list[str]:
+    page = site_pages["glossary/index.html"]
+    return [html.unescape(re.sub(r"<[^>]+>", "", dt)).strip() for dt in re.findall(r"<dt[^>]*>(.*?)</dt>", page, re.S)]
+
+
+# --- the glossary file ------------------------------------------------------------------------
+
+
+def test_every_term_has_one_entry():
+    terms = [e.term.casefold() for e in ENTRIES]
+    assert len(terms) == len(set(terms)), f"terms with two entries: {sorted({t for t in terms if terms.count(t) > 1})}"
+    headwords = [e.term.casefold() for e in ENTRIES if e.long]
+    missing = [r for r in REQUIRED_TERMS if not any(t == r or t.startswith(r + " ") or r in t for t in headwords)]
+    assert not missing, f"the glossary page lacks: {missing}"
+
+
+def test_tooltips_are_plain_text():
+    for entry in ENTRIES:
+        assert 20 <= len(entry.short) <= 200, f"{entry.where('short')}: keep a tooltip between 20 and 200 characters"
+        assert not re.search(r"[*_`\[\]<>\"$]", entry.short), f"{entry.where('short')}: a tooltip is plain text"
+
+
+def test_every_written_form_is_used():
+    """A form nothing writes is a tooltip nobody sees: every form of an entry (in some case or number)
+    is in the prose of a page or in the glossary page's own headwords and definitions."""
+    text = "\n".join(_prose(p.read_text("utf-8")) for p in PAGES)
+    text += "\n".join(f"{e.term}\n{_prose(e.long)}" for e in ENTRIES)
+    unused = [
+        f"{e.where('forms')}: {form}"
+        for e in ENTRIES
+        for form in e.forms
+        if not any(_uses(w).search(text) for w in glossary.written_forms(form))
+    ]
+    assert not unused, "forms used on no page:\n" + "\n".join(unused)
+
+
+def test_written_forms_add_capitals_and_plurals():
+    assert glossary.written_forms("token(s)") == ["token", "Token", "tokens", "Tokens"]
+    assert glossary.written_forms("Attention") == ["Attention", "attention"]
+    assert glossary.written_forms("U-Net(s)") == ["U-Net", "U-Nets"]
+    assert glossary.written_forms("KV cache") == ["KV cache"]
+    assert glossary.written_forms("top-k sampling") == ["top-k sampling", "Top-k sampling"]
+
+
+def test_the_glossary_page_takes_the_entries():
+    page = (ROOT / "docs" / "glossary.md").read_text("utf-8")
+    assert page.count(glossary.MARKER) == 1, f"docs/glossary.md: keep the line {glossary.MARKER} once"
+    generated = glossary.fill_in(page, load_config())
+    terms = re.findall(r"^(\S.*)\n:   ", generated, re.M)
+    assert terms == sorted((e.term for e in ENTRIES if e.long), key=str.casefold)
+    assert "See [Large language models](llms.md)." in generated  # a see-also link, titled as in the nav
+
+
+GOOD = "- term: Token\n  forms: [token(s)]\n  short: A small unit of text, used by an LLM.\n  long: |\n    A unit.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD + "- term: Noise\n  short: Random values added.\n  colour: red\n", ":8: unknown field 'colour'"),
+        (GOOD + "\n- term: Noise\n  long: Random values.\n", ":7: the entry has no short"),
+        (GOOD + "- term: Tokens\n  short: Another definition of tokens.\n", ":6: 'Tokens' is already a form of"),
+        (GOOD + "- term: Noise\n  short: Random: added to data.\n", ":7: mapping values are not allowed here"),
+        (GOOD + "- term: Noise (eps)\n  short: Random values added.\n", ":6: 'Noise (eps)' is not a written"),
+        (GOOD + "- term: Noise\n  short: Random values added.\n  see: [llms.md]\n", ":6: 'Noise' has see but no long"),
+        ("term: Token\n", ":1: expected a list of entries"),
+    ],
+    ids=["unknown field", "no short", "form twice", "yaml", "brackets", "see without long", "not a list"],
+)
+def test_a_malformed_entry_names_file_and_line(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "glossary.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(glossary.GlossaryError) as error:
+        glossary.load(path)
+    assert str(error.value).startswith(f"{path}:"), error.value
+    assert message in str(error.value), error.value
+
+
+def test_a_see_link_to_a_page_not_in_the_nav_names_its_line(tmp_path: Path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(GOOD + "  see: [llms.md, nowhere.md]\n", encoding="utf-8")
+    page = f"# Glossary\n\n{glossary.MARKER}\n"
+    with pytest.raises(glossary.GlossaryError, match=rf"^{re.escape(str(path))}:6: see: 'nowhere.md' is not a page"):
+        glossary.fill_in(page, load_config(), path)
+    path.write_text(GOOD + "  see: [llms.md, diffusion.md#training]\n", encoding="utf-8")
+    assert glossary.fill_in(page, load_config(), path) == (
+        "# Glossary\n\nToken\n:   A unit. See [Large language models](llms.md) and "
+        "[Diffusion models](diffusion.md#training).\n"
+    )
+
+
+def test_later_uses_of_a_term_are_plain_text():
+    page = (
+        '<p><abbr title="A unit of text.">Tokens</abbr> and <abbr title="A unit of text.">token</abbr>.</p>'
+        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
+        ' <abbr title="Noise.">noise</abbr></p>'
+    )
+    assert glossary.first_uses_only(page) == (
+        '<p><abbr title="A unit of text.">Tokens</abbr> and token.</p>'
+        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
+        " noise</p>"
+    )
+
+
+@pytest.mark.build
+def test_a_new_entry_reaches_the_pages_and_a_dirty_rebuild(tmp_path: Path):
+    """A project with the hook: one entry gives the glossary page its definition and the other pages
+    their tooltip; after an edit of the entry, ``--dirty`` (as ``make serve``) rebuilds the glossary page."""
+    pages = {"index.md": "# Home\n\nTokens are counted.\n", "glossary.md": f"# Glossary\n\n{glossary.MARKER}\n"}
+    config = "nav: [Home: index.md, Glossary: glossary.md]\nmarkdown_extensions: [abbr, def_list]\n"
+    (tmp_path / "includes").mkdir()
+    (tmp_path / "includes" / "glossary.yml").write_text(GOOD + "  see: [index.md]\n", encoding="utf-8")
+    proc = build_project(tmp_path, pages, "glossary_terms.py", config)
+    assert proc.returncode == 0, proc.stderr
+    home = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert '<abbr title="A small unit of text, used by an LLM.">Tokens</abbr> are counted' in home
+    page = (tmp_path / "out" / "glossary" / "index.html").read_text("utf-8")
+    assert '<dd>A unit. See <a href="../">Home</a>.</dd>' in page
+    (tmp_path / "includes" / "glossary.yml").write_text(GOOD.replace("A unit.", "A piece of text."), encoding="utf-8")
+    dirty = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty", "-d", str(tmp_path / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert dirty.returncode == 0, dirty.stderr
+    assert "<dd>A piece of text.</dd>" in (tmp_path / "out" / "glossary" / "index.html").read_text("utf-8")
+
+
+# --- the built site ---------------------------------------------------------------------------
+
+
+def test_the_built_glossary_and_the_tooltips_come_from_the_entries(site_pages):
+    assert glossary_terms(site_pages) == sorted((e.term for e in ENTRIES if e.long), key=str.casefold)
+    shorts = {e.short for e in ENTRIES}
+    shown = {html.unescape(t) for page in site_pages.values() for t in re.findall(r'<abbr[^>]* title="([^"]+)">', page)}
+    assert shown <= shorts, f"tooltips from no entry: {sorted(shown - shorts)}"
+    assert shorts <= shown, f"entries whose tooltip shows nowhere: {sorted(shorts - shown)}"
 
 
 @pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
@@ -105,20 +202,19 @@ def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
     """Every term used in a page's prose shows its definition somewhere on the built page."""
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
     shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", built)}
-    prose = _prose(source.read_text("utf-8"))
+    prose = _prose(glossary.fill_in(source.read_text("utf-8"), load_config()))
     missing = []
     # Longest forms first, as the abbr extension matches them: "diffusion transformer" covers "transformer".
-    for form, definition in sorted(tooltips().items(), key=lambda item: len(item[0]), reverse=True):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])")
-        if pattern.search(prose) and definition not in shown:
+    for form, definition in sorted(glossary.tooltips(ENTRIES).items(), key=lambda item: len(item[0]), reverse=True):
+        if _uses(form).search(prose) and definition not in shown:
             missing.append(form)
-        prose = pattern.sub(" ", prose)
+        prose = _uses(form).sub(" ", prose)
     assert not missing, f"{source.name}: terms without a tooltip on the built page: {missing}"
 
 
 @pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
 def test_a_term_has_one_tooltip_per_section(site_pages, source):
-    """hooks/glossary_terms.py keeps the first use of a term in each ## section and unwraps the rest."""
+    """guide_build.glossary.first_uses_only keeps the first use of a term in each ## section."""
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
     article = built[built.index("<article") : built.index("</article>")]
     for section in re.split(r"(?=<h2[ >])", article):
@@ -126,17 +222,3 @@ def test_a_term_has_one_tooltip_per_section(site_pages, source):
         repeated = sorted({t for t in titles if titles.count(t) > 1})
         heading = re.sub(r"<[^>]+>", "", section[: section.find("</h2>")]) if section.startswith("<h2") else "top"
         assert not repeated, f"{source.name}, section {heading!r}: a term carries its tooltip more than once"
-
-
-def test_later_uses_of_a_term_are_plain_text():
-    hook = load_hook("glossary_terms")
-    page = (
-        '<p><abbr title="A unit of text.">Tokens</abbr> and <abbr title="A unit of text.">token</abbr>.</p>'
-        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
-        ' <abbr title="Noise.">noise</abbr></p>'
-    )
-    assert hook.first_uses_only(page) == (
-        '<p><abbr title="A unit of text.">Tokens</abbr> and token.</p>'
-        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
-        " noise</p>"
-    )

@@ -26,7 +26,7 @@ def test_numbers_in_prose_are_computed_or_cited(path: Path):
 def test_every_kind_of_file_is_checked():
     ids = {file_id(path) for path in FILES}
     assert {"docs/diffusion.md", "notebooks/tiny_diffusion.py", "figures/llm_figures.py"} <= ids
-    assert "includes/glossary-tooltips.md" in ids
+    assert "includes/glossary.yml" in ids
     assert "figures/registry.py" not in ids  # declares no figure
 
 
@@ -219,11 +219,27 @@ def test_figure_captions_take_numbers_from_the_module(tmp_path):
     assert file_id(tmp_path / name, root=tmp_path) == "figures/demo_figures.py"
 
 
-def test_tooltips_are_checked_against_the_glossary(tmp_path):
-    glossary = "# Glossary\n\nDDPM\n:   Uses $T = 1000$ steps ([Ho et al., 2020](references.md#ho2020)).\n"
-    tooltips = "*[DDPM]: Ho et al., 2020: 1000 noising steps, 0.02 at the end.\n"
-    assert page(tmp_path, tooltips, name="includes/glossary-tooltips.md", **{"docs/glossary.md": glossary}) == [
-        "includes/glossary-tooltips.md:1: 0.02 is not computed on the glossary page (compute it, or cite it)"
+GLOSSARY = """\
+- term: DDPM
+  short: >-
+    Ho et al., 2020: 1000 noising steps,
+    0.02 at the end.
+  long: |
+    Uses $T = 1000$ steps ([Ho et al., 2020](references.md#ho2020)).
+- term: Noise schedule
+  short: >-
+    The noise variances of the forward process.
+  long: |
+    The variances of the steps.
+    They grow to 0.03.
+"""
+
+
+def test_the_glossary_definitions_and_tooltips_are_checked(tmp_path):
+    """A definition is checked as a definition of the glossary page; a tooltip may state what a definition cites."""
+    assert page(tmp_path, GLOSSARY, name="includes/glossary.yml") == [
+        "includes/glossary.yml:12: 0.03 is not computed on the glossary page (compute it, or cite it)",
+        "includes/glossary.yml:3: 0.02 is not computed on the glossary page (compute it, or cite it)",
     ]
 
 
