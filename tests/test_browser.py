@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
+from guide_build.glossary import tooltips
 
 pytestmark = pytest.mark.browser
 
@@ -102,11 +103,6 @@ def open_page(context, url: str):
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
     page.wait_for_function("Array.from(document.images).every(img => img.complete)")
     return page, requests, errors
-
-
-def glossary_definitions() -> dict[str, str]:
-    lines = (Path(__file__).parent.parent / "includes" / "glossary-tooltips.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"^\*\[([^\]]+)\]: (.+)$", lines, re.M))
 
 
 def scroll_through(page) -> None:
@@ -255,7 +251,7 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
             page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.tagName") == "ABBR", "no glossary term is reachable by Tab"
         term = page.evaluate_handle("document.activeElement").as_element()
-        definition = glossary_definitions()[term.text_content()]
+        definition = tooltips()[term.text_content()]
         tooltip = page.locator(".md-tooltip2--active")
         tooltip.wait_for(state="visible", timeout=3000)
         assert tooltip.inner_text().strip() == definition
