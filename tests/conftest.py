@@ -8,6 +8,8 @@ rest, the fast tier (``pytest -m "not build"``).
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,23 @@ from guide_build.mkdocs import mkdocs_build
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per test session with ``mkdocs build --strict`` into a temporary folder."""
-    out = tmp_path_factory.mktemp("site")
-    proc = mkdocs_build(out)
-    if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}")
+    """The site, built once per test run with ``mkdocs build --strict`` into a temporary folder.
+
+    With pytest-xdist (``make test`` runs two workers) the first worker to ask builds it, in the folder
+    the workers share, while the others wait on the lock; every worker then reads the same site.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    out, log = shared / "site", shared / "site-build.log"
+    with (shared / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            proc = mkdocs_build(out)
+            log.write_text(f"{proc.returncode}\n{proc.stdout}\n{proc.stderr}", encoding="utf-8")
+    status, output = log.read_text(encoding="utf-8").split("\n", 1)
+    if status != "0":
+        pytest.fail(f"mkdocs build --strict failed:\n{output}")
     return out
 
 
