@@ -15,9 +15,7 @@ from __future__ import annotations
 import re
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
 CODE_BLOCK = '<div class="language-'
 CODE = re.compile(r"<pre>(?P<lead><span></span>)?<code(?P<attributes>[^>]*)>(?P<body>.*?)</code></pre>", re.DOTALL)
@@ -31,7 +29,11 @@ def _with_line_count(match: re.Match[str]) -> str:
     return f'<pre>{lead}<code{match["attributes"]} style="--lines: {lines}">{body}</code></pre>'
 
 
-@event_priority(-100)  # after the notebook hook has given notebook cells the site's code markup
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    html = html.replace(CODE_BLOCK, "<div data-search-exclude " + CODE_BLOCK[5:])
-    return CODE.sub(_with_line_count, html)
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Every hook's ``on_page_content`` has run (notebook cells have the site's code markup), and the
+    search plugin has not indexed a page yet."""
+    for file in files.documentation_pages():
+        if file.page and file.page.content is not None:
+            html = file.page.content.replace(CODE_BLOCK, "<div data-search-exclude " + CODE_BLOCK[5:])
+            file.page.content = CODE.sub(_with_line_count, html)
+    return env

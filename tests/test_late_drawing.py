@@ -1,4 +1,4 @@
-"""hooks/late_drawing.py: which top-level blocks of a page the browser may draw late."""
+"""guide_build.late_drawing: which top-level blocks of a page the browser may draw late."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import load_hook
+from guide_build import late_drawing as hook
 
-hook = load_hook("late_drawing")
 FIRST, LAST = hook.FIRST_SCREEN, hook.NEAR_FOOTER
 
 

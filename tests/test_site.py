@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from guide_build import katex
 from tests.helpers import build_project, load_hook
 from tests.markdown_blocks import ROOT
 
@@ -198,21 +199,14 @@ def test_code_blocks_carry_their_line_count(site_pages):
             assert f'style="--lines: {lines}"' in attributes, f"{page}: a code block of {lines} lines: {attributes!r}"
 
 
-def _katex_hook():
-    from tests.helpers import load_hook
-
-    return load_hook("katex_math")
-
-
 def test_katex_fonts_keep_every_character_the_formulas_draw(site_dir: Path, site_pages):
     from fontTools.ttLib import TTFont
 
-    hook = _katex_hook()
-    sources = sorted((hook.KATEX_DIST / "fonts").glob("*.woff2"))
-    rules = hook.font_rules((hook.KATEX_DIST / "katex.min.css").read_text("utf-8"))
+    sources = sorted((katex.DIST / "fonts").glob("*.woff2"))
+    rules = katex.font_rules((katex.DIST / "katex.min.css").read_text("utf-8"))
     drawn: dict[str, set[str]] = {}
     for text in site_pages.values():
-        for name, found in hook.katex_font_characters(text, rules, {s.name for s in sources}).items():
+        for name, found in katex.font_characters(text, rules, {s.name for s in sources}).items():
             drawn.setdefault(name, set()).update(found)
     assert {"α", "0", "x", "("} <= drawn["KaTeX_Main-Regular.woff2"]
     assert {"x", "θ"} <= drawn["KaTeX_Math-Italic.woff2"]
@@ -232,8 +226,7 @@ def test_katex_fonts_keep_every_character_the_formulas_draw(site_dir: Path, site
 
 
 def test_font_rules_follow_katex_classes():
-    hook = _katex_hook()
-    rules = hook.font_rules(
+    rules = katex.font_rules(
         ".katex .mathnormal{font-family:KaTeX_Math;font-style:italic}"
         ".katex .amsrm,.katex .mathbb{font-family:KaTeX_AMS}.katex .delimsizing.size1{font-family:KaTeX_Size1}"
     )
@@ -248,7 +241,7 @@ def test_font_rules_follow_katex_classes():
         '<span class="katex-html"><span class="mord mathnormal">x</span><span class="mord mathbb">E</span>'
         '<span class="sizing size1">2</span><span class="delimsizing size1">(</span>1</span>'
     )
-    assert hook.katex_font_characters(page, rules, available) == {
+    assert katex.font_characters(page, rules, available) == {
         "KaTeX_Main-Regular.woff2": {"x", "E", "2", "(", "1"},  # the default family may draw anything
         "KaTeX_Main-Italic.woff2": {"x"},  # italic from .mathnormal, if an inner class chose Main
         "KaTeX_Math-Italic.woff2": {"x"},
@@ -258,13 +251,12 @@ def test_font_rules_follow_katex_classes():
 
 
 def test_katex_characters_reads_only_the_drawn_markup():
-    hook = _katex_hook()
     page = (
         '<p>prose ∞</p><span class="katex"><span class="katex-mathml"><math><mi>β</mi></math></span>'
         '<span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">α</span>'
         '<span class="mord">&lt;1</span></span></span></span><p>after ∅</p>'
     )
-    found = hook.katex_font_characters(page, [], {"KaTeX_Main-Regular.woff2"})
+    found = katex.font_characters(page, [], {"KaTeX_Main-Regular.woff2"})
     assert found == {"KaTeX_Main-Regular.woff2": {"α", "<", "1"}}
 
 
@@ -278,24 +270,22 @@ def test_pages_with_math_preload_the_common_katex_fonts(site_dir: Path, site_pag
             assert not preloads, f"{page} has no math but preloads its fonts"
 
 
-def test_a_formula_whose_placeholder_was_changed_fails_the_build_naming_the_page():
-    from types import SimpleNamespace
+def test_formulas_are_out_of_the_search_index_but_on_the_page(site_dir: Path, site_pages):
+    index = json.loads((site_dir / "search/search_index.json").read_text())["docs"]
+    text = "".join(doc["text"] + doc["title"] for doc in index)
+    assert not re.search(r"katex-|<math|arithmatex|\\frac", text), "formula markup or TeX in the search index"
+    assert sum(page.count('class="katex"') for page in site_pages.values()) >= 40
 
-    from mkdocs.exceptions import PluginError
 
-    hook = _katex_hook()
-    hook._cache[("x^2", True)] = '<span class="katex-display">x²</span>'
-    page = SimpleNamespace(
-        meta={"_katex_formulas": [("x^2", True)]},
-        content='<p>before</p><span data-katex="0" data-draw-late></span>',
-        file=SimpleNamespace(src_uri="chapter.md"),
+def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():
+    formulas = katex.Formulas()
+    formulas.html[("x^2", True)] = '<span class="katex-display"><span class="katex">x²</span></span>'
+    taken = formulas.take({"a.md": '<p>a</p>\n<div class="arithmatex">\\[x^2\\]</div>'})
+    assert taken == {"a.md": '<p>a</p>\n<span data-katex="0"></span>'}
+    page = "<head></head>" + taken["a.md"].replace('"0">', '"0" data-draw-late>')
+    assert formulas.put(page, "fonts").endswith(
+        '<p>a</p>\n<span class="katex-display" data-draw-late><span class="katex">x²</span></span>'
     )
-    with pytest.raises(PluginError, match=r"docs/chapter\.md: formula 'x\^2' lost its placeholder"):
-        hook.on_page_context({}, page, None, None)
-    page.meta["_katex_formulas"] = [("x^2", True)]
-    page.content = '<p>before</p><span data-katex="0"></span>'
-    hook.on_page_context({}, page, None, None)
-    assert page.content == '<p>before</p><span class="katex-display">x²</span>'
 
 
 def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages):

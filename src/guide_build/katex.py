@@ -1,0 +1,246 @@
+"""Formulas typeset by KaTeX at build time: HTML for the eye and MathML for screen readers, no math
+JavaScript in the browser.
+
+pymdownx.arithmatex (``generic: true``) writes formulas as ``<span class="arithmatex">\\(...\\)</span>``
+and ``<div class="arithmatex">\\[...\\]</div>``. Once every page is converted to HTML,
+:meth:`Formulas.take` swaps each for an empty placeholder, so the search index holds the prose and
+not the pieces of formulas, and typesets the new ones in a single Node.js call, kept between builds
+in the cache. :meth:`Formulas.put` puts them in the finished page. A TeX error names the page and the
+formula. KaTeX's stylesheet and WOFF2 fonts are served by the site itself (:func:`assets`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+from guide_build import ROOT, cache
+
+DIST = ROOT / "node_modules" / "katex" / "dist"
+CSS = "assets/katex/katex.min.css"
+FONTS = "assets/katex/fonts"
+PRELOADED = ("KaTeX_Main-Regular.woff2", "KaTeX_Math-Italic.woff2")
+"""Upright text, digits and operators, and italic variables: in nearly every formula."""
+
+FORMULA = re.compile(
+    r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
+    re.DOTALL,
+)
+PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)></span>')
+"""A formula's place; attributes another hook gives it go onto the formula's outer element."""
+NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
+RENDER = """
+const katex = require("katex");
+const formulas = JSON.parse(require("fs").readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(formulas.map(([tex, displayMode]) => {
+  try {
+    return {html: katex.renderToString(tex, {displayMode, output: "htmlAndMathml", throwOnError: true, strict: "error"})};
+  } catch (error) {
+    return {error: String(error.message || error)};
+  }
+})));
+"""
+"""Node.js program: a JSON list of ``[tex, display]`` on stdin, ``{html}`` or ``{error}`` for each on stdout."""
+
+
+def version() -> str:
+    """The installed KaTeX's version; raises :class:`PluginError` if Node.js or KaTeX is missing."""
+    if shutil.which("node") is None:
+        raise PluginError("KaTeX math needs Node.js (node) on PATH; install Node.js 20 and run `npm ci`.")
+    if not (DIST / "katex.min.css").is_file():
+        raise PluginError(f"KaTeX is not installed in {DIST.parent}: run `npm ci` (or `make install`).")
+    return json.loads((DIST.parent / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def assets(config: MkDocsConfig) -> list[File]:
+    """KaTeX's stylesheet (with WOFF2 fonts only) and its WOFF2 fonts, as files of the site."""
+    css = NON_WOFF2_FONT.sub("", (DIST / "katex.min.css").read_text(encoding="utf-8"))
+    fonts = sorted((DIST / "fonts").glob("*.woff2"))
+    return [File.generated(config, CSS, content=css)] + [
+        File.generated(config, f"{FONTS}/{font.name}", abs_src_path=str(font)) for font in fonts
+    ]
+
+
+def render(formulas: list[tuple[str, bool]]) -> list[dict[str, str]]:
+    """KaTeX's ``{"html": ...}`` or ``{"error": ...}`` for each ``(tex, display)``, in one Node.js call."""
+    proc = subprocess.run(
+        ["node", "-e", RENDER], input=json.dumps(formulas), capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    if proc.returncode != 0:
+        raise PluginError(f"KaTeX renderer failed (exit {proc.returncode}): {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
+class Formulas:
+    """The formulas of one build: taken out of the pages, typeset, and put back into them."""
+
+    def __init__(self) -> None:
+        self.version = version()
+        self.file = cache.root() / "katex.json"
+        self.html: dict[tuple[str, bool], str] = {}
+        if self.file.is_file():
+            stored = json.loads(self.file.read_text(encoding="utf-8"))
+            if stored.get("katex") == self.version:
+                self.html = {(tex, display): out for tex, display, out in stored["formulas"]}
+        self.numbers: dict[tuple[str, bool], int] = {}  # formula -> the number in its placeholder
+        self.rendered: list[str] = []  # KaTeX's HTML of each numbered formula
+
+    def take(self, pages: dict[str, str]) -> dict[str, str]:
+        """``pages`` (source path -> HTML) with each formula replaced by a placeholder, and every new
+        formula typeset. Raises :class:`PluginError` naming the pages of a formula that is not valid TeX."""
+        found: dict[tuple[str, bool], set[str]] = {}
+
+        def placeholder(match: re.Match[str], where: str) -> str:
+            display = match["display"] is not None
+            formula = (html.unescape(match["display"] if display else match["inline"]).strip(), display)
+            found.setdefault(formula, set()).add(where)
+            number = self.numbers.setdefault(formula, len(self.numbers))
+            return f'<span data-katex="{number}"></span>'
+
+        taken = {where: FORMULA.sub(lambda m, w=where: placeholder(m, w), text) for where, text in pages.items()}
+        new = sorted(set(found) - set(self.html))
+        if new:
+            for (tex, display), result in zip(new, render(new), strict=True):
+                if "error" in result:
+                    where = ", docs/".join(sorted(found[(tex, display)]))
+                    raise PluginError(f"KaTeX error in docs/{where}: formula {tex!r}: {result['error']}")
+                self.html[(tex, display)] = result["html"]
+            stored = [[tex, display, out] for (tex, display), out in sorted(self.html.items())]
+            cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
+        self.rendered = [self.html[formula] for formula in self.numbers]
+        return taken
+
+    def put(self, page: str, fonts_url: str) -> str:
+        """``page`` (a finished HTML page) with its formulas in place of their placeholders, and, if it
+        has any, preloads of the common fonts (``fonts_url``: the font folder relative to the page)."""
+
+        def formula(match: re.Match[str]) -> str:
+            rendered = self.rendered[int(match[1])]
+            start = rendered.index(">")
+            return rendered[:start] + match["attributes"] + rendered[start:]
+
+        page, count = PLACEHOLDER.subn(formula, page)
+        if not count:
+            return page
+        links = "".join(
+            f'<link rel="preload" href="{fonts_url}/{name}" as="font" type="font/woff2" crossorigin>'
+            for name in PRELOADED
+        )
+        return page.replace("</head>", links + "</head>", 1)
+
+
+KATEX_HTML = re.compile(r'<span class="katex-html"')
+SPAN_OR_TEXT = re.compile(r"<(/?)span\b[^>]*>|<[^>]+>|[^<]+")
+Rule = tuple[frozenset[str], "str | None", bool, bool]
+
+
+def font_rules(css: str) -> list[Rule]:
+    """KaTeX's rules that choose a font: (classes in the selector, family, sets bold, sets italic)."""
+    rules = []
+    for selectors, body in re.findall(r"([^{}@]+)\{([^{}]*)\}", css):
+        family = re.search(r"font-family:KaTeX_(\w+)", body)
+        bold = bool(re.search(r"font-weight:(?:700|bold)", body))
+        italic = "font-style:italic" in body
+        for selector in selectors.split(","):
+            classes = frozenset(re.findall(r"\.([\w-]+)", selector)) - {"katex"}
+            if classes and (family or bold or italic):  # (@font-face rules name no class)
+                rules.append((classes, family[1] if family else None, bold, italic))
+    return rules
+
+
+def _font_files(families: set[str], bold: bool, italic: bool, available: set[str]) -> set[str]:
+    """Every font file a text could be drawn with, given the families and styles its classes allow."""
+    files = set()
+    for family in families:
+        if family == "Math":  # KaTeX's math italic has no upright style
+            styles = {"Italic"} | ({"BoldItalic"} if bold else set())
+        else:
+            styles = {"Regular"} | ({"Italic"} if italic else set()) | ({"Bold"} if bold else set())
+            styles |= {"BoldItalic"} if bold and italic else set()
+        files |= {f"KaTeX_{family}-{style}.woff2" for style in styles}
+    return files & available
+
+
+def font_characters(page: str, rules: list[Rule], available: set[str]) -> dict[str, set[str]]:
+    """For each KaTeX font file, the characters the page's formulas may draw with it.
+
+    The visible markup (``katex-html``; the MathML copy is not drawn) is walked with the classes of
+    the enclosing ``<span>`` elements. A text may use the default family (Main) and the family of any
+    KaTeX rule whose classes all enclose it, in its regular style and in any style such a rule sets:
+    a superset of the font the browser picks (which also depends on which rule is innermost), so no
+    drawn character loses its glyph.
+    """
+    found: dict[str, set[str]] = {}
+    fonts_for: dict[frozenset[str], set[str]] = {}  # enclosing classes -> font files (few distinct sets)
+    for start in KATEX_HTML.finditer(page):
+        stack: list[frozenset[str]] = []
+        for token in SPAN_OR_TEXT.finditer(page, start.start()):
+            text = token.group(0)
+            if text.startswith("<span"):
+                classes = re.search(r'class="([^"]*)"', text)
+                stack.append(frozenset(classes[1].split()) if classes else frozenset())
+            elif text == "</span>":
+                stack.pop()
+                if not stack:
+                    break
+            elif not text.startswith("<"):
+                enclosing = frozenset().union(*stack)
+                if enclosing not in fonts_for:
+                    matching = [rule for rule in rules if rule[0] <= enclosing]  # a selector needs all its classes
+                    families = {"Main", *(rule[1] for rule in matching if rule[1])}
+                    bold, italic = any(rule[2] for rule in matching), any(rule[3] for rule in matching)
+                    fonts_for[enclosing] = _font_files(families, bold, italic, available)
+                for name in fonts_for[enclosing]:
+                    found.setdefault(name, set()).update(html.unescape(text))
+    return found
+
+
+def subset_font(source: Path, characters: set[str]) -> bytes:
+    """WOFF2 bytes of ``source`` with only the glyphs for ``characters`` (kept in the cache)."""
+    import fontTools
+    from fontTools import subset
+
+    codepoints = sorted({ord(c) for c in characters})
+    cached = (
+        cache.folder("katex-fonts")
+        / f"{source.stem}-{cache.key(source.read_bytes(), repr(codepoints), fontTools.version)}.woff2"
+    )
+    if not cached.is_file():
+        # retain_gids: glyph numbers stay those of the full font, so a PDF (which embeds glyphs by
+        # number) does not depend on which other characters the site happens to draw
+        options = subset.Options(
+            flavor="woff2", layout_features=["*"], name_IDs=["*"], notdef_outline=True, retain_gids=True
+        )
+        font = subset.load_font(str(source), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        partial = cached.with_suffix(".part")
+        subset.save_font(font, str(partial), options)
+        partial.replace(cached)
+    return cached.read_bytes()
+
+
+def subset_fonts(site: Path) -> None:
+    """Cut every KaTeX font in the built ``site`` down to the characters its formulas draw with it,
+    read from every built page (so a ``--dirty`` rebuild still counts the pages it did not rebuild)."""
+    sources = sorted((DIST / "fonts").glob("*.woff2"))
+    rules = font_rules((DIST / "katex.min.css").read_text(encoding="utf-8"))
+    available = {source.name for source in sources}
+    characters: dict[str, set[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        for name, found in font_characters(page.read_text(encoding="utf-8"), rules, available).items():
+            characters.setdefault(name, set()).update(found)
+    for source in sources:
+        target = site / FONTS / source.name
+        data = subset_font(source, characters.get(source.name, set()))
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
