@@ -64,18 +64,10 @@ bench: install system-deps  ## Measure builds, page weight and test time; prints
 lighthouse: build  ## Lighthouse scores of the home page and the heaviest page (installs lighthouse@12.2.3)
 	$(BIN)/python -m tools.lighthouse
 
-LINT_TEXT := docs README.md CONTRIBUTING.md includes notebooks src snippets tests hooks tools
 PYTHON_DIRS := src snippets tests hooks notebooks tools
 
-lint: install  ## Pull-request checks: Markdown safety, spelling, Markdown style, ruff, links, reproducibility
-	$(BIN)/python tools/check_markdown.py docs
-	$(BIN)/codespell --ignore-words tools/codespell-words.txt $(LINT_TEXT)
-	$(BIN)/pymarkdown --config .pymarkdown.json scan docs README.md CONTRIBUTING.md
-	$(BIN)/ruff check $(PYTHON_DIRS)
-	$(BIN)/ruff format --check $(PYTHON_DIRS)
-	HANDOUT_PAPER=$(PAPER) $(BIN)/mkdocs build --strict
-	$(BIN)/python tools/check_links.py site --list
-	$(BIN)/python -m tools.check_reproducible --against site
+lint: $(VENV)/.installed  ## Spelling, Markdown style, ruff: the lint tests that need no build (make test runs them too)
+	$(BIN)/python -m pytest -m "not build" tests/test_lint.py
 
 format: install  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix $(PYTHON_DIRS)
