@@ -16,25 +16,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from guide_build import handouts
 from guide_build.browser import FLAGS, find_chromium
 from guide_build.mkdocs import mkdocs_build
-from tests.helpers import load_hook
 
-CHAPTERS = [
-    "generative-ai",
-    "diffusion",
-    "llms",
-    "comparison",
-    "formulas",
-    "glossary",
-    "mistakes",
-    "practice",
-    "tiny-diffusion",
-    "tiny-language-model",
-    "references",
-]
-EDITIONS = ("student", "answer-key")
-BOOKLET = "diffusion-vs-llms"
+CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
+EDITIONS = tuple(handouts.EDITIONS)
+BOOKLET = handouts.BOOKLET
 
 
 def normalise(text: str) -> str:
@@ -197,12 +185,11 @@ def test_every_page_links_to_its_handouts(site_pages, site_dir):
 
 
 def test_paper_option_and_bad_value(monkeypatch):
-    hook = load_hook("handouts")
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
-    assert hook.paper() == "Letter"
+    assert handouts.paper() == "Letter"
     monkeypatch.setenv("HANDOUT_PAPER", "a5")
     with pytest.raises(Exception, match=r"HANDOUT_PAPER must be one of \['a4', 'letter'\], got 'a5'"):
-        hook.paper()
+        handouts.paper()
 
 
 def _tagged_pdf(first_header: bytes, other_headers: list[bytes]) -> bytes:
@@ -218,24 +205,22 @@ def _tagged_pdf(first_header: bytes, other_headers: list[bytes]) -> bytes:
 
 def test_table_header_ids_do_not_depend_on_the_order_chromium_numbered_them(monkeypatch):
     """Chromium names tagged headers after DOM node counters handed out in a timing-dependent order."""
-    hook = load_hook("handouts")
-    monkeypatch.setattr(hook, "content_date", lambda: "2026-11-01")
+    monkeypatch.setattr(handouts, "content_date", lambda: "2026-11-01")
     one = _tagged_pdf(b"00000007", [b"00000009", b"00000011"])
     other = _tagged_pdf(b"00000012", [b"00000004", b"00000005"])
     assert one != other
-    assert hook._reproducible(one) == hook._reproducible(other)
-    fixed = hook._reproducible(other)
+    assert handouts.reproducible(one) == handouts.reproducible(other)
+    fixed = handouts.reproducible(other)
     assert len(fixed) == len(other), "cross-reference offsets stay valid"
     assert b"/Limits [(node00000000) (node00000002)]\n/Names [(node00000000) 80 0 R (node00000001) 81 0 R" in fixed
     assert b"/CreationDate (D:20261101000000+00'00')" in fixed
 
 
 def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
-    hook = load_hook("handouts")
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
     document = tmp_path / "letter.html"
     document.write_text(
-        f"<!doctype html><title>Letter test</title>{hook._page_style('Letter test', hook.paper(), False)}"
+        f"<!doctype html><title>Letter test</title>{handouts.page_style('Letter test', handouts.paper(), False)}"
         "<h1>Letter</h1><p>One page of text.</p>",
         encoding="utf-8",
     )
@@ -246,7 +231,7 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
             try:
-                return await hook._print(await browser.new_context(), document)
+                return await handouts.print_pdf(await browser.new_context(), document)
             finally:
                 await browser.close()
 
@@ -270,3 +255,11 @@ def test_without_chromium_the_html_site_is_built_alone(tmp_path):
     assert "Chromium not found, so the PDF handouts are not built" in proc.stdout + proc.stderr
     assert (out / "index.html").is_file() and not (out / "handouts").exists()
     assert "handouts/" not in (out / "practice" / "index.html").read_text(encoding="utf-8")
+
+
+def test_chapters_are_the_nav_pages_less_those_with_handout_false(tmp_path):
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("---\nhandout: false\n---\n\n# B\n", encoding="utf-8")
+    found = handouts.chapters([("A", "a.md"), ("B", "b.md"), ("N", "nb/x.ipynb")], tmp_path)
+    assert [(c.number, c.slug, c.title, c.url) for c in found] == [(1, "a", "A", "a/"), (2, "x", "N", "nb/x/")]
+    assert "index" not in CHAPTERS and "contributing" not in CHAPTERS and "diffusion" in CHAPTERS

@@ -1,0 +1,452 @@
+"""PDF handouts, printed by headless Chromium (through Playwright) from the built site.
+
+- one PDF per chapter and one booklet of the whole guide (cover, contents with page numbers,
+  numbered chapters each starting on a new page), each in two editions: ``student`` (worked answers
+  left out, ruled space to write) and ``answer-key`` (answers shown);
+- page numbers in the footer, bookmarks (outline), the document title, tagged PDF;
+- A4, or US Letter with ``HANDOUT_PAPER=letter``;
+- the same content gives the same bytes.
+
+The chapters are the pages of the nav, in order, except those whose front matter says
+``handout: false``. The print documents take the site's stylesheets and the colour attributes
+Material wrote on each page's ``<body>`` (the palette of ``mkdocs.yml``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import meta
+
+from guide_build import ROOT, browser, cache
+from guide_build.mkdocs import load_config, nav_pages
+
+BOOKLET = "diffusion-vs-llms"
+EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
+PAPERS = {"a4": "A4", "letter": "Letter"}
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A page of the guide that becomes a chapter of the handouts."""
+
+    number: int
+    slug: str
+    title: str
+    url: str  # site-relative directory URL, such as "diffusion/"
+
+    def pdf(self, edition: str) -> str:
+        return f"handouts/{self.slug}-{edition}.pdf"
+
+
+def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None = None) -> list[Chapter]:
+    """The chapters: ``(title, docs path)`` of the nav pages (default: those of ``mkdocs.yml``), less
+    the Markdown pages whose front matter says ``handout: false``."""
+    if pages is None or docs_dir is None:
+        config = load_config()
+        pages = nav_pages(config) if pages is None else pages
+        docs_dir = docs_dir or ROOT / config.get("docs_dir", "docs")
+    result: list[Chapter] = []
+    for title, src_uri in pages:
+        source = Path(docs_dir) / src_uri
+        text = source.read_text(encoding="utf-8") if source.suffix == ".md" and source.is_file() else ""
+        if meta.get_data(text)[1].get("handout") is False:
+            continue
+        stem = posixpath.splitext(src_uri)[0]
+        url = "" if stem == "index" else stem.removesuffix("/index") + "/"
+        result.append(Chapter(len(result) + 1, posixpath.basename(stem), title, url))
+    return result
+
+
+def paper() -> str:
+    """The paper size of ``$HANDOUT_PAPER`` (``a4``, the default, or ``letter``) as CSS names it."""
+    value = os.environ.get("HANDOUT_PAPER", "a4").lower()
+    if value not in PAPERS:
+        raise PluginError(f"HANDOUT_PAPER must be one of {sorted(PAPERS)}, got {value!r}")
+    return PAPERS[value]
+
+
+def links_html(page_url: str, chapter: Chapter | None) -> str:
+    """The "Download PDF handout" box for the page at ``page_url``: its chapter's PDFs and the booklet's."""
+    up = "../" * page_url.count("/")
+
+    def links(target: str) -> str:
+        return " · ".join(
+            f'<a href="{up}{target.format(edition=e)}" download>{label} (PDF)</a>' for e, label in EDITIONS.items()
+        )
+
+    parts = [f"<p><strong>This chapter:</strong> {links(chapter.pdf('{edition}'))}</p>"] if chapter else []
+    parts.append(f"<p><strong>The whole guide:</strong> {links(f'handouts/{BOOKLET}-{{edition}}.pdf')}</p>")
+    return (
+        '<aside class="handout-links" aria-label="Download PDF handout"><p class="handout-links__title">'
+        "Download PDF handout</p>" + "".join(parts) + "</aside>"
+    )
+
+
+# --- assembling print documents ----------------------------------------------------------------
+
+ANSWER = re.compile(r'<details class="success"[^>]*>.*?</details>', re.S)
+DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
+COLOURS = re.compile(r'\sdata-md-color-[a-z]+="[^"]*"')  # on <body>: scheme, primary, accent
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+DROP = re.compile(
+    r'<a[^>]*class="md-content__button[^"]*"[^>]*>.*?</a>|<aside class="handout-links".*?</aside>'
+    r'|<a class="(?:headerlink|anchor-link)"[^>]*>.*?</a>|<p class="notebook-downloads">.*?</p>',
+    re.S,
+)
+URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
+FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
+
+
+def _page(site: Path, chapter: Chapter) -> str:
+    return (site / chapter.url / "index.html").read_text(encoding="utf-8")
+
+
+def _article(site: Path, chapter: Chapter) -> str:
+    match = ARTICLE.search(_page(site, chapter))
+    if not match:
+        raise PluginError(f"handouts: no <article> in {chapter.url}index.html")
+    return DROP.sub("", match[1]).replace(' loading="lazy"', "")  # a print document loads every image first
+
+
+def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], to_root: str) -> str:
+    """Prefix ids with the chapter's slug and rebase URLs from the chapter's page to the print document."""
+    body = ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="{chapter.slug}--{m[2]}"', body)
+
+    def rebase(match: re.Match[str]) -> str:
+        attribute, url = match[1], html.unescape(match[2])
+        if url.startswith("#"):
+            return f'{attribute}="#{chapter.slug}--{url[1:]}"'
+        if re.match(r"^[a-z][a-z0-9+.-]*:", url):  # http:, mailto:, data:
+            return match[0]
+        path, _, fragment = url.partition("#")
+        target = posixpath.normpath(posixpath.join(chapter.url, path)) if path else chapter.url.rstrip("/")
+        if attribute == "href" and (path.endswith("/") or path.endswith("index.html") or not path):
+            other = by_url.get(target.removesuffix("/index.html").strip("/") + "/")
+            if other is None:
+                return f'href="#{chapter.slug}--{fragment}"' if fragment else 'href="#"'
+            return f'href="#{other.slug}--{fragment}"' if fragment else f'href="#chapter-{other.slug}"'
+        return f'{attribute}="{to_root}{target}{"#" + fragment if fragment else ""}"'
+
+    return URL_ATTRIBUTE.sub(rebase, body)
+
+
+def _edition(body: str, edition: str) -> str:
+    if edition == "student":
+        body = ANSWER.sub('<div class="answer-space" role="img" aria-label="Space for your answer"></div>', body)
+    return DETAILS.sub(r"<details open\1>", body)  # every remaining collapsible block prints open
+
+
+def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str) -> str:
+    by_url = {c.url: c for c in all_chapters}
+    body = _edition(_localise(_article(site, chapter), chapter, by_url, "../../"), edition)
+    label = f'<span class="chapter-number">Chapter {chapter.number} </span>'
+    body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
+    return f'<section class="handout-chapter" id="chapter-{chapter.slug}">{body}</section>'
+
+
+def page_style(footer: str, paper_format: str, cover: bool) -> str:
+    """``@page`` rules: paper size, margins, and the footer (text and page number) in margin boxes."""
+    text = footer.replace("\\", "\\\\").replace('"', '\\"')
+    first = "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }" if cover else ""
+    return (
+        f"<style>@page {{ size: {paper_format}; margin: 16mm 16mm 18mm; "
+        f'@bottom-left {{ content: "{text}"; {FOOTER_FONT} }} '
+        f'@bottom-right {{ content: counter(page) " / " counter(pages); {FOOTER_FONT} }} }}'
+        f"{first}</style>"
+    )
+
+
+def _document(site: Path, chapter: Chapter, title: str, body: str, cover: bool = False) -> str:
+    """A print document of ``body`` with the site's stylesheets and the colour scheme, primary and
+    accent colours that Material gave ``chapter``'s page (from the palette in ``mkdocs.yml``)."""
+    css = site / "assets" / "stylesheets"
+    styles = sorted(css.glob("main.*.min.css")) + sorted(css.glob("palette.*.min.css"))
+    links = [p.relative_to(site).as_posix() for p in styles] + ["assets/katex/katex.min.css"]
+    links += [f"stylesheets/{n}.css" for n in ("extra", "notebook", "print")]
+    head = "".join(f'<link rel="stylesheet" href="../../{href}">' for href in links)
+    colours = "".join(COLOURS.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}'
+        f"{page_style(title, paper(), cover)}</head><body{colours}>"
+        f'<main class="md-typeset handout">{body}</main></body></html>'
+    )
+
+
+def content_date() -> str:
+    """Date of the newest commit that touched the guide's content (YYYY-MM-DD), for the cover."""
+    proc = subprocess.run(
+        ["git", "log", "-1", "--format=%cs", "--", "docs", "notebooks", "src", "snippets", "includes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() or time.strftime("%Y-%m-%d", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0"))))
+
+
+def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_name: str, site_url: str) -> str:
+    toc = "".join(
+        f'<li><a href="#chapter-{c.slug}">{c.number}. {html.escape(c.title)}</a><span class="toc-leader"></span>'
+        f'<span class="toc-page" data-chapter="{c.slug}">0</span></li>'
+        for c in all_chapters
+    )
+    cover = (
+        '<section class="handout-cover">'
+        f'<p class="handout-title">{html.escape(site_name)}</p>'
+        '<p class="handout-subtitle">Image generation vs text generation: architecture differences</p>'
+        f'<p class="handout-edition">{EDITIONS[edition]}</p>'
+        f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
+        "</section>"
+    )
+    contents = f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{toc}</ol></section>'
+    body = cover + contents + "".join(_chapter_html(site, c, all_chapters, edition) for c in all_chapters)
+    return _document(site, all_chapters[0], f"{site_name}: {EDITIONS[edition]}", body, cover=True)
+
+
+def _single_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str | None, site_name: str) -> str:
+    """A chapter's document; ``edition`` None for a chapter without answers (both editions alike)."""
+    body = _chapter_html(site, chapter, all_chapters, edition or "answer-key")
+    edition_label = f": {EDITIONS[edition]}" if edition else ""
+    title = f"{chapter.title} ({site_name}, chapter {chapter.number}{edition_label})"
+    return _document(site, chapter, title, body)
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
+NODE_ID = re.compile(rb"\(node(\d{8})\)")
+STRUCT_ID = re.compile(rb"/ID \(node(\d{8})\)")
+ID_TREE_LEAF = re.compile(rb"/Limits \[\(node\d{8}\) \(node\d{8}\)\]\n/Names \[(?P<names>[^\]]*)\]")
+ID_TREE_ENTRY = re.compile(rb"\(node(\d{8})\) (\d+ \d+ R)")
+LOCAL_URL = re.compile(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:)([^"#]+)')
+CSS_URL = re.compile(r"url\(['\"]?(?![a-z][a-z0-9+.-]*:)([^)'\"#?]+)")
+
+
+def _cache_key(document: Path, chromium: str) -> str:
+    """Hash of a print document, of every file it loads (stylesheets, the fonts and images they name,
+    figures), of this module (which post-processes the PDF), the browser and the paper: same key,
+    same PDF. Fonts matter: a PDF embeds glyphs by their number in the font file."""
+    text = document.read_text(encoding="utf-8")
+    paths = [(document.parent / html.unescape(url)).resolve() for url in sorted(set(LOCAL_URL.findall(text)))]
+    for stylesheet in [p for p in paths if p.suffix == ".css" and p.is_file()]:
+        named = CSS_URL.findall(stylesheet.read_text(encoding="utf-8"))
+        paths += [(stylesheet.parent / url).resolve() for url in sorted(set(named))]
+    parts: list[str | bytes] = [text, Path(__file__).read_bytes(), chromium, paper()]
+    for path in paths:
+        if path.is_file():  # named relative to the document: the same key wherever the site is built
+            parts += [os.path.relpath(path, document.parent), path.read_bytes()]
+    return cache.key(*parts)
+
+
+def _sorted_id_tree_leaf(match: re.Match[bytes]) -> bytes:
+    """An ID tree leaf with its entries sorted again and its limits set from them (same length)."""
+    entries = sorted(ID_TREE_ENTRY.findall(match["names"]))
+    names = b" ".join(b"(node" + node + b") " + ref for node, ref in entries)
+    leaf = b"/Limits [(node%s) (node%s)]\n/Names [%s]" % (entries[0][0], entries[-1][0], names)
+    if len(leaf) != len(match[0]):
+        raise PluginError(f"handouts: unexpected ID tree in a PDF from Chromium: {match[0][:200]!r}")
+    return leaf
+
+
+def reproducible(pdf: bytes) -> bytes:
+    """The same content gives the same bytes. Chromium stamps the time of printing (replaced by the date
+    of the content) and names tagged table headers after DOM node counters, which it hands out in an
+    order that depends on timing. They are renumbered 0, 1, 2, ... in the order the structure
+    elements appear, and the ID tree's leaves are sorted again. Every replacement has the length of
+    the original, so the cross-reference offsets stay valid."""
+    stamp = content_date().replace("-", "").encode() + b"000000"
+    pdf = PDF_DATE.sub(lambda m: b"/" + m[1] + b" (D:" + stamp + m[2] + b")", pdf)
+    order = list(dict.fromkeys(m[1] for m in STRUCT_ID.finditer(pdf)))
+    order += sorted({m[1] for m in NODE_ID.finditer(pdf)} - set(order))
+    rank = {node: b"%08d" % i for i, node in enumerate(order)}
+    pdf = NODE_ID.sub(lambda m: b"(node" + rank[m[1]] + b")", pdf)
+    return ID_TREE_LEAF.sub(_sorted_id_tree_leaf, pdf)
+
+
+async def print_pdf(context, document: Path) -> bytes:
+    """``document`` printed to PDF in a new page of the Playwright browser ``context``; paper size,
+    margins and footer come from the document's ``@page`` rules."""
+    page = await context.new_page()
+    try:
+        await page.emulate_media(media="print")  # laid out for print from the start, no restyle
+        await page.goto(document.as_uri(), wait_until="load", timeout=300_000)  # a booklet on a busy machine
+        await page.evaluate("document.fonts.ready.then(() => true)")
+        broken = await page.evaluate(
+            "Array.from(document.images).filter(i => i.offsetParent !== null && !i.naturalWidth).map(i => i.src)"
+        )
+        if broken:
+            raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
+        pdf = await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
+        return reproducible(pdf)
+    finally:
+        await page.close()
+
+
+class _Printer:
+    """Prints documents, or takes the PDF printed earlier from the very same document and files.
+    Playwright and Chromium start on first use only: a build whose handouts are all cached starts neither."""
+
+    def __init__(self, chromium: str) -> None:
+        self.chromium = chromium
+        self.playwright = self.browser = self.context = None
+        self.lock = asyncio.Lock()
+        self.limit = asyncio.Semaphore(3)
+        self.printed = 0
+
+    async def __call__(self, document: Path) -> Path:
+        """The cache entry of ``document``'s PDF, printed now if it is not there."""
+        cached = cache.root() / "handouts" / f"{_cache_key(document, self.chromium)}.pdf"
+        if cached.exists():
+            return cached
+        async with self.limit:
+            async with self.lock:
+                if self.context is None:
+                    from playwright.async_api import async_playwright
+
+                    self.playwright = await async_playwright().start()
+                    self.browser = await self.playwright.chromium.launch(
+                        executable_path=self.chromium, args=browser.FLAGS
+                    )
+                    self.context = await self.browser.new_context()
+            data = await print_pdf(self.context, document)
+        self.printed += 1
+        return cache.write_atomic(cached, data)
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+        if self.playwright is not None:
+            await self.playwright.stop()
+
+
+def _reader(pdf: bytes):
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(pdf))
+
+
+def _chapter_starts(pdf: bytes, all_chapters: list[Chapter]) -> dict[str, int]:
+    """1-based first page of each chapter, read from the PDF's outline (its top-level bookmarks)."""
+    reader = _reader(pdf)
+    starts: dict[str, int] = {}
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        for chapter in all_chapters:
+            if item.title.endswith(chapter.title) and chapter.slug not in starts:
+                starts[chapter.slug] = reader.get_destination_page_number(item) + 1
+    return starts
+
+
+def _number_contents(document: Path, starts: dict[str, int]) -> None:
+    text = document.read_text(encoding="utf-8")
+    text = re.sub(
+        r'(<span class="toc-page" data-chapter="([^"]+)">)\d+(</span>)', lambda m: f"{m[1]}{starts[m[2]]}{m[3]}", text
+    )
+    document.write_text(text, encoding="utf-8")
+
+
+async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str):
+    """Print every chapter, then the booklets, whose contents take their page numbers from the chapters.
+
+    A booklet chapter is laid out exactly like the chapter's own PDF and starts on a new page, so its
+    first page follows from the cover, the contents and the chapters' page counts; the booklet's own
+    outline then confirms every number, and a mismatch is printed again with the outline's numbers.
+    """
+    work = site / "handouts" / "_print"
+    work.mkdir(parents=True, exist_ok=True)
+    jobs = []  # (chapter, editions it serves, document)
+    for chapter in all_chapters:
+        if ANSWER.search(_article(site, chapter)):
+            variants = [(f"{chapter.slug}-{edition}", edition, [edition]) for edition in EDITIONS]
+        else:  # both editions are the same document
+            variants = [(chapter.slug, None, list(EDITIONS))]
+        for name, edition, editions in variants:
+            document = work / f"{name}.html"
+            document.write_text(_single_html(site, chapter, all_chapters, edition, site_name), encoding="utf-8")
+            jobs.append((chapter, editions, document))
+
+    pages: dict[tuple[str, str], int] = {}
+    outputs: dict[str, str] = {}  # handout -> its cache entry
+    printer = _Printer(chromium)
+
+    async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
+        cached = await printer(document)
+        count = len(_reader(cached.read_bytes()).pages)
+        for edition in editions:
+            outputs[chapter.pdf(edition)] = cached.name
+            pages[(chapter.slug, edition)] = count
+
+    async def booklet_pdf(edition: str) -> None:
+        document = work / f"{BOOKLET}-{edition}.html"
+        document.write_text(_booklet_html(site, all_chapters, edition, site_name, site_url), encoding="utf-8")
+        expected, page = {}, 3  # cover, contents, then the chapters
+        for chapter in all_chapters:
+            expected[chapter.slug] = page
+            page += pages[(chapter.slug, edition)]
+        _number_contents(document, expected)
+        cached = await printer(document)
+        actual = _chapter_starts(cached.read_bytes(), all_chapters)
+        if sorted(actual) != sorted(expected):
+            raise PluginError(f"handouts: chapters missing from the booklet's outline: {set(expected) - set(actual)}")
+        if actual != expected:
+            _number_contents(document, actual)
+            cached = await printer(document)
+        outputs[f"handouts/{BOOKLET}-{edition}.pdf"] = cached.name
+
+    try:
+        await asyncio.gather(*(chapter_pdf(*job) for job in jobs))
+        await asyncio.gather(*(booklet_pdf(edition) for edition in EDITIONS))
+    finally:
+        await printer.close()
+    shutil.rmtree(work)
+    return printer.printed, outputs
+
+
+def _build_key(site: Path, chromium: str, all_chapters: list[Chapter]) -> str:
+    """Hash of everything the handouts are made from: the built chapters, stylesheets, fonts, figures,
+    this module, the browser, the paper and the content date."""
+    files = [site / c.url / "index.html" for c in all_chapters]
+    for folder in ("assets/stylesheets", "stylesheets", "figures", "assets/katex"):
+        files += [p for p in (site / folder).rglob("*") if p.is_file() and p.suffix != ".map"]
+    return cache.key(cache.files_key(files, site), Path(__file__).read_bytes(), chromium, paper(), content_date())
+
+
+def build(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str) -> tuple[int, int]:
+    """Write every handout into ``site/handouts/``; returns (PDFs written, PDFs printed, not cached).
+
+    Two cache layers: each print document's PDF (an edited page reprints its chapter and the
+    booklets only), and for each set of inputs the list of those PDFs (a build where nothing
+    changed copies them without assembling a document). On failure no handout is left behind.
+    """
+    entries = cache.folder("handouts")
+    manifest = entries / f"build-{_build_key(site, chromium, all_chapters)}.json"
+    outputs = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    printed = 0
+    try:
+        if not outputs or not all((entries / entry).exists() for entry in outputs.values()):
+            printed, outputs = asyncio.run(_render_all(site, chromium, all_chapters, site_name, site_url))
+            cache.write_atomic(manifest, json.dumps(outputs, indent=1, sort_keys=True))
+        (site / "handouts").mkdir(exist_ok=True)
+        for name, entry in outputs.items():
+            shutil.copyfile(entries / entry, site / name)
+    except Exception as error:
+        shutil.rmtree(site / "handouts", ignore_errors=True)
+        if isinstance(error, PluginError):
+            raise
+        raise PluginError(f"handouts: printing with {chromium} failed: {error}") from error
+    return len(outputs), printed
