@@ -55,8 +55,8 @@ serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload (an
 check: $(VENV)/.installed  ## The fast tier, for editing a page: numerics, code blocks, snippets, hook units (no build, Node or Chromium)
 	$(BIN)/python -m pytest -m "not build"
 
-test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests
-	$(BIN)/python -m pytest
+test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests; the site they test is left in site/
+	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

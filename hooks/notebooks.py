@@ -9,8 +9,9 @@ file). The executed notebook becomes the page ``notebooks/<name>.ipynb``, render
 with ``execute: false``; the ``.ipynb`` and the ``.py`` are also offered as downloads.
 
 ``on_page_content`` keeps notebook pages light and consistent with the rest of the site: it drops
-the JupyterLab CSS that mkdocs-jupyter inlines into every page (more than the page-weight budget) (``stylesheets/notebook.css`` styles the
-cells instead), marks ``$...$`` math in Markdown cells for the KaTeX hook, and adds the download links.
+the JupyterLab CSS that mkdocs-jupyter inlines into every page, more than the page-weight budget
+(``stylesheets/notebook.css`` styles the cells instead), marks ``$...$`` math in Markdown cells for
+the KaTeX hook, and adds the download links.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ CACHE = cache.root() / "notebooks"
 PAGES = CACHE / "pages"
 KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """Kernels run side by side, one per notebook, next to the figure process: with BLAS threads each,
-they fight over the cores, and their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
-printed numbers, the same on every machine."""
+they fight over the cores, and their small matrices gain nothing from threads. One thread also makes
+the sums' order, and so the printed numbers, the same on every machine."""
 
 log = get_plugin_logger("notebooks")
 _pages: dict[str, tuple[str, list[str]]] = {}  # page src_uri -> (notebook slug, alt text of each image output)

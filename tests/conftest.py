@@ -20,7 +20,8 @@ from guide_build.mkdocs import mkdocs_build
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per test run with ``mkdocs build --strict`` into a temporary folder.
+    """The site, built once per test run with ``mkdocs build --strict`` into ``$SITE_DIR`` (``make test``
+    builds ``site/``, which CI publishes) or else a temporary folder.
 
     With pytest-xdist (``make test`` runs two workers) the first worker to ask builds it, in the folder
     the workers share, while the others wait on the lock; every worker then reads the same site.
@@ -28,7 +29,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    out, log = shared / "site", shared / "site-build.log"
+    out, log = Path(os.environ.get("SITE_DIR") or shared / "site"), shared / "site-build.log"
     with (shared / "site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not log.exists():

@@ -21,9 +21,12 @@ def load_hook(name: str) -> ModuleType:
     return module
 
 
-def build_project(folder: Path, pages: dict[str, str], hook: str, config: str = "") -> subprocess.CompletedProcess:
+def build_project(
+    folder: Path, pages: dict[str, str], hook: str, config: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` of a project in ``folder`` with ``pages`` (name -> Markdown), one of our
-    hooks, and extra ``mkdocs.yml`` lines; returns the finished process (output captured)."""
+    hooks, and extra ``mkdocs.yml`` lines, in ``env`` (default: this process's environment); returns the
+    finished process (output captured)."""
     (folder / "docs").mkdir()
     for name, text in pages.items():
         (folder / "docs" / name).write_text(text, encoding="utf-8")
@@ -34,5 +37,5 @@ def build_project(folder: Path, pages: dict[str, str], hook: str, config: str = 
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
     )

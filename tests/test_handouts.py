@@ -7,7 +7,6 @@ import html
 import io
 import os
 import re
-import subprocess
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -18,7 +17,7 @@ from pypdf import PdfReader
 
 from guide_build import handouts
 from guide_build.browser import FLAGS, find_chromium
-from guide_build.mkdocs import mkdocs_build
+from tests.helpers import build_project
 
 CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
 EDITIONS = tuple(handouts.EDITIONS)
@@ -243,18 +242,15 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
 
 
 def test_without_chromium_the_html_site_is_built_alone(tmp_path):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for tool in ("node", "git"):
-        (bin_dir / tool).symlink_to(subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip())
     env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
-    env.update(PATH=str(bin_dir))
-    out = tmp_path / "site"
-    proc = mkdocs_build(out, env)
+    env["PATH"] = str(tmp_path / "empty")  # no chromium on it
+    pages = {"index.md": "# Home\n", "chapter.md": "# A chapter\n\nText.\n"}
+    proc = build_project(tmp_path, pages, "handouts.py", "nav: [index.md, chapter.md]\n", env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Chromium not found, so the PDF handouts are not built" in proc.stdout + proc.stderr
-    assert (out / "index.html").is_file() and not (out / "handouts").exists()
-    assert "handouts/" not in (out / "practice" / "index.html").read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    assert (out / "chapter" / "index.html").is_file() and not (out / "handouts").exists()
+    assert "handouts/" not in (out / "chapter" / "index.html").read_text(encoding="utf-8")
 
 
 def test_chapters_are_the_nav_pages_less_those_with_handout_false(tmp_path):

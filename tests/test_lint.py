@@ -222,8 +222,8 @@ def test_workflows_run_makefile_targets_and_each_check_once():
                     assert re.fullmatch(r"make [a-z-]+", command), f"{workflow.name}: {command!r}"
                     assert command[5:] in targets, f"{workflow.name}: {command!r} is not a Makefile target"
                     ran.append(command[5:])
-    assert {"test", "build"} <= set(ran)
-    assert "lint" not in ran and "check" not in ran, "make test runs those tests already"
+    assert "test" in ran
+    assert not {"lint", "check", "build"} & set(ran), "make test runs those tests, and leaves the site it built"
 
 
 def test_pre_commit_hooks_run_the_tools_as_the_tests_do():

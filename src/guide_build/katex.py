@@ -42,7 +42,8 @@ const katex = require("katex");
 const formulas = JSON.parse(require("fs").readFileSync(0, "utf8"));
 process.stdout.write(JSON.stringify(formulas.map(([tex, displayMode]) => {
   try {
-    return {html: katex.renderToString(tex, {displayMode, output: "htmlAndMathml", throwOnError: true, strict: "error"})};
+    const options = {displayMode, output: "htmlAndMathml", throwOnError: true, strict: "error"};
+    return {html: katex.renderToString(tex, options)};
   } catch (error) {
     return {error: String(error.message || error)};
   }
