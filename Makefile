@@ -53,10 +53,10 @@ serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload (an
 	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
 
 check: $(VENV)/.installed  ## The fast tier, for editing a page: numerics, code blocks, snippets, hook units (no build, Node or Chromium)
-	$(BIN)/python -m pytest -m "not build"
+	$(BIN)/python -m pytest -n logical --maxprocesses 4 -m "not build"
 
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests; the site they test is left in site/
-	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest
+	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest -n logical --maxprocesses 4
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
@@ -67,7 +67,7 @@ lighthouse: build  ## Lighthouse scores of the home page and the heaviest page (
 PYTHON_DIRS := src snippets tests hooks notebooks tools
 
 lint: $(VENV)/.installed  ## Spelling, Markdown style, ruff: the lint tests that need no build (make test runs them too)
-	$(BIN)/python -m pytest -m "not build" tests/test_lint.py
+	$(BIN)/python -m pytest -n logical --maxprocesses 4 -m "not build" tests/test_lint.py
 
 format: install  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix $(PYTHON_DIRS)
