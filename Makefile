@@ -67,7 +67,7 @@ lighthouse: build  ## Lighthouse scores of the home page and the heaviest page (
 PYTHON_DIRS := src snippets tests hooks notebooks tools
 
 lint: $(VENV)/.installed  ## Spelling, Markdown style, ruff: the lint tests that need no build (make test runs them too)
-	$(BIN)/python -m pytest -n logical --maxprocesses 4 -m "not build" tests/test_lint.py
+	$(BIN)/python -m pytest -m "not build" tests/test_lint.py
 
 format: install  ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix $(PYTHON_DIRS)
