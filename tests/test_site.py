@@ -6,6 +6,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from typing import ClassVar
 from urllib.parse import urlparse
 
@@ -284,12 +285,12 @@ def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():
     assert taken == {"a.md": '<p>a</p>\n<span data-katex="0"></span>'}
     page = "<head></head>" + taken["a.md"].replace('"0">', '"0" data-draw-late>')
     assert formulas.put(page, "fonts").endswith(
-        '<p>a</p>\n<span class="katex-display" data-draw-late><span class="katex">x²</span></span>'
+        '<p>a</p>\n<span class="katex-display" data-draw-late tabindex="0"><span class="katex">x²</span></span>'
     )
 
 
 def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages):
-    """They scroll sideways on a phone; hooks/accessibility.py makes them focusable, whatever their other attributes."""
+    """They scroll sideways on a phone; guide_build.katex and hooks/accessibility.py make them focusable."""
     displays = 0
     for page, text in site_pages.items():
         for tag in re.findall(r'<span class="katex-display"[^>]*>', text):
@@ -311,4 +312,7 @@ def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages)
 )
 def test_code_blocks_become_focusable_whatever_their_other_attributes(block: str, focusable: str):
     """hooks/accessibility.py adds one tabindex, keeps one already there, and touches no other tag."""
-    assert load_hook("accessibility").on_page_content(block, None, None, None) == focusable
+    page = SimpleNamespace(content=block)
+    files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(page=page)])
+    load_hook("accessibility").on_env(None, None, files)
+    assert page.content == focusable

@@ -126,7 +126,10 @@ class Formulas:
         def formula(match: re.Match[str]) -> str:
             rendered = self.rendered[int(match[1])]
             start = rendered.index(">")
-            return rendered[:start] + match["attributes"] + rendered[start:]
+            attributes = match["attributes"]
+            if rendered.startswith('<span class="katex-display"'):
+                attributes += ' tabindex="0"'  # it scrolls sideways: a keyboard must reach it (axe)
+            return rendered[:start] + attributes + rendered[start:]
 
         page, count = PLACEHOLDER.subn(formula, page)
         if not count:
