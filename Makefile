@@ -53,10 +53,10 @@ serve: install  ## Build and serve at http://127.0.0.1:8000 with live reload (an
 	$(BIN)/mkdocs serve --dirty --dev-addr $(HOST)
 
 check: $(VENV)/.installed  ## The fast tier, for editing a page: numerics, code blocks, snippets, hook units (no build, Node or Chromium)
-	$(BIN)/python -m pytest -n logical --maxprocesses 4 -m "not build"
+	$(BIN)/python -m pytest -n logical --maxprocesses 4 --dist worksteal -m "not build"
 
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests; the site they test is left in site/
-	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest -n logical --maxprocesses 4
+	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest -n logical --maxprocesses 4 --dist worksteal
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
