@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,3 +41,10 @@ def build_project(
         check=False,
         env={**(os.environ if env is None else env), "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def text_of(page_html: str) -> str:
+    """Visible text of a page, with MathML annotations removed and whitespace collapsed."""
+    page_html = re.sub(r"<annotation.*?</annotation>", "", page_html, flags=re.S)
+    page_html = re.sub(r"<(script|style)\b.*?</\1>", "", page_html, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page_html)))

@@ -11,9 +11,8 @@ import jupytext
 import pytest
 from mkdocs.exceptions import PluginError
 
-from tests.helpers import load_hook
+from tests.helpers import load_hook, text_of
 from tests.markdown_blocks import ROOT
-from tests.test_seed_coverage import text_of
 
 NOTEBOOK_PAGES = {
     "tiny_diffusion.py": "notebooks/tiny-diffusion/index.html",

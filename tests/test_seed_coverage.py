@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from tests.helpers import text_of
+
 # The sheet's four formulas, as the guide typesets them (KaTeX keeps the TeX in a MathML annotation).
 # The sheet's forward-process formula writes alpha_t; the guide writes DDPM's \bar\alpha_t.
 # The sheet's chain rule indexes positions by t up to n; the guide writes n up to N, t being the diffusion timestep.
@@ -68,13 +70,6 @@ PRACTICE = [
     (["50 denoising steps", "0.08", "12 images"], ["4 s", "48 s"]),
     (["both use neural networks"], ["token"]),
 ]
-
-
-def text_of(page_html: str) -> str:
-    """Visible text of a page, with MathML annotations removed and whitespace collapsed."""
-    page_html = re.sub(r"<annotation.*?</annotation>", "", page_html, flags=re.S)
-    page_html = re.sub(r"<(script|style)\b.*?</\1>", "", page_html, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page_html)))
 
 
 def annotations(page_html: str) -> list[str]:
