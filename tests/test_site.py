@@ -145,7 +145,7 @@ def test_site_features(site_dir: Path, site_pages):
 
 
 def test_colour_toggle_and_tooltips_are_ours_and_not_also_materials(site_pages):
-    """The toggle's script (partials/palette-toggle.html) and javascripts/glossary-tooltips.js take
+    """The toggle's script (after the header, overrides/main.html) and javascripts/glossary-tooltips.js take
     the place of Material's palette component and content.tooltips: with both, a term would get two
     tooltips, and the scheme would be set twice as the page loads."""
     for page, text in site_pages.items():
