@@ -11,7 +11,8 @@ import jupytext
 import pytest
 from mkdocs.exceptions import PluginError
 
-from tests.helpers import load_hook, text_of
+from guide_build import notebooks
+from tests.helpers import text_of
 from tests.markdown_blocks import ROOT
 
 NOTEBOOK_PAGES = {
@@ -70,7 +71,7 @@ def test_edit_link_opens_the_jupytext_source(site_pages):
 
 
 def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
-    hook = load_hook("notebooks")
+    hook = notebooks
     package = tmp_path / "src" / "diffusion_vs_llms"
     shutil.copytree(ROOT / "src" / "diffusion_vs_llms", package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(hook, "ROOT", tmp_path)
@@ -86,8 +87,8 @@ def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
 
 @pytest.fixture
 def hook(tmp_path, monkeypatch):
-    """The notebooks hook, executing and caching notebooks in ``tmp_path``."""
-    hook = load_hook("notebooks")
+    """The notebook machinery, executing and caching notebooks in ``tmp_path``."""
+    hook = notebooks
     monkeypatch.setattr(hook, "ROOT", tmp_path)
     monkeypatch.setattr(hook, "NOTEBOOKS", tmp_path)
     return hook
