@@ -20,14 +20,13 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from guide_build import ROOT, cache
+from guide_build import ROOT, cache, katex
 
 PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 LIBRARIES = ("numpy", "matplotlib", "pillow")
 IMAGE = re.compile(
     r'<p><img alt="(?P<alt>[^"]*)" src="(?P<prefix>(?:\.\./)*)figures/(?P<name>[a-z0-9-]+)\.(?P<ext>svg|webp)" /></p>'
 )
-INLINE_MATH = re.compile(r"\$(?P<tex>[^$]+)\$")
 
 
 def key(package: Path = PACKAGE) -> str:
@@ -77,13 +76,7 @@ class Drawing:
 
 def caption_html(text: str) -> str:
     """Escape the caption and mark ``$...$`` as math for the KaTeX hook."""
-    parts, last = [], 0
-    for match in INLINE_MATH.finditer(text):
-        parts.append(html.escape(text[last : match.start()]))
-        parts.append(f'<span class="arithmatex">\\({html.escape(match["tex"])}\\)</span>')
-        last = match.end()
-    parts.append(html.escape(text[last:]))
-    return "".join(parts)
+    return katex.mark_dollars(text, html.escape)
 
 
 def insert(html_text: str, figures: dict[str, dict], where: str) -> str:

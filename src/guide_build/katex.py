@@ -34,6 +34,26 @@ FORMULA = re.compile(
     r'<span class="arithmatex">\\\((?P<inline>.*?)\\\)</span>|<div class="arithmatex">\\\[(?P<display>.*?)\\\]</div>',
     re.DOTALL,
 )
+DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?!\s)(?P<inline>[^$\n]+?)(?<!\s)\$", re.DOTALL)
+"""``$$...$$`` or ``$...$`` (no space inside the dollars, no ``\\$``) in text that Python-Markdown did not see."""
+
+
+def mark_dollars(text: str, escape=lambda part: part) -> str:
+    """``text`` with its ``$$...$$`` and ``$...$`` formulas marked as pymdownx.arithmatex marks them, so
+    :class:`Formulas` typesets them; ``escape`` applies to the text and to each formula (plain text
+    such as a figure caption needs ``html.escape``; HTML such as a notebook's Markdown cell does not)."""
+    parts, last = [], 0
+    for match in DOLLARS.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        if match["display"] is not None:
+            parts.append(f'<div class="arithmatex">\\[{escape(match["display"])}\\]</div>')
+        else:
+            parts.append(f'<span class="arithmatex">\\({escape(match["inline"])}\\)</span>')
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return "".join(parts)
+
+
 PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)></span>')
 """A formula's place; attributes another hook gives it go onto the formula's outer element."""
 NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')

@@ -16,7 +16,6 @@ the KaTeX hook, and adds the download links.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import re
@@ -29,7 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_build import ROOT, cache
+from guide_build import ROOT, cache, katex
 
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = ROOT / "src" / "diffusion_vs_llms"
@@ -45,8 +44,6 @@ NO_ALT = 'alt="No description has been provided for this image"'
 HIGHLIGHT = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre></div>', re.S)
 
 MARKDOWN_CELL = re.compile(r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
-DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$")
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -69,12 +66,8 @@ def cache_key(notebook: Path) -> str:
     import matplotlib
     import numpy
 
-    digest = hashlib.sha256()
-    inputs = [notebook, *sorted(PACKAGE.rglob("*.py")), *sorted((NOTEBOOKS / "data").glob("*"))]
-    for path in inputs:
-        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(f"{sys.version} numpy {numpy.__version__} matplotlib {matplotlib.__version__}".encode())
-    return digest.hexdigest()[:16]
+    inputs = [notebook, *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
+    return cache.key(cache.files_key(inputs, ROOT), sys.version, numpy.__version__, matplotlib.__version__)
 
 
 def _cell_line(source_text: str, cell_source: str) -> int:
@@ -182,9 +175,7 @@ def image_alt_texts(notebook: Path, executed: Path) -> list[str]:
 
 
 def _mark_math(match: re.Match[str]) -> str:
-    body = DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', match[2])
-    body = INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', body)
-    return match[1] + body + match[3]
+    return match[1] + katex.mark_dollars(match[2]) + match[3]
 
 
 def source_of(name: str) -> Path:
