@@ -18,7 +18,7 @@ import pytest
 
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
-from guide_build.mkdocs import nav_pages
+from guide_build.mkdocs import nav_pages, page_url
 
 pytestmark = pytest.mark.browser
 
@@ -66,12 +66,6 @@ def contexts(browser):
     yield get
     for context in made.values():
         context.close()
-
-
-def page_url(docs_path: str) -> str:
-    """The URL path of a nav page: ``index.md`` -> ``""``, ``notebooks/x.ipynb`` -> ``notebooks/x/``."""
-    stem = docs_path.rsplit(".", 1)[0]
-    return "" if stem == "index" else stem + "/"
 
 
 PAGES = [page_url(path) for _, path in nav_pages()]

@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import meta
 
 from guide_build import ROOT, browser, cache
-from guide_build.mkdocs import load_config, nav_pages
+from guide_build.mkdocs import load_config, nav_pages, page_url
 
 BOOKLET = "diffusion-vs-llms"
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
@@ -65,8 +65,7 @@ def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None =
         if meta.get_data(text)[1].get("handout") is False:
             continue
         stem = posixpath.splitext(src_uri)[0]
-        url = "" if stem == "index" else stem.removesuffix("/index") + "/"
-        result.append(Chapter(len(result) + 1, posixpath.basename(stem), title, url))
+        result.append(Chapter(len(result) + 1, posixpath.basename(stem), title, page_url(src_uri)))
     return result
 
 

@@ -46,6 +46,13 @@ def nav_pages(config: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     return pages
 
 
+def page_url(src_uri: str) -> str:
+    """The site-relative directory URL of a page: ``index.md`` -> ``""``, ``diffusion.md`` -> ``diffusion/``,
+    ``notebooks/tiny-diffusion.ipynb`` -> ``notebooks/tiny-diffusion/``."""
+    stem = src_uri.rsplit(".", 1)[0]
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
 def mkdocs_build(
     site_dir: Path, environ: Mapping[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
