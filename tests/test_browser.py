@@ -83,11 +83,23 @@ def test_every_built_page_is_in_the_nav_and_checked(site_dir: Path):
 
 LAYOUT_SHIFT = """
 window.layoutShift = 0;
+window.layoutShiftSources = [];
 new PerformanceObserver(list => list.getEntries().forEach(shift => {
-    if (!shift.hadRecentInput) window.layoutShift += shift.value;
+    if (shift.hadRecentInput) return;
+    window.layoutShift += shift.value;
+    for (const source of shift.sources) {
+        const node = source.node, element = node && (node.nodeType === 1 ? node : node.parentElement);
+        const name = element ? element.tagName.toLowerCase() + (element.className ? "." + element.className : "") : "?";
+        const text = node ? (node.textContent || "").trim().slice(0, 30) : "";
+        const [from, to] = [source.previousRect, source.currentRect];
+        window.layoutShiftSources.push(`${shift.value.toFixed(3)} at ${Math.round(shift.startTime)} ms: `
+            + `${name} "${text}" moved from (${from.x}, ${from.y}) ${from.width}x${from.height} `
+            + `to (${to.x}, ${to.y}) ${to.width}x${to.height}`);
+    }
 })).observe({type: "layout-shift", buffered: true});
 """
-"""Sums the page's layout shifts (CLS) into ``window.layoutShift``."""
+"""Sums the page's layout shifts (CLS) into ``window.layoutShift``; what moved, and when, into
+``window.layoutShiftSources``, so that a failure says where to look."""
 
 
 def open_page(context, url: str):
@@ -183,7 +195,8 @@ def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path
             problems.append(f"{where}: raw LaTeX visible: {raw[0]!r}")
         shift = page.evaluate("window.layoutShift")
         if shift > 0.01:
-            problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01)")
+            moved = "\n    ".join(page.evaluate("window.layoutShiftSources")[:8])
+            problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01):\n    {moved}")
         scroll_through(page)
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
@@ -203,6 +216,33 @@ def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path
     finally:
         page.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_text_stays_put_when_the_formula_fonts_arrive_after_the_first_paint(site_url, browser, viewport):
+    """A reader on a slow connection sees the page before KaTeX's fonts arrive; guide_build.katex
+    gives each piece of a formula its final width, so the prose does not wrap again when they do.
+    The glossary (formulas in nearly every line of the first screen) and the formula sheet."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+    held = []
+    context.route("**/*.woff2", lambda route: held.append(route))
+    try:
+        for path in ["glossary/", "formulas/"]:
+            page = context.new_page()
+            page.add_init_script(LAYOUT_SHIFT)
+            page.goto(site_url + path, wait_until="commit")
+            page.wait_for_function("performance.getEntriesByType('paint').length > 0")
+            page.wait_for_timeout(200)  # a few frames drawn in the fallback font
+            assert held, f"{path}: no KaTeX font was requested"
+            while held:
+                held.pop().continue_()
+            page.evaluate("document.fonts.ready.then(() => new Promise(done => requestAnimationFrame(done)))")
+            assert page.evaluate("[...document.fonts].every(font => font.status !== 'loading')"), path
+            shift = page.evaluate("window.layoutShift")
+            assert shift <= 0.01, f"{path} ({viewport}): the text shifts by {shift:.3f} when the fonts arrive"
+            page.close()
+    finally:
+        context.close()
 
 
 def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, contexts):

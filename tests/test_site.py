@@ -281,12 +281,35 @@ def test_formulas_are_out_of_the_search_index_but_on_the_page(site_dir: Path, si
 def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():
     formulas = katex.Formulas()
     formulas.html[("x^2", True)] = '<span class="katex-display"><span class="katex">x²</span></span>'
+    formulas.widths[("x^2", True)] = []  # measured already: no browser needed
     taken = formulas.take({"a.md": '<p>a</p>\n<div class="arithmatex">\\[x^2\\]</div>'})
     assert taken == {"a.md": '<p>a</p>\n<span data-katex="0"></span>'}
     page = "<head></head>" + taken["a.md"].replace('"0">', '"0" data-draw-late>')
     assert formulas.put(page, "fonts").endswith(
         '<p>a</p>\n<span class="katex-display" data-draw-late tabindex="0"><span class="katex">x²</span></span>'
     )
+
+
+def test_each_piece_of_a_formula_gets_the_width_it_has_in_katex_fonts():
+    formula = '<span class="katex-html"><span class="katex-base">a</span><span class="katex-base">=b</span></span>'
+    assert katex.with_widths(formula, [0.5, 1.25]) == (
+        '<span class="katex-html"><span class="katex-base" style="width:0.5em">a</span>'
+        '<span class="katex-base" style="width:1.25em">=b</span></span>'
+    )
+    assert katex.with_widths(formula, None) == formula  # not measured (no Chromium): as KaTeX wrote it
+    with pytest.raises(ValueError, match="2 pieces and 1 widths"):
+        katex.with_widths(formula, [0.5])
+
+
+def test_every_piece_of_every_formula_on_the_site_has_its_width(site_pages):
+    """Measured at build time (``guide_build.katex.measure``), so the text does not move when the
+    fonts arrive; the browser test that holds the fonts back checks that it does not."""
+    pieces = 0
+    for page, text in site_pages.items():
+        for tag in re.findall(r'<span class="katex-base"[^>]*>', text):
+            pieces += 1
+            assert re.fullmatch(r'<span class="katex-base" style="width:\d+(\.\d+)?em">', tag), f"{page}: {tag}"
+    assert pieces >= 500
 
 
 def test_display_formulas_and_code_can_be_scrolled_with_the_keyboard(site_pages):

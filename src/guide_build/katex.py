@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import html
 import json
+import logging
+import math
 import re
 import shutil
 import subprocess
@@ -22,7 +24,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from guide_build import ROOT, cache
+from guide_build import ROOT, browser, cache
+
+log = logging.getLogger("mkdocs.plugins.guide_build.katex")
 
 DIST = ROOT / "node_modules" / "katex" / "dist"
 CSS = "assets/katex/katex.min.css"
@@ -100,6 +104,62 @@ def render(formulas: list[tuple[str, bool]]) -> list[dict[str, str]]:
     return json.loads(proc.stdout)
 
 
+BASE = '<span class="katex-base">'
+"""KaTeX's unbreakable pieces of a formula; a line may break between two of them."""
+MEASURE = """async () => {
+    document.body.offsetHeight;  // lay out, so that every font the formulas use starts loading
+    await document.fonts.ready;
+    const failed = [...document.fonts].filter(font => font.status === "error").map(font => font.family);
+    if (failed.length) throw new Error("KaTeX fonts did not load: " + failed);
+    return [...document.body.children].map(formula =>
+        [...formula.querySelectorAll(".katex-html > .katex-base")].map(piece =>
+            piece.getBoundingClientRect().width / parseFloat(getComputedStyle(piece).fontSize)));
+}"""
+
+
+def measure(formulas: list[str]) -> list[list[float]] | None:
+    """The width in em of each piece (:data:`BASE`) of each formula (KaTeX's HTML), as laid out by
+    Chromium with KaTeX's fonts; None, with a note in the log, if Chromium is not installed.
+
+    The browser lays a formula out in a fallback font until KaTeX's fonts arrive, and the prose
+    around it wraps again when they do: the text jumps (a layout shift). A piece given its final
+    width (:func:`with_widths`) takes the same room in either font, so nothing around it moves.
+    """
+    chromium = browser.find_chromium()
+    if chromium is None:
+        log.info("Chromium not found: formulas not measured, so the text may shift as their fonts arrive")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with browser.serve(DIST) as url, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium, args=browser.FLAGS)
+        try:
+            page = chromium.new_page()
+            page.goto(url + "katex.min.css")
+            page.set_content(
+                '<link rel="stylesheet" href="katex.min.css"><body>'
+                + "".join(f"<div>{formula}</div>" for formula in formulas)
+            )
+            widths = page.evaluate(MEASURE)
+        finally:
+            chromium.close()
+    # rounded up, so that a piece is never narrower than its glyphs (they would overlap the next)
+    return [[math.ceil(width * 10_000) / 10_000 for width in pieces] for pieces in widths]
+
+
+def with_widths(formula: str, widths: list[float] | None) -> str:
+    """``formula`` (KaTeX's HTML) with each of its pieces given its width from :func:`measure`."""
+    if widths is None:
+        return formula
+    pieces = formula.split(BASE)
+    if len(pieces) != len(widths) + 1:
+        raise ValueError(f"a formula has {len(pieces) - 1} pieces and {len(widths)} widths: {formula[:200]}")
+    return pieces[0] + "".join(
+        f'<span class="katex-base" style="width:{width:g}em">{rest}'
+        for width, rest in zip(widths, pieces[1:], strict=True)
+    )
+
+
 class Formulas:
     """The formulas of one build: taken out of the pages, typeset, and put back into them."""
 
@@ -107,10 +167,14 @@ class Formulas:
         self.version = version()
         self.file = cache.root() / "katex.json"
         self.html: dict[tuple[str, bool], str] = {}
+        self.widths: dict[tuple[str, bool], list[float]] = {}  # of each formula's pieces, see measure()
         if self.file.is_file():
             stored = json.loads(self.file.read_text(encoding="utf-8"))
             if stored.get("katex") == self.version:
-                self.html = {(tex, display): out for tex, display, out in stored["formulas"]}
+                for tex, display, out, *widths in stored["formulas"]:  # (no widths: a cache from before them)
+                    self.html[(tex, display)] = out
+                    if widths and widths[0] is not None:
+                        self.widths[(tex, display)] = widths[0]
         self.numbers: dict[tuple[str, bool], int] = {}  # formula -> the number in its placeholder
         self.rendered: list[str] = []  # KaTeX's HTML of each numbered formula
 
@@ -128,15 +192,18 @@ class Formulas:
 
         taken = {where: FORMULA.sub(lambda m, w=where: placeholder(m, w), text) for where, text in pages.items()}
         new = sorted(set(found) - set(self.html))
-        if new:
-            for (tex, display), result in zip(new, render(new), strict=True):
-                if "error" in result:
-                    where = ", docs/".join(sorted(found[(tex, display)]))
-                    raise PluginError(f"KaTeX error in docs/{where}: formula {tex!r}: {result['error']}")
-                self.html[(tex, display)] = result["html"]
-            stored = [[tex, display, out] for (tex, display), out in sorted(self.html.items())]
+        for (tex, display), result in zip(new, render(new) if new else [], strict=True):
+            if "error" in result:
+                where = ", docs/".join(sorted(found[(tex, display)]))
+                raise PluginError(f"KaTeX error in docs/{where}: formula {tex!r}: {result['error']}")
+            self.html[(tex, display)] = result["html"]
+        unmeasured = sorted(set(found) - set(self.widths))
+        widths = measure([self.html[formula] for formula in unmeasured]) if unmeasured else None
+        self.widths.update(zip(unmeasured, widths or [], strict=bool(widths)))
+        if new or widths:
+            stored = [[*formula, out, self.widths.get(formula)] for formula, out in sorted(self.html.items())]
             cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
-        self.rendered = [self.html[formula] for formula in self.numbers]
+        self.rendered = [with_widths(self.html[formula], self.widths.get(formula)) for formula in self.numbers]
         return taken
 
     def put(self, page: str, fonts_url: str) -> str:
