@@ -136,6 +136,17 @@ def test_student_edition_leaves_out_every_worked_answer_and_the_key_has_them(sit
     assert student.count("your answer") >= 15  # room to write under every question
 
 
+def test_lists_print_their_numbers_and_bullets(texts):
+    """Material places list markers, admonition titles and quotation bars under ``[dir=ltr]``, which
+    the print documents take from the page's ``<body>``; without it the markers fall off the page.
+    (Numbers are text in the PDF; bullets are drawn shapes, seen in the rendered pages.)"""
+    diffusion = " ".join(texts["diffusion-answer-key"])
+    for step in ("1. take a clean example", "2. draw a timestep", "5. take a gradient step"):
+        assert step in diffusion, f"DDPM's training algorithm lost its numbering: {step!r}"
+    practice = " ".join(texts["practice-student"])
+    assert "how to use this page: 1. read the question" in practice, "the practice steps lost their numbers"
+
+
 def test_formulas_are_text_not_latex(texts):
     booklet = " ".join(texts[f"{BOOKLET}-answer-key"])
     assert "softmax" in booklet and "attention" in booklet

@@ -8,8 +8,8 @@
 - the same content gives the same bytes.
 
 The chapters are the pages of the nav, in order, except those whose front matter says
-``handout: false``. The print documents take the site's stylesheets and the colour attributes
-Material wrote on each page's ``<body>`` (the palette of ``mkdocs.yml``).
+``handout: false``. The print documents take the site's stylesheets and the attributes Material
+wrote on each page's ``<body>`` (text direction, and the palette of ``mkdocs.yml``).
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ def links_html(page_url: str, chapter: Chapter | None) -> str:
 
 ANSWER = re.compile(r'<details class="success"[^>]*>.*?</details>', re.S)
 DETAILS = re.compile(r"<details(?![^>]*\bopen\b)([^>]*)>")
-COLOURS = re.compile(r'\sdata-md-color-[a-z]+="[^"]*"')  # on <body>: scheme, primary, accent
+BODY_ATTRIBUTES = re.compile(r'\s(?:dir|data-md-color-[a-z]+)="[^"]*"')
+"""On Material's ``<body>``: the text direction, which its list, admonition and quotation styles
+key on (``[dir=ltr] .md-typeset ul li``), and the colour scheme, primary and accent colours."""
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
 DROP = re.compile(
     r'<a[^>]*class="md-content__button[^"]*"[^>]*>.*?</a>|<aside class="handout-links".*?</aside>'
@@ -170,17 +172,17 @@ def page_style(footer: str, paper_format: str, cover: bool) -> str:
 
 
 def _document(site: Path, chapter: Chapter, title: str, body: str, cover: bool = False) -> str:
-    """A print document of ``body`` with the site's stylesheets and the colour scheme, primary and
-    accent colours that Material gave ``chapter``'s page (from the palette in ``mkdocs.yml``)."""
+    """A print document of ``body`` with the site's stylesheets and the text direction and colours
+    that Material gave ``chapter``'s page's ``<body>`` (:data:`BODY_ATTRIBUTES`)."""
     css = site / "assets" / "stylesheets"
     styles = sorted(css.glob("main.*.min.css")) + sorted(css.glob("palette.*.min.css"))
     links = [p.relative_to(site).as_posix() for p in styles] + ["assets/katex/katex.min.css"]
     links += [f"stylesheets/{n}.css" for n in ("extra", "notebook", "print")]
     head = "".join(f'<link rel="stylesheet" href="../../{href}">' for href in links)
-    colours = "".join(COLOURS.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
+    attributes = "".join(BODY_ATTRIBUTES.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}'
-        f"{page_style(title, paper(), cover)}</head><body{colours}>"
+        f"{page_style(title, paper(), cover)}</head><body{attributes}>"
         f'<main class="md-typeset handout">{body}</main></body></html>'
     )
 
