@@ -103,8 +103,15 @@ def test_the_glossary_page_takes_the_entries():
     page = (ROOT / "docs" / "glossary.md").read_text("utf-8")
     assert page.count(glossary.MARKER) == 1, f"docs/glossary.md: keep the line {glossary.MARKER} once"
     generated = glossary.fill_in(page, load_config())
-    terms = re.findall(r"^(\S.*)\n:   ", generated, re.M)
-    assert terms == sorted((e.term for e in ENTRIES if e.long), key=str.casefold)
+    terms = re.findall(r"^(\S.*) \{ #([a-z0-9-]+) \}\n:   ", generated, re.M)
+    assert terms == [(t, glossary.anchor(t)) for t in sorted((e.term for e in ENTRIES if e.long), key=str.casefold)]
+    assert ("KV cache", "kv-cache") in terms and ("Large language model (LLM)", "large-language-model") in terms
+    jump = re.search(r"^Terms by letter: (.*)\n\{ \.glossary-letters \}$", generated, re.M)
+    assert jump, "no line of letters before the entries"
+    assert re.findall(r"\[([A-Z])\]\(#([a-z0-9-]+)\)", jump[1]) == [
+        (letter, next(a for t, a in terms if t[0].upper() == letter))
+        for letter in sorted({t[0].upper() for t, _ in terms})
+    ]
     assert "See [Large language models](llms.md)." in generated  # a see-also link, titled as in the nav
 
 
@@ -133,6 +140,15 @@ def test_a_malformed_entry_names_file_and_line(tmp_path: Path, text: str, messag
     assert message in str(error.value), error.value
 
 
+def test_two_terms_with_one_anchor_name_the_line(tmp_path: Path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(
+        GOOD + "- term: Token (unit)\n  forms: [unit token]\n  short: A unit.\n  long: |\n    Units.\n", "utf-8"
+    )
+    with pytest.raises(glossary.GlossaryError, match=r"glossary.yml:6: 'Token \(unit\)' gives the anchor #token"):
+        glossary.definition_list(glossary.load(path), {})
+
+
 def test_a_see_link_to_a_page_not_in_the_nav_names_its_line(tmp_path: Path):
     path = tmp_path / "glossary.yml"
     path.write_text(GOOD + "  see: [llms.md, nowhere.md]\n", encoding="utf-8")
@@ -141,7 +157,8 @@ def test_a_see_link_to_a_page_not_in_the_nav_names_its_line(tmp_path: Path):
         glossary.fill_in(page, load_config(), path)
     path.write_text(GOOD + "  see: [llms.md, diffusion.md#training]\n", encoding="utf-8")
     assert glossary.fill_in(page, load_config(), path) == (
-        "# Glossary\n\nToken\n:   A unit. See [Large language models](llms.md) and "
+        "# Glossary\n\nTerms by letter: [T](#token)\n{ .glossary-letters }\n\n"
+        "Token { #token }\n:   A unit. See [Large language models](llms.md) and "
         "[Diffusion models](diffusion.md#training).\n"
     )
 
@@ -164,7 +181,7 @@ def test_a_new_entry_reaches_the_pages_and_a_dirty_rebuild(tmp_path: Path):
     """A project with the hook: one entry gives the glossary page its definition and the other pages
     their tooltip; after an edit of the entry, ``--dirty`` (as ``make serve``) rebuilds the glossary page."""
     pages = {"index.md": "# Home\n\nTokens are counted.\n", "glossary.md": f"# Glossary\n\n{glossary.MARKER}\n"}
-    config = "nav: [Home: index.md, Glossary: glossary.md]\nmarkdown_extensions: [abbr, def_list]\n"
+    config = "nav: [Home: index.md, Glossary: glossary.md]\nmarkdown_extensions: [abbr, attr_list, def_list]\n"
     (tmp_path / "includes").mkdir()
     (tmp_path / "includes" / "glossary.yml").write_text(GOOD + "  see: [index.md]\n", encoding="utf-8")
     proc = build_project(tmp_path, pages, "glossary_terms.py", config)
@@ -191,6 +208,11 @@ def test_a_new_entry_reaches_the_pages_and_a_dirty_rebuild(tmp_path: Path):
 
 def test_the_built_glossary_and_the_tooltips_come_from_the_entries(site_pages):
     assert glossary_terms(site_pages) == sorted((e.term for e in ENTRIES if e.long), key=str.casefold)
+    ids = re.findall(r'<dt id="([^"]+)"', site_pages["glossary/index.html"])
+    assert ids == [glossary.anchor(t) for t in glossary_terms(site_pages)]  # a link can point at any term
+    letters = re.findall(r'<a href="#([^"]+)">([A-Z])</a>', site_pages["glossary/index.html"])
+    assert {letter for _, letter in letters} == {t[0].upper() for t in glossary_terms(site_pages)}
+    assert all(target in ids for target, _ in letters)
     shorts = {e.short for e in ENTRIES}
     shown = {html.unescape(t) for page in site_pages.values() for t in re.findall(r'<abbr[^>]* title="([^"]+)">', page)}
     assert shown <= shorts, f"tooltips from no entry: {sorted(shown - shorts)}"

@@ -147,11 +147,25 @@ def tooltips(entries: list[Entry] | None = None) -> dict[str, str]:
     return {form: e.short for e in entries for f in e.forms for form in written_forms(f)}
 
 
+def anchor(term: str) -> str:
+    """The id of ``term``'s entry on the glossary page, so that a link can point at it
+    (``glossary.md#kv-cache``): the words before any bracket, lower case, joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", term.partition(" (")[0].casefold()).strip("-")
+
+
 def definition_list(entries: list[Entry], titles: Mapping[str, str]) -> str:
-    """The glossary page's entries as a Markdown definition list, in alphabetical order of headword;
+    """The glossary page's entries as a Markdown definition list, in alphabetical order of headword,
+    each with its :func:`anchor`, after a line of links to the first entry of each initial letter;
     ``titles``: the nav title of each page (docs path -> title), the text of the see-also links."""
-    parts = []
+    parts, ids, letters = [], {}, {}
     for entry in sorted((e for e in entries if e.long), key=lambda e: e.term.casefold()):
+        id_ = anchor(entry.term)
+        if not id_:
+            raise GlossaryError(f"{entry.where('term')}: {entry.term!r} has no letter or digit to make its anchor")
+        if id_ in ids:
+            raise GlossaryError(f"{entry.where('term')}: {entry.term!r} gives the anchor #{id_}, as {ids[id_]!r} does")
+        ids[id_] = entry.term
+        letters.setdefault(entry.term[0].upper(), id_)
         links = []
         for target in entry.see:
             title = titles.get(target.partition("#")[0])
@@ -161,8 +175,10 @@ def definition_list(entries: list[Entry], titles: Mapping[str, str]) -> str:
         text = entry.long
         if links:
             text += " See " + (", ".join(links[:-1]) + " and " if len(links) > 1 else "") + links[-1] + "."
-        parts.append(entry.term + "\n:   " + text.replace("\n", "\n    "))
-    return "\n\n".join(parts)
+        parts.append(f"{entry.term} {{ #{id_} }}\n:   " + text.replace("\n", "\n    "))
+    jump = "Terms by letter: " + " ".join(f"[{letter}](#{id_})" for letter, id_ in letters.items())
+    jump += "\n{ .glossary-letters }"
+    return "\n\n".join([jump, *parts])
 
 
 def fill_in(markdown: str, config: Mapping[str, Any], path: Path = SOURCE) -> str:
