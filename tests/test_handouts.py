@@ -147,6 +147,16 @@ def test_lists_print_their_numbers_and_bullets(texts):
     assert "how to use this page: 1. read the question" in practice, "the practice steps lost their numbers"
 
 
+WEB_INSTRUCTIONS = re.compile(r"\b(open the (collapsed|answers?)|click|holding the pointer|hover over)\b")
+"""What a reader can do only on the website, said as an instruction."""
+
+
+def test_handouts_give_no_web_instructions(texts):
+    for name, pages in texts.items():
+        found = {m[0] for page in pages for m in WEB_INSTRUCTIONS.finditer(page)}
+        assert not found, f"{name} tells the reader to do what paper cannot: {sorted(found)}"
+
+
 def test_formulas_are_text_not_latex(texts):
     booklet = " ".join(texts[f"{BOOKLET}-answer-key"])
     assert "softmax" in booklet and "attention" in booklet
@@ -175,6 +185,9 @@ def test_fonts_embedded_title_bookmarks_and_tags(pdfs):
             )
         assert reader.metadata and reader.metadata.title and "Diffusion Models vs LLMs" in reader.metadata.title
         assert reader.outline, f"{name}: no bookmarks"
+        titles = [item.title for item in reader.outline if not isinstance(item, list)]
+        glued = [t for t in titles if re.match(r"(?i)chapter \d+[^\d\s]", t)]
+        assert not glued, f"{name}: bookmarks run the chapter number into the title: {glued[:2]}"
         catalog = reader.trailer["/Root"]
         assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"], f"{name}: not a tagged PDF"
         assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]  # A4 in points
