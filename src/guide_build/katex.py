@@ -199,7 +199,8 @@ class Formulas:
             self.html[(tex, display)] = result["html"]
         unmeasured = sorted(set(found) - set(self.widths))
         widths = measure([self.html[formula] for formula in unmeasured]) if unmeasured else None
-        self.widths.update(zip(unmeasured, widths or [], strict=bool(widths)))
+        if widths:
+            self.widths.update(zip(unmeasured, widths, strict=True))
         if new or widths:
             stored = [[*formula, out, self.widths.get(formula)] for formula, out in sorted(self.html.items())]
             cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
