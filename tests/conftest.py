@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,24 +19,52 @@ from hypothesis import settings
 from guide_build.mkdocs import mkdocs_build
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _build_site(shared: Path) -> Path:
     """The site, built once per test run with ``mkdocs build --strict`` into ``$SITE_DIR`` (``make test``
-    builds ``site/``, which CI publishes) or else a temporary folder.
+    builds ``site/``, which CI publishes) or else into ``shared``; the build's log goes next to it.
 
     With pytest-xdist (``make test`` runs two workers) the first worker to ask builds it, in the folder
     the workers share, while the others wait on the lock; every worker then reads the same site.
     """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
     out, log = Path(os.environ.get("SITE_DIR") or shared / "site"), shared / "site-build.log"
     with (shared / "site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not log.exists():
             proc = mkdocs_build(out)
             log.write_text(f"{proc.returncode}\n{proc.stdout}\n{proc.stderr}", encoding="utf-8")
-    status, output = log.read_text(encoding="utf-8").split("\n", 1)
+    return out
+
+
+def _shared_folder(factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this test run that every xdist worker shares."""
+    shared = factory.getbasetemp()
+    return shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start building the site as soon as the tests are known, if any will read it: the tests that do
+    not read it run meanwhile, instead of a worker waiting for the build when it reaches one that does."""
+    if any("site_dir" in getattr(item, "fixturenames", ()) for item in session.items):
+        shared = _shared_folder(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
+        _background.append(threading.Thread(target=_build_site, args=(shared,)))
+        _background[-1].start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker whose tests are done still waits for a build it started, so none is left half written."""
+    for thread in _background:
+        thread.join()
+
+
+_background: list[threading.Thread] = []
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site (:func:`_build_site`); fails with the build's output if the build failed."""
+    shared = _shared_folder(tmp_path_factory)
+    out = _build_site(shared)
+    status, output = (shared / "site-build.log").read_text(encoding="utf-8").split("\n", 1)
     if status != "0":
         pytest.fail(f"mkdocs build --strict failed:\n{output}")
     return out
