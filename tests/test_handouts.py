@@ -9,11 +9,13 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
 
@@ -177,6 +179,52 @@ def test_formulas_are_text_not_latex(texts):
     assert "softmax" in booklet and "attention" in booklet
     for raw in ("\\frac", "\\sqrt", "\\bar", "$$", "\\alpha"):
         assert raw not in booklet, f"raw LaTeX {raw!r} in the PDF text"
+
+
+def test_every_question_starts_on_the_page_of_its_answer(site_dir):
+    """A question's heading and its worked answer (answer key) or the box to write it in (student
+    edition) begin on the same page: the reader does not turn the page to find where to answer."""
+    for edition, label in (("answer-key", "Answer"), ("student", "Your answer")):
+        questions, page_of = 0, {}
+        for number, text in enumerate(pdf_text(site_dir / "handouts" / f"practice-{edition}.pdf"), 1):
+            for line in text.splitlines():
+                if re.match(r"Question \d+:", line):
+                    page_of["question"] = (line, number)
+                elif line.strip() == label and "question" in page_of:
+                    heading, start = page_of.pop("question")
+                    questions += 1
+                    assert number == start, f"practice-{edition}: {heading!r} on page {start}, its answer on {number}"
+        assert questions == 15, f"practice-{edition}: {questions} questions with an answer found"
+
+
+def emptiness(pdf: Path) -> list[float]:
+    """For each page, the part of the text area (inside the margins) below the last line of ink."""
+    from PIL import Image
+
+    top, bottom = (handouts.MARGIN_MM[0], handouts.MARGIN_MM[2])
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), f"{folder}/page"], check=True)
+        found = []
+        for image in sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            pixels = np.asarray(Image.open(image).convert("L"))
+            height = pixels.shape[0]
+            area = pixels[round(height * top / 297) : round(height * (1 - bottom / 297))]
+            inked = np.flatnonzero((area < 200).any(axis=1))
+            found.append(1 - (inked[-1] + 1 if len(inked) else 0) / len(area))
+        return found
+
+
+def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
+    """Blocks that may not split would otherwise jump to the next page whole and leave the rest of
+    theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts."""
+    for edition in EDITIONS:
+        last_pages, page = set(), 2  # the cover and the contents
+        for chapter in CHAPTERS:
+            page += len(pdfs[f"{chapter}-{edition}"].pages)
+            last_pages.add(page)
+        empty = emptiness(site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf")
+        too_empty = {n: f"{e:.0%}" for n, e in enumerate(empty, 1) if e > 0.4 and n > 2 and n not in last_pages}
+        assert not too_empty, f"{BOOKLET}-{edition}: pages more than 40 % empty: {too_empty}"
 
 
 def _fonts(reader: PdfReader):

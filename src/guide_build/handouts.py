@@ -36,6 +36,9 @@ from guide_build.mkdocs import load_config, nav_pages, page_url
 BOOKLET = "diffusion-vs-llms"
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
 PAPERS = {"a4": "A4", "letter": "Letter"}
+PAGE_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
+MARGIN_MM = (16, 16, 18)
+"""Top, sides and bottom; the footer is printed in the bottom margin."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def page_style(footer: str, paper_format: str, cover: bool) -> str:
     text = footer.replace("\\", "\\\\").replace('"', '\\"')
     first = "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }" if cover else ""
     return (
-        f"<style>@page {{ size: {paper_format}; margin: 16mm 16mm 18mm; "
+        f"<style>@page {{ size: {paper_format}; margin: {' '.join(f'{m}mm' for m in MARGIN_MM)}; "
         f'@bottom-left {{ content: "{text}"; {FOOTER_FONT} }} '
         f'@bottom-right {{ content: counter(page) " / " counter(pages); {FOOTER_FONT} }} }}'
         f"{first}</style>"
@@ -278,14 +281,52 @@ def reproducible(pdf: bytes) -> bytes:
     return ID_TREE_LEAF.sub(_sorted_id_tree_leaf, pdf)
 
 
+PAGINATE = """most => {
+    for (const answer of document.querySelectorAll(".answer-space, details.success")) {
+        let first = answer;
+        while (first.previousElementSibling && !/^H[1-6]$/.test(first.tagName)) {
+            first = first.previousElementSibling;
+            if (first.matches(".answer-space, details.success")) break;  // a second answer to one question
+        }
+        if (!/^H[2-6]$/.test(first.tagName)) continue;
+        const question = document.createElement("div");
+        question.className = "question";
+        first.before(question);
+        for (let node = first, next; node !== answer; node = next) {
+            next = node.nextElementSibling;
+            question.append(node);
+        }
+        question.append(answer);
+        if (answer.matches(".answer-space")) {
+            const parts = new Set(question.textContent.match(/\\([a-h]\\)/g)).size;
+            answer.style.height = `${3.2 + 1.6 * Math.max(parts - 1, 0)}cm`;  // 4 ruled lines, 2 more a part
+        }
+    }
+    const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
+    for (const block of document.querySelectorAll(blocks))
+        if (block.getBoundingClientRect().height > most) block.classList.add("may-split");
+}"""
+"""Lays a print document out for its pages. Each question, from its heading to its answer (answer
+key) or the space to write it (student edition; as tall as the question has parts, (a), (b) ...),
+goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page are marked ``may-split``;
+print.css keeps the others whole. A block kept whole that does not fit moves to the next page, so
+no page is left emptier than that (a chapter's last page aside)."""
+KEEP_WHOLE = 1 / 3
+
+
 async def print_pdf(context, document: Path) -> bytes:
     """``document`` printed to PDF in a new page of the Playwright browser ``context``; paper size,
-    margins and footer come from the document's ``@page`` rules."""
+    margins and footer come from the document's ``@page`` rules, and the blocks that may split across
+    pages from their height (:data:`PAGINATE`), measured at the width of the page's text."""
+    (width, height), (top, side, bottom) = PAGE_MM[paper()], MARGIN_MM
+    px = 96 / 25.4
     page = await context.new_page()
     try:
+        await page.set_viewport_size({"width": round((width - 2 * side) * px), "height": 900})
         await page.emulate_media(media="print")  # laid out for print from the start, no restyle
         await page.goto(document.as_uri(), wait_until="load", timeout=300_000)  # a booklet on a busy machine
         await page.evaluate("document.fonts.ready.then(() => true)")
+        await page.evaluate(PAGINATE, (height - top - bottom) * px * KEEP_WHOLE)
         broken = await page.evaluate(
             "Array.from(document.images).filter(i => i.offsetParent !== null && !i.naturalWidth).map(i => i.src)"
         )
