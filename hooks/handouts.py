@@ -48,7 +48,7 @@ def on_page_content(html, page, config, files):
     if not _state["chromium"]:
         return html
     chapter = next((c for c in _state["chapters"] if c.url == page.url), None)
-    return html + handouts.links_html(page.url, chapter)
+    return html + handouts.links_html(page.url, chapter, bool(handouts.ANSWER.search(html)))
 
 
 def on_post_build(config):

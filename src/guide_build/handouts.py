@@ -80,8 +80,9 @@ def paper() -> str:
     return PAPERS[value]
 
 
-def links_html(page_url: str, chapter: Chapter | None) -> str:
-    """The "Download PDF handout" box for the page at ``page_url``: its chapter's PDFs and the booklet's."""
+def links_html(page_url: str, chapter: Chapter | None, answers: bool = True) -> str:
+    """The "Download PDF handout" box for the page at ``page_url``: its chapter's PDFs and the booklet's.
+    A chapter without worked ``answers`` prints the same in both editions, and gets one link."""
     up = "../" * page_url.count("/")
 
     def links(target: str) -> str:
@@ -89,7 +90,12 @@ def links_html(page_url: str, chapter: Chapter | None) -> str:
             f'<a href="{up}{target.format(edition=e)}" download>{label} (PDF)</a>' for e, label in EDITIONS.items()
         )
 
-    parts = [f"<p><strong>This chapter:</strong> {links(chapter.pdf('{edition}'))}</p>"] if chapter else []
+    if chapter and not answers:
+        parts = [
+            f'<p><strong>This chapter:</strong> <a href="{up}{chapter.pdf("student")}" download>Handout (PDF)</a></p>'
+        ]
+    else:
+        parts = [f"<p><strong>This chapter:</strong> {links(chapter.pdf('{edition}'))}</p>"] if chapter else []
     parts.append(f"<p><strong>The whole guide:</strong> {links(f'handouts/{BOOKLET}-{{edition}}.pdf')}</p>")
     return (
         '<aside class="handout-links" aria-label="Download PDF handout"><p class="handout-links__title">'
@@ -148,10 +154,52 @@ def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], to_root: 
     return URL_ATTRIBUTE.sub(rebase, body)
 
 
+NAME_LINE = '<p class="name-line"><span>Name</span><span>Class</span><span>Date</span></p>'
+"""Where a student writes who handed the worksheet in, under the title of a student edition."""
+
+
 def _edition(body: str, edition: str) -> str:
     if edition == "student":
         body = ANSWER.sub('<div class="answer-space" role="img" aria-label="Space for your answer"></div>', body)
     return DETAILS.sub(r"<details open\1>", body)  # every remaining collapsible block prints open
+
+
+INTERNAL_LINK = re.compile(r'<a href="#([^"]+)"[^>]*>.*?</a>', re.S)
+ID = re.compile(r'\bid="([^"]+)"')
+PAGE_OF = re.compile(r'(<span class="[^"]*" data-page-of="([^"]+)">)(\d+)(</span>)')
+"""A page number to fill in: the page of the element with the id ``data-page-of``."""
+
+
+def with_page_references(document: str, unnumbered: tuple[str, ...] = ("references--",)) -> str:
+    """``document`` with the page of its target after each link to another place in it ("(p. 12)"),
+    except targets starting with ``unnumbered``: a citation leads to the references, which are in
+    alphabetical order."""
+    ids = set(ID.findall(document))
+
+    def reference(match: re.Match[str]) -> str:
+        if match[1] not in ids or match[1].startswith(unnumbered):
+            return match[0]
+        return f'{match[0]}<span class="page-ref" data-page-of="{match[1]}">0</span>'
+
+    return INTERNAL_LINK.sub(reference, document)
+
+
+def number_pages(document: str, pdf: bytes) -> str:
+    """``document`` with each page number (:data:`PAGE_OF`) read from ``pdf``, its printout: Chromium
+    makes each link's target a named destination of the PDF."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {
+        name.lstrip("/"): reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        if match[2] not in pages:
+            raise PluginError(f"handouts: the printout has no page for #{match[2]}")
+        return f"{match[1]}{pages[match[2]]}{match[4]}"
+
+    return PAGE_OF.sub(fill, document)
 
 
 def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str) -> str:
@@ -159,22 +207,33 @@ def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edi
     body = _edition(_localise(_article(site, chapter), chapter, by_url, "../../"), edition)
     label = f'<span class="chapter-number">Chapter {chapter.number} </span>'
     body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
-    return f'<section class="handout-chapter" id="chapter-{chapter.slug}">{body}</section>'
+    slug = chapter.slug  # a named page: the booklet's footer names the chapter (page_style)
+    return f'<section class="handout-chapter" id="chapter-{slug}" style="page: chapter-{slug}">{body}</section>'
 
 
-def page_style(footer: str, paper_format: str, cover: bool) -> str:
-    """``@page`` rules: paper size, margins, and the footer (text and page number) in margin boxes."""
-    text = footer.replace("\\", "\\\\").replace('"', '\\"')
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def page_style(footer: str, paper_format: str, cover: bool, chapter_footers: dict[str, str] | None = None) -> str:
+    """``@page`` rules: paper size, margins, and the footer (text and page number) in margin boxes;
+    ``chapter_footers``: the footer text of each chapter's pages (slug -> text), by named pages."""
     first = "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }" if cover else ""
+    named = "".join(
+        f"@page chapter-{slug} {{ @bottom-left {{ content: {_css_string(text)}; }} }}"
+        for slug, text in (chapter_footers or {}).items()
+    )
     return (
         f"<style>@page {{ size: {paper_format}; margin: {' '.join(f'{m}mm' for m in MARGIN_MM)}; "
-        f'@bottom-left {{ content: "{text}"; {FOOTER_FONT} }} '
+        f"@bottom-left {{ content: {_css_string(footer)}; {FOOTER_FONT} }} "
         f'@bottom-right {{ content: counter(page) " / " counter(pages); {FOOTER_FONT} }} }}'
-        f"{first}</style>"
+        f"{first}{named}</style>"
     )
 
 
-def _document(site: Path, chapter: Chapter, title: str, body: str, cover: bool = False) -> str:
+def _document(
+    site: Path, chapter: Chapter, title: str, body: str, cover: bool = False, footers: dict[str, str] | None = None
+) -> str:
     """A print document of ``body`` with the site's stylesheets and the text direction and colours
     that Material gave ``chapter``'s page's ``<body>`` (:data:`BODY_ATTRIBUTES`)."""
     css = site / "assets" / "stylesheets"
@@ -185,7 +244,7 @@ def _document(site: Path, chapter: Chapter, title: str, body: str, cover: bool =
     attributes = "".join(BODY_ATTRIBUTES.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}'
-        f"{page_style(title, paper(), cover)}</head><body{attributes}>"
+        f"{page_style(title, paper(), cover, footers)}</head><body{attributes}>"
         f'<main class="md-typeset handout">{body}</main></body></html>'
     )
 
@@ -204,8 +263,9 @@ def content_date() -> str:
 
 def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_name: str, site_url: str) -> str:
     toc = "".join(
-        f'<li><a href="#chapter-{c.slug}">{c.number}. {html.escape(c.title)}</a><span class="toc-leader"></span>'
-        f'<span class="toc-page" data-chapter="{c.slug}">0</span></li>'
+        f'<li><a class="toc-entry" href="#chapter-{c.slug}">{c.number}. {html.escape(c.title)}</a>'
+        '<span class="toc-leader"></span>'
+        f'<span class="toc-page" data-page-of="chapter-{c.slug}">0</span></li>'
         for c in all_chapters
     )
     cover = (
@@ -213,17 +273,23 @@ def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_na
         f'<p class="handout-title">{html.escape(site_name)}</p>'
         '<p class="handout-subtitle">Image generation vs text generation: architecture differences</p>'
         f'<p class="handout-edition">{EDITIONS[edition]}</p>'
-        f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
+        + (NAME_LINE if edition == "student" else "")
+        + f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
         "</section>"
     )
     contents = f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{toc}</ol></section>'
-    body = cover + contents + "".join(_chapter_html(site, c, all_chapters, edition) for c in all_chapters)
-    return _document(site, all_chapters[0], f"{site_name}: {EDITIONS[edition]}", body, cover=True)
+    chapters = with_page_references("".join(_chapter_html(site, c, all_chapters, edition) for c in all_chapters))
+    body = cover + contents + chapters
+    title = f"{site_name}: {EDITIONS[edition]}"
+    footers = {c.slug: f"{title} · Chapter {c.number}: {c.title}" for c in all_chapters}
+    return _document(site, all_chapters[0], title, body, cover=True, footers=footers)
 
 
 def _single_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str | None, site_name: str) -> str:
     """A chapter's document; ``edition`` None for a chapter without answers (both editions alike)."""
     body = _chapter_html(site, chapter, all_chapters, edition or "answer-key")
+    if edition == "student":
+        body = body.replace("</h1>", f"</h1>{NAME_LINE}", 1)
     edition_label = f": {EDITIONS[edition]}" if edition else ""
     title = f"{chapter.title} ({site_name}, chapter {chapter.number}{edition_label})"
     return _document(site, chapter, title, body)
@@ -375,40 +441,9 @@ class _Printer:
             await self.playwright.stop()
 
 
-def _reader(pdf: bytes):
-    from pypdf import PdfReader
-
-    return PdfReader(io.BytesIO(pdf))
-
-
-def _chapter_starts(pdf: bytes, all_chapters: list[Chapter]) -> dict[str, int]:
-    """1-based first page of each chapter, read from the PDF's outline (its top-level bookmarks)."""
-    reader = _reader(pdf)
-    starts: dict[str, int] = {}
-    for item in reader.outline:
-        if isinstance(item, list):
-            continue
-        for chapter in all_chapters:
-            if item.title.endswith(chapter.title) and chapter.slug not in starts:
-                starts[chapter.slug] = reader.get_destination_page_number(item) + 1
-    return starts
-
-
-def _number_contents(document: Path, starts: dict[str, int]) -> None:
-    text = document.read_text(encoding="utf-8")
-    text = re.sub(
-        r'(<span class="toc-page" data-chapter="([^"]+)">)\d+(</span>)', lambda m: f"{m[1]}{starts[m[2]]}{m[3]}", text
-    )
-    document.write_text(text, encoding="utf-8")
-
-
 async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str):
-    """Print every chapter, then the booklets, whose contents take their page numbers from the chapters.
-
-    A booklet chapter is laid out exactly like the chapter's own PDF and starts on a new page, so its
-    first page follows from the cover, the contents and the chapters' page counts; the booklet's own
-    outline then confirms every number, and a mismatch is printed again with the outline's numbers.
-    """
+    """Print every chapter and the booklets, each with the page numbers of its contents and its
+    cross-references read from its own printout (:func:`number_pages`)."""
     work = site / "handouts" / "_print"
     work.mkdir(parents=True, exist_ok=True)
     jobs = []  # (chapter, editions it serves, document)
@@ -422,37 +457,34 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
             document.write_text(_single_html(site, chapter, all_chapters, edition, site_name), encoding="utf-8")
             jobs.append((chapter, editions, document))
 
-    pages: dict[tuple[str, str], int] = {}
     outputs: dict[str, str] = {}  # handout -> its cache entry
     printer = _Printer(chromium)
 
-    async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
+    async def numbered(document: Path) -> Path:
+        """The PDF of ``document`` once its page numbers are those of its own printout: printed with
+        zeros, numbered, and printed again, until a printout keeps the numbers it was printed with."""
         cached = await printer(document)
-        count = len(_reader(cached.read_bytes()).pages)
+        for _ in range(4):
+            text = document.read_text(encoding="utf-8")
+            numbered = number_pages(text, cached.read_bytes())
+            if numbered == text:
+                return cached
+            document.write_text(numbered, encoding="utf-8")
+            cached = await printer(document)
+        raise PluginError(f"handouts: the page numbers of {document.name} do not settle")
+
+    async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
+        cached = await numbered(document)
         for edition in editions:
             outputs[chapter.pdf(edition)] = cached.name
-            pages[(chapter.slug, edition)] = count
 
     async def booklet_pdf(edition: str) -> None:
         document = work / f"{BOOKLET}-{edition}.html"
         document.write_text(_booklet_html(site, all_chapters, edition, site_name, site_url), encoding="utf-8")
-        expected, page = {}, 3  # cover, contents, then the chapters
-        for chapter in all_chapters:
-            expected[chapter.slug] = page
-            page += pages[(chapter.slug, edition)]
-        _number_contents(document, expected)
-        cached = await printer(document)
-        actual = _chapter_starts(cached.read_bytes(), all_chapters)
-        if sorted(actual) != sorted(expected):
-            raise PluginError(f"handouts: chapters missing from the booklet's outline: {set(expected) - set(actual)}")
-        if actual != expected:
-            _number_contents(document, actual)
-            cached = await printer(document)
-        outputs[f"handouts/{BOOKLET}-{edition}.pdf"] = cached.name
+        outputs[f"handouts/{BOOKLET}-{edition}.pdf"] = (await numbered(document)).name
 
     try:
-        await asyncio.gather(*(chapter_pdf(*job) for job in jobs))
-        await asyncio.gather(*(booklet_pdf(edition) for edition in EDITIONS))
+        await asyncio.gather(*(chapter_pdf(*job) for job in jobs), *(booklet_pdf(edition) for edition in EDITIONS))
     finally:
         await printer.close()
     shutil.rmtree(work)
