@@ -2,10 +2,10 @@
 
 The suite serves the built site on 127.0.0.1 itself and checks each page in the light and the dark
 colour scheme, at a desktop and a phone viewport: no request leaves the machine, the console shows
-no error, the layout does not shift as it loads, every image loads, every formula is rendered,
-every code block has its copy button once the reader has scrolled to it, axe-core finds no
-accessibility violation (each rule where its result can differ, :data:`AXE_RULES`), and a glossary
-term shows its tooltip on hover and on keyboard focus.
+no error, the layout does not shift as it loads, every image loads, every formula is rendered and
+none is cut, what scrolls sideways shows a cue, every code block has its copy button once the
+reader has scrolled to it, axe-core finds no accessibility violation (each rule where its result
+can differ, :data:`AXE_RULES`), and a glossary term shows its tooltip on hover and on keyboard focus.
 Then, once: blocks far below the first screen are drawn when the reader scrolls near them, offline
 search, the colour toggle and its persistence, and printing.
 """
@@ -140,6 +140,25 @@ def scroll_through(page) -> None:
     )
 
 
+SCROLL_PROBLEMS = """() => {
+    const problems = [];
+    if (document.documentElement.scrollWidth > innerWidth)
+        problems.push(`the page is ${document.documentElement.scrollWidth} px wide: it scrolls sideways`);
+    for (const box of document.querySelectorAll("article *")) {
+        if (!box.checkVisibility()) continue;  // in a closed answer
+        const style = getComputedStyle(box);
+        if (box.scrollWidth > box.clientWidth && /auto|scroll/.test(style.overflowX) && style.boxShadow === "none")
+            problems.push(`${box.className || box.tagName} scrolls with no cue: ${box.textContent.slice(0, 40)}`);
+    }
+    for (const formula of document.querySelectorAll("article .katex-display"))
+        if (formula.scrollHeight > formula.clientHeight)
+            problems.push(`a formula is cut at its top or bottom: ${formula.textContent.slice(0, 40)}`);
+    return problems;
+}"""
+"""What scrolls sideways shows a cue (extra.css draws an inner shadow at an edge with more beyond it),
+the page itself does not scroll sideways, and no display formula is cut at its top or bottom."""
+
+
 def code_blocks_without_copy_button(page) -> int:
     """Code blocks the reader has seen (not in a closed answer) that have no copy button."""
     return page.evaluate(
@@ -210,6 +229,7 @@ def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path
             moved = "\n    ".join(page.evaluate("window.layoutShiftSources")[:8])
             problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01):\n    {moved}")
         scroll_through(page)
+        problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
             problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")
