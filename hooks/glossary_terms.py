@@ -1,5 +1,6 @@
 """MkDocs hook: the glossary of ``includes/glossary.yml`` (see ``guide_build.glossary``) gives every page
-its tooltips, one per term and ``##`` section, and the glossary page its entries."""
+its tooltips, one per term and ``##`` section (none on a page whose front matter says ``tooltips: false``),
+and the glossary page its entries."""
 
 from __future__ import annotations
 
@@ -25,4 +26,6 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.meta.get("tooltips") is False:
+        return glossary.without_tooltips(html)
     return glossary.first_uses_only(html)

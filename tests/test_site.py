@@ -177,6 +177,12 @@ def test_glossary_terms_show_tooltips_on_other_pages(site_pages, page):
     ), f"{page}: no glossary tooltip"
 
 
+def test_no_tooltips_where_the_front_matter_says_so(site_pages):
+    """The references say ``tooltips: false``: their terms sit in the titles of papers."""
+    assert "Denoising Diffusion Probabilistic Models" in site_pages["references/index.html"]
+    assert "<abbr" not in site_pages["references/index.html"]
+
+
 def test_code_blocks_are_out_of_the_search_index_but_on_the_page(site_dir: Path, site_pages):
     index_text = "".join(doc["text"] for doc in json.loads((site_dir / "search/search_index.json").read_text())["docs"])
     blocks = 0

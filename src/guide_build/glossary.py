@@ -202,6 +202,12 @@ TERM = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>', re.DOTALL)
 SECTION_START = re.compile(r"(?=<h2[ >])")
 
 
+def without_tooltips(html: str) -> str:
+    """``html`` with every ``<abbr title=...>`` unwrapped: for a page whose front matter says
+    ``tooltips: false``, such as the references, where terms sit in the titles of papers."""
+    return TERM.sub(lambda match: match.group(2), html)
+
+
 def first_uses_only(html: str) -> str:
     """``html`` with each ``<abbr title=...>`` kept at its first use per ``<h2>`` section, unwrapped after.
 
