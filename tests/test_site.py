@@ -282,6 +282,19 @@ def test_formulas_are_out_of_the_search_index_but_on_the_page(site_dir: Path, si
     text = "".join(doc["text"] + doc["title"] for doc in index)
     assert not re.search(r"katex-|<math|arithmatex|\\frac", text), "formula markup or TeX in the search index"
     assert sum(page.count('class="katex"') for page in site_pages.values()) >= 40
+    # each formula's text form stands in its place: a search result reads "the noise level αˉ_t"
+    assert "αˉ_t" in text and "L = − log p_y" in text
+
+
+def test_a_formula_reads_as_one_line_of_text():
+    """katex.text_form: what the search index holds in place of a formula, from KaTeX's MathML."""
+    mathml = (
+        '<span class="katex-mathml"><math><semantics><mrow><msub><mi>x</mi><mrow><mi>t</mi><mo>−</mo><mn>1</mn>'
+        '</mrow></msub><mo>=</mo><mfrac><mn>1</mn><msqrt><msub><mover accent="true"><mi>α</mi><mo>ˉ</mo>'
+        "</mover><mi>t</mi></msub></msqrt></mfrac><mo>\u2061</mo><mo>&lt;</mo><mn>2</mn></mrow>"
+        '<annotation encoding="application/x-tex">x</annotation></semantics></math></span>'
+    )
+    assert katex.text_form(mathml) == "x_(t − 1) = 1/√(αˉ_t) < 2"
 
 
 def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -58,8 +59,49 @@ def mark_dollars(text: str, escape=lambda part: part) -> str:
     return "".join(parts)
 
 
-PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)></span>')
-"""A formula's place; attributes another hook gives it go onto the formula's outer element."""
+PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)>[^<]*</span>')
+"""A formula's place, holding its text form (:func:`text_form`) for the search index; attributes
+another hook gives it go onto the formula's outer element."""
+EMPTY = re.compile(r'<span data-katex="(\d+)"></span>')
+MATHML = re.compile(r"<semantics>(.*?)<annotation", re.S)
+INVISIBLE = dict.fromkeys(range(0x2061, 0x2065))
+"""MathML's invisible operators (function application, times, separator, plus)."""
+
+
+def _linear(node: ElementTree.Element) -> str:
+    tag, parts = node.tag, [_linear(child) for child in node]
+    if tag in ("mi", "mn", "mo", "mtext"):
+        return " ".join((node.text or "").translate(INVISIBLE).split())
+
+    def group(text: str) -> str:
+        whole = len(text) <= 1 or text.isalnum() or (text.startswith("√(") and text.count("(") == 1)
+        return text if whole else f"({text})"
+
+    if tag == "mfrac":
+        return f"{group(parts[0])}/{group(parts[1])}"
+    if tag in ("msqrt", "mroot"):
+        return "√" + group(" ".join(parts[:1] if tag == "mroot" else parts))
+    if tag in ("msub", "munder") and len(parts) == 2:
+        return f"{parts[0]}_{group(parts[1])}"
+    if tag in ("msup", "mover") and len(parts) == 2:
+        accent = node.get("accent") == "true"
+        return parts[0] + parts[1] if accent else f"{parts[0]}^{group(parts[1])}"
+    if tag in ("msubsup", "munderover") and len(parts) == 3:
+        return f"{parts[0]}_{group(parts[1])}^{group(parts[2])}"
+    return " ".join(part for part in parts if part)
+
+
+def text_form(rendered: str) -> str:
+    """A formula as one line of plain text, read from KaTeX's MathML: ``-\\log p_y`` becomes
+    ``− log p_y``, ``\\frac{1}{\\sqrt{\\bar\\alpha_t}}`` ``1/√(αˉ_t)``. What a search result shows
+    where the formula stands."""
+    mathml = MATHML.search(rendered)
+    if not mathml:
+        return ""
+    text = _linear(ElementTree.fromstring(f"<mrow>{mathml[1]}</mrow>"))
+    return re.sub(r"([([{]) | (?=[,;)\]}])", r"\1", text)  # no space inside brackets or before a comma
+
+
 NON_WOFF2_FONT = re.compile(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)')
 RENDER = """
 const katex = require("katex");
@@ -179,8 +221,9 @@ class Formulas:
         self.rendered: list[str] = []  # KaTeX's HTML of each numbered formula
 
     def take(self, pages: dict[str, str]) -> dict[str, str]:
-        """``pages`` (source path -> HTML) with each formula replaced by a placeholder, and every new
-        formula typeset. Raises :class:`PluginError` naming the pages of a formula that is not valid TeX."""
+        """``pages`` (source path -> HTML) with each formula replaced by a placeholder holding its text
+        form, and every new formula typeset. Raises :class:`PluginError` naming the pages of a formula
+        that is not valid TeX."""
         found: dict[tuple[str, bool], set[str]] = {}
 
         def placeholder(match: re.Match[str], where: str) -> str:
@@ -205,7 +248,9 @@ class Formulas:
             stored = [[*formula, out, self.widths.get(formula)] for formula, out in sorted(self.html.items())]
             cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
         self.rendered = [with_widths(self.html[formula], self.widths.get(formula)) for formula in self.numbers]
-        return taken
+        texts = [html.escape(text_form(self.html[formula]), quote=False) for formula in self.numbers]
+        fill = lambda match: f'<span data-katex="{match[1]}">{texts[int(match[1])]}</span>'  # noqa: E731
+        return {where: EMPTY.sub(fill, text) for where, text in taken.items()}
 
     def put(self, page: str, fonts_url: str) -> str:
         """``page`` (a finished HTML page) with its formulas in place of their placeholders, and, if it
