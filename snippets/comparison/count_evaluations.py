@@ -1,11 +1,13 @@
 """Count network evaluations in the two generation loops.
 
-A diffusion sampler calls its noise predictor once per denoising step (twice with classifier-free
-guidance), and every call sees the whole image. An LLM calls its network once per new token, and
-every call sees the context so far: the first call reads the prompt (prefill) and gives the first
-new token, so N new tokens take 1 prefill pass and N - 1 decode passes.
-The noise predictor is the exact one for a toy data set (4 x 4 grayscale "images" that are either
-dark or bright), the language model a bigram model counted from two short sentences.
+A diffusion sampler calls its noise predictor once per denoising step (twice
+with classifier-free guidance), and every call sees the whole image. An LLM
+calls its network once per new token, and every call sees the context so far:
+the first call reads the prompt (prefill) and gives the first new token, so N
+new tokens take 1 prefill pass and N - 1 decode passes.
+The noise predictor is the exact one for a toy data set (4 x 4 grayscale
+"images" that are either dark or bright), the language model a bigram model
+counted from two short sentences.
 """
 
 import numpy as np
@@ -32,39 +34,62 @@ class Counted:
 rng = np.random.default_rng(0)
 schedule = linear_schedule()  # DDPM's schedule, T = 1000
 
-# Diffusion: 16 pixel values per image; the data are all dark (-0.8) or all bright (+0.8) images.
-images = GaussianMixture(means=[[-0.8] * 16, [0.8] * 16], stds=[0.05, 0.05], weights=[0.5, 0.5])
-bright = GaussianMixture(means=[[0.8] * 16], stds=[0.05], weights=[1.0])  # the "prompt": a bright image
-unconditional = Counted(lambda x_t, t: images.optimal_epsilon(x_t, schedule.alpha_bar(t)))
-conditional = Counted(lambda x_t, t: bright.optimal_epsilon(x_t, schedule.alpha_bar(t)))
+# Diffusion: 16 pixel values per image; the data are all dark (-0.8) or all
+# bright (+0.8) images.
+images = GaussianMixture(
+    means=[[-0.8] * 16, [0.8] * 16], stds=[0.05, 0.05], weights=[0.5, 0.5]
+)
+# the "prompt": a bright image
+bright = GaussianMixture(means=[[0.8] * 16], stds=[0.05], weights=[1.0])
+unconditional = Counted(
+    lambda x_t, t: images.optimal_epsilon(x_t, schedule.alpha_bar(t))
+)
+conditional = Counted(
+    lambda x_t, t: bright.optimal_epsilon(x_t, schedule.alpha_bar(t))
+)
 
 result = sample_ddim(unconditional, (1, 16), schedule, num_steps=50, rng=rng)
-assert unconditional.calls == result.network_evaluations == 50  # one evaluation per step
-assert unconditional.input_shapes == {(1, 16)}  # every evaluation sees all 16 pixel values
-assert np.allclose(np.abs(result.sample), 0.8, atol=0.2)  # a clean dark or bright image
+# one evaluation per step
+assert unconditional.calls == result.network_evaluations == 50
+# every evaluation sees all 16 pixel values
+assert unconditional.input_shapes == {(1, 16)}
+# a clean dark or bright image
+assert np.allclose(np.abs(result.sample), 0.8, atol=0.2)
 
-# Classifier-free guidance: an unconditional and a conditional prediction at every step.
+# Classifier-free guidance: an unconditional and a conditional prediction at
+# every step.
 unconditional.calls = 0
 guided = sample_ddim(
-    lambda x_t, t: classifier_free_guidance(unconditional(x_t, t), conditional(x_t, t), scale=3.0),
+    lambda x_t, t: classifier_free_guidance(
+        unconditional(x_t, t), conditional(x_t, t), scale=3.0
+    ),
     (1, 16),
     schedule,
     num_steps=50,
     rng=rng,
 )
-assert unconditional.calls + conditional.calls == 100  # 2 x 50: guidance doubles the evaluations
+# 2 x 50: guidance doubles the evaluations
+assert unconditional.calls + conditional.calls == 100
 assert np.all(guided.sample > 0)  # the condition is followed: a bright image
 
-# LLM: one evaluation per new token; each sees the prompt plus every token generated so far.
-# The first call is the prefill pass over the 2-token prompt; the other 19 are decode passes.
+# LLM: one evaluation per new token; each sees the prompt plus every token
+# generated so far. The first call is the prefill pass over the 2-token prompt;
+# the other 19 are decode passes.
 text = "the cat sat on the mat . the dog sat on the log ."
 words = text.split()  # one token per word keeps the example readable
 vocabulary = sorted(set(words))
-model = BigramModel([vocabulary.index(w) for w in words], vocab_size=len(vocabulary), smoothing=0.01)
+model = BigramModel(
+    [vocabulary.index(w) for w in words],
+    vocab_size=len(vocabulary),
+    smoothing=0.01,
+)
 network = Counted(model.logits)
 prompt = [vocabulary.index("the"), vocabulary.index("dog")]
 out = generate(network, prompt, max_new_tokens=20, rng=rng, temperature=0.5)
-assert network.calls == out.model_calls == len(out.new_tokens) == 20  # one evaluation per token
-assert sorted(network.input_shapes) == [(length,) for length in range(2, 22)]  # one token longer per step
+# one evaluation per token
+assert network.calls == out.model_calls == len(out.new_tokens) == 20
+# one token longer per step
+assert sorted(network.input_shapes) == [(length,) for length in range(2, 22)]
 generated = " ".join(vocabulary[i] for i in out.tokens)
-assert generated.startswith("the dog sat on the dog sat on the dog sat on")  # a bigram model falls into a loop
+# a bigram model falls into a loop
+assert generated.startswith("the dog sat on the dog sat on the dog sat on")

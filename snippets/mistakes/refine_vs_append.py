@@ -1,10 +1,12 @@
 """Mistake 1, continued: the two generation loops do different things.
 
-A diffusion sampler starts from noise the size of the whole output and changes every value at every step;
-the number of steps is set by the sampler, not by the size of the output. An autoregressive LLM appends one
-token per step and never revisits the tokens it already wrote; the number of model calls equals the number
-of new tokens (the first call reads the prompt and already gives the first new token). A masked diffusion
-language model is neither: it commits several tokens per step, in any order, and keeps them fixed afterwards.
+A diffusion sampler starts from noise the size of the whole output and changes
+every value at every step; the number of steps is set by the sampler, not by
+the size of the output. An autoregressive LLM appends one token per step and
+never revisits the tokens it already wrote; the number of model calls equals
+the number of new tokens (the first call reads the prompt and already gives the
+first new token). A masked diffusion language model is neither: it commits
+several tokens per step, in any order, and keeps them fixed afterwards.
 """
 
 from collections.abc import Callable
@@ -23,25 +25,44 @@ rng = np.random.default_rng(0)
 schedule = linear_schedule()
 
 
-def image_denoiser(height: int, width: int) -> tuple[int, Callable[[np.ndarray, int], np.ndarray]]:
-    """Exact noise predictor for flattened RGB images of two kinds: all dark (-0.5) or all light (+0.5)."""
+def image_denoiser(
+    height: int, width: int
+) -> tuple[int, Callable[[np.ndarray, int], np.ndarray]]:
+    """Exact noise predictor for flattened RGB images of two kinds: all dark
+    (-0.5) or all light (+0.5).
+    """
     size = height * width * 3
     images = GaussianMixture(
-        means=np.stack([np.full(size, -0.5), np.full(size, 0.5)]), stds=[0.1, 0.1], weights=[0.5, 0.5]
+        means=np.stack([np.full(size, -0.5), np.full(size, 0.5)]),
+        stds=[0.1, 0.1],
+        weights=[0.5, 0.5],
     )
     return size, lambda x, t: images.optimal_epsilon(x, schedule.alpha_bar(t))
 
 
 # Diffusion: 20 denoising steps, each one rewrites the whole 4x4 RGB image
 size, eps_model = image_denoiser(4, 4)
-run = sample_ddim(eps_model, (1, size), schedule, num_steps=20, rng=rng, keep_trajectory=True)
-assert size == 48 and run.sample.shape == (1, 48)  # the sample has its final size from the first step
+run = sample_ddim(
+    eps_model, (1, size), schedule, num_steps=20, rng=rng, keep_trajectory=True
+)
+# the sample has its final size from the first step
+assert size == 48 and run.sample.shape == (1, 48)
 assert run.network_evaluations == 20
-assert all(np.all(after != before) for before, after in pairwise(run.trajectory))  # all 48 values change every step
-assert abs(abs(run.sample.mean()) - 0.5) < 0.1  # the result is a dark or a light image
+# all 48 values change every step
+assert all(
+    np.all(after != before) for before, after in pairwise(run.trajectory)
+)
+# the result is a dark or a light image
+assert abs(abs(run.sample.mean()) - 0.5) < 0.1
 size, eps_model = image_denoiser(16, 16)  # an image 16 times larger ...
 assert size == 16 * 48 == 768
-assert sample_ddim(eps_model, (1, size), schedule, num_steps=20, rng=rng).network_evaluations == 20  # ... same 20 steps
+# ... same 20 steps
+assert (
+    sample_ddim(
+        eps_model, (1, size), schedule, num_steps=20, rng=rng
+    ).network_evaluations
+    == 20
+)
 
 # LLM: one step per new token, each step appends and keeps everything before it
 text = "the cat sat on the mat. the cat ate the rat. the rat sat on the cat. "
@@ -52,4 +73,5 @@ for new_tokens in (10, 40):
     gen = generate(model.logits, tokenizer.encode("the "), new_tokens, rng=rng)
     assert gen.model_calls == new_tokens  # 4 times the text, 4 times the steps
     for context, next_context in pairwise(gen.contexts):
-        assert next_context[:-1] == context  # the old tokens are untouched, one new token is added
+        # the old tokens are untouched, one new token is added
+        assert next_context[:-1] == context
