@@ -197,10 +197,11 @@ def test_the_ring_has_eight_blobs_as_the_alt_text_says():
 def test_every_figure_is_on_a_page_with_alt_text_caption_and_both_schemes(site_dir, site_pages):
     shown = {}
     for page, text in site_pages.items():
-        for match in re.finditer(
-            r'<figure class="guide-figure" id="figure-([a-z0-9-]+)"[^>]*>(.*?)</figure>', text, re.S
+        for number, match in enumerate(
+            re.finditer(r'<figure class="guide-figure" id="figure-([a-z0-9-]+)"[^>]*>(.*?)</figure>', text, re.S), 1
         ):
             shown[match[1]] = (page, match[2])
+            assert f'<figcaption><span class="figure-number">Figure {number}.</span> ' in match[2], (page, number)
     assert set(shown) == set(REGISTRY), f"figures not shown on any page: {set(REGISTRY) - set(shown)}"
     for name, (page, body) in shown.items():
         spec = REGISTRY[name]

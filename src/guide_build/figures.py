@@ -82,8 +82,9 @@ def caption_html(text: str) -> str:
 def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
     """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
     colour schemes' images (Material shows the one matching the scheme), the registered alt text,
-    width, height and caption. Raises ``ValueError`` naming ``where`` for an unknown figure or an
-    image with its own alt text."""
+    width, height and caption, numbered in the order of the page ("Figure 2."). Raises ``ValueError``
+    naming ``where`` for an unknown figure or an image with its own alt text."""
+    numbers = iter(range(1, 1000))
 
     def replace(match: re.Match[str]) -> str:
         name, ext = match["name"], match["ext"]
@@ -103,7 +104,7 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
             f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async">'
             for scheme, uri in figure["files"].items()
         )
-        caption = caption_html(figure["caption"])
+        caption = f'<span class="figure-number">Figure {next(numbers)}.</span> {caption_html(figure["caption"])}'
         return f'<figure class="guide-figure" id="figure-{name}">{images}<figcaption>{caption}</figcaption></figure>'
 
     return IMAGE.sub(replace, html_text)
