@@ -3,9 +3,10 @@
 The suite serves the built site on 127.0.0.1 itself and checks each page in the light and the dark
 colour scheme, at a desktop and a phone viewport: no request leaves the machine, the console shows
 no error, the layout does not shift as it loads, every image loads, every formula is rendered and
-none is cut, what scrolls sideways shows a cue, every code block has its copy button once the
-reader has scrolled to it, axe-core finds no accessibility violation (each rule where its result
-can differ, :data:`AXE_RULES`), and a glossary term shows its tooltip on hover and on keyboard focus.
+none is cut, what scrolls sideways shows a cue, at the desktop no line of code is wider than its
+box, every code block has its copy button once the reader has scrolled to it, axe-core finds no
+accessibility violation (each rule where its result can differ, :data:`AXE_RULES`), and a glossary
+term shows its tooltip on hover and on keyboard focus.
 Then, once: blocks far below the first screen are drawn when the reader scrolls near them, offline
 search, the colour toggle and its persistence, and printing.
 """
@@ -159,6 +160,13 @@ SCROLL_PROBLEMS = """() => {
 the page itself does not scroll sideways, and no display formula is cut at its top or bottom."""
 
 
+WIDE_CODE = """[...document.querySelectorAll("article :is(pre > code, .jp-RenderedText)")]
+    .filter(code => code.checkVisibility() && code.scrollWidth > code.clientWidth)
+    .map(code => code.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a)).slice(0, 60))"""
+"""The longest line of each code block or output wider than its box: at a desktop's width every line
+of code fits (lines of at most 79 characters), with no need to scroll."""
+
+
 def code_blocks_without_copy_button(page) -> int:
     """Code blocks the reader has seen (not in a closed answer) that have no copy button."""
     return page.evaluate(
@@ -230,6 +238,8 @@ def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path
             problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01):\n    {moved}")
         scroll_through(page)
         problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
+        if viewport == "desktop":
+            problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
             problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")
