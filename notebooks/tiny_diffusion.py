@@ -33,11 +33,25 @@ import numpy as np
 
 from diffusion_vs_llms.forward import forward_diffuse
 from diffusion_vs_llms.gaussian_mixture import GaussianMixture
-from diffusion_vs_llms.nn import Adam, init_mlp, mlp_backward, mlp_forward, mse_loss_and_grad, timestep_embedding
+from diffusion_vs_llms.nn import (
+    Adam,
+    init_mlp,
+    mlp_backward,
+    mlp_forward,
+    mse_loss_and_grad,
+    timestep_embedding,
+)
 from diffusion_vs_llms.reverse import sample_ddim, sample_ddpm
 from diffusion_vs_llms.schedules import cosine_schedule
 
-plt.rcParams.update({"figure.dpi": 64, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
+plt.rcParams.update(
+    {
+        "figure.dpi": 64,
+        "figure.facecolor": "white",
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+    }
+)
 rng = np.random.default_rng(0)
 
 # %% [markdown]
@@ -59,10 +73,13 @@ upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
 lower = np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
 centres = (np.vstack([upper, lower]) - [0.5, 0.25]) / [1.0, 0.5]
 moons = GaussianMixture(
-    means=centres, stds=np.full(len(centres), NOISE), weights=np.full(len(centres), 1 / len(centres))
+    means=centres,
+    stds=np.full(len(centres), NOISE),
+    weights=np.full(len(centres), 1 / len(centres)),
 )
 spacing = np.linalg.norm(np.diff(centres[:COMPONENTS], axis=0), axis=1).max()
-assert spacing < NOISE  # neighbouring blobs overlap: each moon is one smooth band
+# neighbouring blobs overlap: each moon is one smooth band
+assert spacing < NOISE
 
 
 def two_moons(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -71,8 +88,14 @@ def two_moons(n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 data = two_moons(20_000, rng)
-print(f"{len(centres)} blobs of std {NOISE}, at most {spacing:.3f} apart along a moon")
-print(f"data: {data.shape[0]} points, mean {data.mean(axis=0).round(2)}, std {data.std(axis=0).round(2)}")
+print(
+    f"{len(centres)} blobs of std {NOISE}, at most {spacing:.3f} apart "
+    "along a moon"
+)
+print(
+    f"data: {data.shape[0]} points, mean {data.mean(axis=0).round(2)}, "
+    f"std {data.std(axis=0).round(2)}"
+)
 
 # %% [markdown]
 # ## The network
@@ -100,8 +123,14 @@ def eps_model(x_t: np.ndarray, t: int) -> np.ndarray:
     return mlp_forward(params, network_input(x_t, np.full(len(x_t), t)))[0]
 
 
-parameter_count, parameter_bytes = sum(p.size for p in params.values()), sum(p.nbytes for p in params.values())
-print(f"{parameter_count:,} parameters, {parameter_bytes / 1024:.0f} KB as float32")
+parameter_count, parameter_bytes = (
+    sum(p.size for p in params.values()),
+    sum(p.nbytes for p in params.values()),
+)
+print(
+    f"{parameter_count:,} parameters, "
+    f"{parameter_bytes / 1024:.0f} KB as float32"
+)
 
 # %% [markdown]
 # ## Training
@@ -119,22 +148,35 @@ for step in range(STEPS):
     x0 = data[rng.integers(0, len(data), BATCH)]
     t = rng.integers(1, schedule.T + 1, BATCH)
     eps = rng.standard_normal((BATCH, 2))
-    x_t = forward_diffuse(x0, alpha_bars[t][:, None], eps)  # one alpha_bar per point, shape (256, 1)
+    # one alpha_bar per point, shape (256, 1)
+    x_t = forward_diffuse(x0, alpha_bars[t][:, None], eps)
     prediction, cache = mlp_forward(params, network_input(x_t, t))
     loss, d_prediction = mse_loss_and_grad(prediction, eps)
     grads, _ = mlp_backward(params, cache, d_prediction)
-    optimizer.step(params, grads, learning_rate=2e-3 * max(0.05, 1 - step / STEPS))
+    optimizer.step(
+        params, grads, learning_rate=2e-3 * max(0.05, 1 - step / STEPS)
+    )
     losses.append(loss)
 final_loss = float(np.mean(losses[-200:]))
-print(f"{STEPS} steps; loss {np.mean(losses[:50]):.3f} at the start, {final_loss:.3f} over the last 200 steps")
+print(
+    f"{STEPS} steps; loss {np.mean(losses[:50]):.3f} at the start, "
+    f"{final_loss:.3f} over the last 200 steps"
+)
 
 # %% alt="Line chart of the training loss over 3000 steps: the per-batch mean squared error starts near 1, drops quickly within the first few hundred steps and then levels off around 0.4, with a smoothed curve through the noisy per-batch values."
 fig, ax = plt.subplots(figsize=(6, 3))
 window = 50
 smoothed = np.convolve(losses, np.ones(window) / window, mode="valid")
 ax.plot(losses, alpha=0.3, lw=0.8, label="per batch")
-ax.plot(np.arange(window - 1, STEPS), smoothed, lw=2, label=f"mean of {window}")
-ax.set(xlabel="training step", ylabel="MSE on the noise", ylim=(0, 1.2), title="Training loss")
+ax.plot(
+    np.arange(window - 1, STEPS), smoothed, lw=2, label=f"mean of {window}"
+)
+ax.set(
+    xlabel="training step",
+    ylabel="MSE on the noise",
+    ylim=(0, 1.2),
+    title="Training loss",
+)
 ax.legend()
 plt.show()
 
@@ -175,7 +217,9 @@ plt.show()
 
 
 # %%
-def noisy_batch(mixture: GaussianMixture, t: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def noisy_batch(
+    mixture: GaussianMixture, t: int, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """x_t and the noise eps in it, for n fresh clean points of the mixture."""
     x0 = mixture.sample(n, rng)
     eps = rng.standard_normal(x0.shape)
@@ -190,44 +234,89 @@ def squared_error(prediction: np.ndarray, eps: np.ndarray) -> float:
 measure_rng = np.random.default_rng(3)
 timesteps = np.unique(np.geomspace(1, schedule.T, 30).round().astype(int))
 
-# One blob of std NOISE: the Monte Carlo error of the exact denoiser against the closed form.
+# One blob of std NOISE: the Monte Carlo error of the exact denoiser against
+# the closed form.
 one_blob = GaussianMixture(means=[[0.0, 0.0]], stds=[NOISE], weights=[1.0])
 BLOB_SAMPLES = 4000
 one_blob_measured, one_blob_formula = [], []
 for t in timesteps:
     x_t, eps = noisy_batch(one_blob, t, BLOB_SAMPLES, measure_rng)
     alpha_bar = schedule.alpha_bar(t)
-    one_blob_measured.append(squared_error(one_blob.optimal_epsilon(x_t, alpha_bar), eps))
-    one_blob_formula.append(alpha_bar * NOISE**2 / (alpha_bar * NOISE**2 + 1 - alpha_bar))
-# Within 4 Monte Carlo standard errors (the estimate's relative standard error is 1 / sqrt(samples)).
-assert np.allclose(one_blob_measured, one_blob_formula, rtol=4 / np.sqrt(BLOB_SAMPLES), atol=1e-9)
+    one_blob_measured.append(
+        squared_error(one_blob.optimal_epsilon(x_t, alpha_bar), eps)
+    )
+    one_blob_formula.append(
+        alpha_bar * NOISE**2 / (alpha_bar * NOISE**2 + 1 - alpha_bar)
+    )
+# Within 4 Monte Carlo standard errors (the estimate's relative standard error
+# is 1 / sqrt(samples)).
+assert np.allclose(
+    one_blob_measured,
+    one_blob_formula,
+    rtol=4 / np.sqrt(BLOB_SAMPLES),
+    atol=1e-9,
+)
 
-# The two moons: the exact denoiser (the best any network can do) and the trained network.
+# The two moons: the exact denoiser (the best any network can do) and the
+# trained network.
 SAMPLES_PER_T = 1000
 best, network = [], []
 for t in timesteps:
     x_t, eps = noisy_batch(moons, t, SAMPLES_PER_T, measure_rng)
-    best.append(squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps))
+    best.append(
+        squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps)
+    )
     network.append(squared_error(eps_model(x_t, t), eps))
 best, network = np.array(best), np.array(network)
 
-assert best[timesteps <= 10].mean() > 0.9 and best[-1] < 1e-3  # large at small t, tiny at large t
+# large at small t, tiny at large t
+assert best[timesteps <= 10].mean() > 0.9 and best[-1] < 1e-3
 assert best[timesteps <= 10].min() > best[timesteps >= 500].max()
-assert np.all(network > best - 0.03)  # no network beats the exact denoiser (up to sampling noise)
+# no network beats the exact denoiser (up to sampling noise)
+assert np.all(network > best - 0.03)
 for t in (1, 10, 100, 300, 600, 1000):
     i = int(np.argmin(np.abs(timesteps - t)))
     print(
-        f"t = {timesteps[i]:4d}: best possible {best[i]:.3f}, trained network {network[i]:.3f}, "
-        f"one blob {one_blob_measured[i]:.3f} (formula {one_blob_formula[i]:.3f})"
+        f"t = {timesteps[i]:4d}: best possible {best[i]:.3f}, "
+        f"trained network {network[i]:.3f}, "
+        f"one blob {one_blob_measured[i]:.3f} "
+        f"(formula {one_blob_formula[i]:.3f})"
     )
 
 # %% alt="Line chart of the noise-prediction error per coordinate against the timestep t, on a logarithmic axis from 1 to 1000. All curves start near 1 at small t and fall to nearly 0 at t = 1000. The single blob's closed-form curve, with the measured points on it, falls first; the exact denoiser on the two moons stays higher, on a plateau in the middle of the range, before it falls; the trained network's error lies on or just above the exact denoiser's everywhere."
 fig, ax = plt.subplots(figsize=(6, 3.2))
-ax.plot(timesteps, one_blob_formula, color="#009E73", lw=1.5, label="one blob: closed form")
-ax.plot(timesteps, one_blob_measured, "o", color="#009E73", ms=3, label="one blob: measured")
-ax.plot(timesteps, best, color="#0072B2", lw=2, label="two moons: exact denoiser")
-ax.plot(timesteps, network, "--", color="#D55E00", lw=1.5, label="two moons: trained network")
-ax.set(xscale="log", xlabel="timestep t", ylabel="error per coordinate", ylim=(0, 1.1))
+ax.plot(
+    timesteps,
+    one_blob_formula,
+    color="#009E73",
+    lw=1.5,
+    label="one blob: closed form",
+)
+ax.plot(
+    timesteps,
+    one_blob_measured,
+    "o",
+    color="#009E73",
+    ms=3,
+    label="one blob: measured",
+)
+ax.plot(
+    timesteps, best, color="#0072B2", lw=2, label="two moons: exact denoiser"
+)
+ax.plot(
+    timesteps,
+    network,
+    "--",
+    color="#D55E00",
+    lw=1.5,
+    label="two moons: trained network",
+)
+ax.set(
+    xscale="log",
+    xlabel="timestep t",
+    ylabel="error per coordinate",
+    ylim=(0, 1.1),
+)
 ax.set_title("Irreducible error of the noise prediction")
 ax.legend(fontsize=8)
 plt.show()
@@ -248,12 +337,18 @@ FLOOR_SAMPLES = 16  # per timestep, for every t = 1, ..., T
 best_all, network_all = [], []
 for t in range(1, schedule.T + 1):
     x_t, eps = noisy_batch(moons, t, FLOOR_SAMPLES, floor_rng)
-    best_all.append(squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps))
+    best_all.append(
+        squared_error(moons.optimal_epsilon(x_t, schedule.alpha_bar(t)), eps)
+    )
     network_all.append(squared_error(eps_model(x_t, t), eps))
 floor, network_average = float(np.mean(best_all)), float(np.mean(network_all))
 print(f"floor of the loss (exact denoiser, t uniform): {floor:.3f}")
-print(f"trained network on the same samples: {network_average:.3f}; final training loss: {final_loss:.3f}")
-assert round(final_loss, 1) == 0.4, final_loss  # where the loss curve above levels off
+print(
+    f"trained network on the same samples: {network_average:.3f}; "
+    f"final training loss: {final_loss:.3f}"
+)
+# where the loss curve above levels off
+assert round(final_loss, 1) == 0.4, final_loss
 assert floor < network_average < floor + 0.05
 
 # %% [markdown]
@@ -265,12 +360,20 @@ assert floor < network_average < floor + 0.05
 
 # %%
 SAMPLES = 600
-result = sample_ddpm(eps_model, (SAMPLES, 2), schedule, np.random.default_rng(1), keep_trajectory=True)
+result = sample_ddpm(
+    eps_model,
+    (SAMPLES, 2),
+    schedule,
+    np.random.default_rng(1),
+    keep_trajectory=True,
+)
 samples = result.sample
 
 
 def nearest_distance(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    return np.sqrt(((points[:, None, :] - reference[None, :, :]) ** 2).sum(axis=-1)).min(axis=1)
+    return np.sqrt(
+        ((points[:, None, :] - reference[None, :, :]) ** 2).sum(axis=-1)
+    ).min(axis=1)
 
 
 reference = data[:3000]
@@ -278,7 +381,10 @@ fresh = two_moons(SAMPLES, np.random.default_rng(2))
 sample_distance = np.median(nearest_distance(samples, reference))
 real_distance = np.median(nearest_distance(fresh, reference))
 print(f"network evaluations: {result.network_evaluations}")
-print(f"median distance to the nearest data point: samples {sample_distance:.3f}, real points {real_distance:.3f}")
+print(
+    "median distance to the nearest data point: "
+    f"samples {sample_distance:.3f}, real points {real_distance:.3f}"
+)
 assert result.network_evaluations == schedule.T == 1000
 assert sample_distance < 2 * real_distance
 
@@ -300,7 +406,9 @@ plt.show()
 
 # %% alt="Six small scatter plots of the same 600 samples during the reverse process, at t = 1000, 600, 300, 150, 50 and 0: a round Gaussian cloud at first, still shapeless at 300, curving into two arcs by 150 and sharp half-moons at 0."
 moments = [1000, 600, 300, 150, 50, 0]
-fig, axes = plt.subplots(1, len(moments), figsize=(10, 2), sharex=True, sharey=True)
+fig, axes = plt.subplots(
+    1, len(moments), figsize=(10, 2), sharex=True, sharey=True
+)
 for ax, t in zip(axes, moments, strict=True):
     ax.scatter(*result.trajectory[schedule.T - t].T, s=1, color="#0072B2")
     ax.set_title(f"t = {t}")
@@ -318,7 +426,17 @@ plt.show()
 
 # %%
 assert np.abs(data).max() < 3
-fast = sample_ddim(eps_model, (SAMPLES, 2), schedule, 50, np.random.default_rng(1), x0_clip=3.0)
+fast = sample_ddim(
+    eps_model,
+    (SAMPLES, 2),
+    schedule,
+    50,
+    np.random.default_rng(1),
+    x0_clip=3.0,
+)
 fast_distance = np.median(nearest_distance(fast.sample, reference))
-print(f"DDIM: {fast.network_evaluations} evaluations, median distance {fast_distance:.3f}")
+print(
+    f"DDIM: {fast.network_evaluations} evaluations, "
+    f"median distance {fast_distance:.3f}"
+)
 assert fast.network_evaluations == 50 and fast_distance < 2 * real_distance

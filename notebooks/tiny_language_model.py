@@ -31,10 +31,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from diffusion_vs_llms.bigram import BigramModel
-from diffusion_vs_llms.nn import Adam, init_lm, lm_backward, lm_forward, lm_loss_and_grad
+from diffusion_vs_llms.nn import (
+    Adam,
+    init_lm,
+    lm_backward,
+    lm_forward,
+    lm_loss_and_grad,
+)
 from diffusion_vs_llms.sampling import generate
 
-plt.rcParams.update({"figure.dpi": 64, "figure.facecolor": "white", "axes.grid": True, "grid.alpha": 0.3})
+plt.rcParams.update(
+    {
+        "figure.dpi": 64,
+        "figure.facecolor": "white",
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+    }
+)
 rng = np.random.default_rng(0)
 
 # %% [markdown]
@@ -54,7 +67,10 @@ split = int((1 - HELD_OUT_FRACTION) * len(ids))
 train, held_out = ids[:split], ids[split:]
 vocab_size = len(vocabulary)
 print(f"{len(text):,} characters, vocabulary of {vocab_size}")
-print(f"{len(train):,} for training, the last {HELD_OUT_FRACTION:.0%} ({len(held_out):,}) held out")
+print(
+    f"{len(train):,} for training, "
+    f"the last {HELD_OUT_FRACTION:.0%} ({len(held_out):,}) held out"
+)
 
 # %% [markdown]
 # ## Two baselines
@@ -66,11 +82,18 @@ print(f"{len(train):,} for training, the last {HELD_OUT_FRACTION:.0%} ({len(held
 
 # %%
 SMOOTHING = 0.1  # pseudo-count added to every count
-unigram = (np.bincount(train, minlength=vocab_size) + SMOOTHING) / (len(train) + SMOOTHING * vocab_size)
+unigram = (np.bincount(train, minlength=vocab_size) + SMOOTHING) / (
+    len(train) + SMOOTHING * vocab_size
+)
 unigram_loss = float(-np.mean(np.log(unigram[held_out])))
 bigram = BigramModel(train, vocab_size=vocab_size, smoothing=SMOOTHING)
-bigram_loss = float(-np.mean(np.log(bigram.probs[held_out[:-1], held_out[1:]])))
-print(f"add-{SMOOTHING:g} smoothing; held-out cross-entropy in nats per character:")
+bigram_loss = float(
+    -np.mean(np.log(bigram.probs[held_out[:-1], held_out[1:]]))
+)
+print(
+    f"add-{SMOOTHING:g} smoothing; "
+    "held-out cross-entropy in nats per character:"
+)
 print(f"unigram {unigram_loss:.3f}, bigram {bigram_loss:.3f}")
 
 # %% [markdown]
@@ -87,19 +110,27 @@ print(f"unigram {unigram_loss:.3f}, bigram {bigram_loss:.3f}")
 CONTEXT, D_MODEL = 32, 48
 D_FF = 4 * D_MODEL
 params = init_lm(vocab_size, CONTEXT, D_MODEL, D_FF, rng)
-print(f"context window {CONTEXT} characters, embedding width {D_MODEL}, feed-forward width {D_FF}")
+print(
+    f"context window {CONTEXT} characters, embedding width {D_MODEL}, "
+    f"feed-forward width {D_FF}"
+)
 print(f"{sum(p.size for p in params.values()):,} parameters")
 
 
-def batch_of(data: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and next-character targets, both of shape (len(starts), CONTEXT)."""
+def batch_of(
+    data: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and next-character targets, both of shape
+    (len(starts), CONTEXT)."""
     inputs = np.stack([data[s : s + CONTEXT] for s in starts])
     targets = np.stack([data[s + 1 : s + CONTEXT + 1] for s in starts])
     return inputs, targets
 
 
 def held_out_loss() -> float:
-    inputs, targets = batch_of(held_out, np.arange(0, len(held_out) - CONTEXT - 1, CONTEXT))
+    inputs, targets = batch_of(
+        held_out, np.arange(0, len(held_out) - CONTEXT - 1, CONTEXT)
+    )
     return lm_loss_and_grad(lm_forward(params, inputs)[0], targets)[0]
 
 
@@ -113,14 +144,23 @@ def held_out_loss() -> float:
 
 # %%
 STEPS, BATCH = 1500, 16
-print(f"{STEPS} steps; each step {BATCH} windows x {CONTEXT} positions = {BATCH * CONTEXT} predictions")
+print(
+    f"{STEPS} steps; each step {BATCH} windows x {CONTEXT} positions "
+    f"= {BATCH * CONTEXT} predictions"
+)
 optimizer = Adam(params, learning_rate=6e-3)
 losses, checkpoints = [], []
 for step in range(STEPS):
-    inputs, targets = batch_of(train, rng.integers(0, len(train) - CONTEXT - 1, BATCH))
+    inputs, targets = batch_of(
+        train, rng.integers(0, len(train) - CONTEXT - 1, BATCH)
+    )
     logits, cache = lm_forward(params, inputs)
     loss, d_logits = lm_loss_and_grad(logits, targets)
-    optimizer.step(params, lm_backward(params, cache, d_logits), learning_rate=6e-3 * max(0.1, 1 - step / STEPS))
+    optimizer.step(
+        params,
+        lm_backward(params, cache, d_logits),
+        learning_rate=6e-3 * max(0.1, 1 - step / STEPS),
+    )
     losses.append(loss)
     if (step + 1) % 250 == 0:
         checkpoints.append((step + 1, held_out_loss()))
@@ -132,13 +172,22 @@ ax.plot(losses, alpha=0.35, lw=0.8, label="training batch")
 ax.plot(*zip(*checkpoints, strict=True), "o-", label="held out")
 ax.axhline(bigram_loss, ls="--", color="gray", label="bigram (held out)")
 ax.axhline(unigram_loss, ls=":", color="gray", label="unigram (held out)")
-ax.set(xlabel="training step", ylabel="nats per character", ylim=(1, 4.5), title="Cross-entropy")
+ax.set(
+    xlabel="training step",
+    ylabel="nats per character",
+    ylim=(1, 4.5),
+    title="Cross-entropy",
+)
 ax.legend(fontsize=8)
 plt.show()
 
 # %%
 print("held-out cross-entropy in nats per character (perplexity in brackets):")
-for name, value in (("unigram", unigram_loss), ("bigram", bigram_loss), ("attention model", model_loss)):
+for name, value in (
+    ("unigram", unigram_loss),
+    ("bigram", bigram_loss),
+    ("attention model", model_loss),
+):
     print(f"  {name:16} {value:.3f}  ({np.exp(value):.1f})")
 assert model_loss < bigram_loss < unigram_loss
 
@@ -161,11 +210,19 @@ def next_logits(context: list[int]) -> np.ndarray:
 
 
 prompt = [index[c] for c in "The model "]
-first = generate(next_logits, prompt, max_new_tokens=8, rng=np.random.default_rng(3), temperature=0.5)
+first = generate(
+    next_logits,
+    prompt,
+    max_new_tokens=8,
+    rng=np.random.default_rng(3),
+    temperature=0.5,
+)
 for context, token in zip(first.contexts, first.new_tokens, strict=True):
     shown = "".join(vocabulary[i] for i in context)
     print(f"{shown!r:24} -> {vocabulary[token]!r}")
-assert first.model_calls == 8 and all(len(b) == len(a) + 1 for a, b in pairwise(first.contexts))
+assert first.model_calls == 8 and all(
+    len(b) == len(a) + 1 for a, b in pairwise(first.contexts)
+)
 
 # %% [markdown]
 # Temperature $\tau$ divides the logits before the softmax. At $\tau = 0.5$ the model mostly picks
@@ -174,5 +231,14 @@ assert first.model_calls == 8 and all(len(b) == len(a) + 1 for a, b in pairwise(
 
 # %%
 for temperature in (0.5, 1.0):
-    result = generate(next_logits, prompt, 200, rng=np.random.default_rng(4), temperature=temperature)
-    print(f"temperature {temperature}:\n{''.join(vocabulary[i] for i in result.tokens)}\n")
+    result = generate(
+        next_logits,
+        prompt,
+        200,
+        rng=np.random.default_rng(4),
+        temperature=temperature,
+    )
+    print(
+        f"temperature {temperature}:\n"
+        f"{''.join(vocabulary[i] for i in result.tokens)}\n"
+    )
