@@ -56,6 +56,18 @@ def test_collector_finds_fences_in_containers(tmp_path: Path):
     ]
 
 
+def test_every_line_of_python_fits_its_code_block(fences):
+    """At most 79 characters a line: a code block shows its lines whole at a desktop's width (the
+    browser test measures it) and on paper. Snippets and notebooks are held to it by ruff."""
+    long = [
+        f"{fence.path.relative_to(ROOT)}:{fence.line + number}"
+        for fence in fences
+        for number, line in enumerate(fence.code.splitlines(), 1)
+        if len(line) > 79
+    ]
+    assert not long, f"lines of code over 79 characters (wrap them as `ruff format --line-length 79` does): {long}"
+
+
 def test_every_untested_fence_gives_a_reason(fences):
     missing = [f"{f.path.relative_to(ROOT)}:{f.line}" for f in fences if not f.tested and not f.reason]
     assert not missing, f"notest fences need a '<!-- notest: reason -->' line right before them: {missing}"
