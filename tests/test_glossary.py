@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.utils import meta
 
 from guide_build import glossary
 from guide_build.mkdocs import load_config
@@ -221,8 +222,12 @@ def test_the_built_glossary_and_the_tooltips_come_from_the_entries(site_pages):
 
 @pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
 def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
-    """Every term used in a page's prose shows its definition somewhere on the built page."""
+    """Every term used in a page's prose shows its definition somewhere on the built page, unless its
+    front matter says ``tooltips: false`` (then none does)."""
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
+    if meta.get_data(source.read_text("utf-8"))[1].get("tooltips") is False:
+        assert "<abbr" not in built, f"{source.name} says tooltips: false"
+        return
     shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", built)}
     prose = _prose(glossary.fill_in(source.read_text("utf-8"), load_config()))
     missing = []
