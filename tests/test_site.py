@@ -358,3 +358,23 @@ def test_code_blocks_become_focusable_whatever_their_other_attributes(block: str
     files = SimpleNamespace(documentation_pages=lambda: [SimpleNamespace(page=page)])
     load_hook("accessibility").on_env(None, None, files)
     assert page.content == focusable
+
+
+def test_comparison_table_cells_carry_their_column_name():
+    """guide_build.tables: the names a card shows on a phone come from the table's own header row."""
+    from guide_build.tables import label_cells
+
+    page = (
+        '<div class="comparison-table">\n<table>\n<thead>\n<tr>\n<th>Aspect</th>\n<th><abbr title="x">LLM</abbr>'
+        " (text)</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>Loss</td>\n<td>Cross-entropy</td>\n</tr>\n</tbody>\n"
+        "</table>\n</div><table><tr><td>other</td></tr></table>"
+    )
+    labelled = label_cells(page)
+    assert '<td data-label="Aspect">Loss</td>' in labelled
+    assert '<td data-label="LLM (text)">Cross-entropy</td>' in labelled
+    assert labelled.endswith("<table><tr><td>other</td></tr></table>")  # other tables stay as they are
+
+
+def test_the_built_comparison_table_is_labelled(site_pages):
+    cells = re.findall(r'<td data-label="([^"]*)"', site_pages["comparison/index.html"])
+    assert len(cells) >= 30 and set(cells) == {"Aspect", "Diffusion model (images)", "LLM (text)"}
