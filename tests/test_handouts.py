@@ -362,3 +362,16 @@ def test_chapters_are_the_nav_pages_less_those_with_handout_false(tmp_path):
     found = handouts.chapters([("A", "a.md"), ("B", "b.md"), ("N", "nb/x.ipynb")], tmp_path)
     assert [(c.number, c.slug, c.title, c.url) for c in found] == [(1, "a", "A", "a/"), (2, "x", "N", "nb/x/")]
     assert "index" not in CHAPTERS and "contributing" not in CHAPTERS and "diffusion" in CHAPTERS
+
+
+def test_a_cross_reference_gets_the_page_of_its_target_and_a_citation_none():
+    document = (
+        '<h2 id="diffusion--loss">Loss</h2><p><a href="#diffusion--loss">the loss</a>, '
+        '<a href="#references--ho2020">Ho et al.</a>, <a href="#elsewhere">gone</a></p><p id="references--ho2020"></p>'
+    )
+    marked = handouts.with_page_references(document)
+    assert marked.count('class="page-ref"') == 1
+    assert (
+        '<a href="#diffusion--loss">the loss</a><span class="page-ref" data-page-of="diffusion--loss">0</span>'
+        in marked
+    )

@@ -3,7 +3,10 @@
 - one PDF per chapter and one booklet of the whole guide (cover, contents with page numbers,
   numbered chapters each starting on a new page), each in two editions: ``student`` (worked answers
   left out, ruled space to write) and ``answer-key`` (answers shown);
-- page numbers in the footer, bookmarks (outline), the document title, tagged PDF;
+- page numbers in the footer (the booklet's names the chapter) and after the booklet's
+  cross-references ("(p. 12)"), bookmarks (outline), the document title, tagged PDF;
+- blocks split across pages only when taller than a third of a page, each practice question with
+  its answer (or the space for it) on one page, and a Name / Class / Date line on student editions;
 - A4, or US Letter with ``HANDOUT_PAPER=letter``;
 - the same content gives the same bytes.
 
