@@ -62,7 +62,6 @@ def mark_dollars(text: str, escape=lambda part: part) -> str:
 PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)>[^<]*</span>')
 """A formula's place, holding its text form (:func:`text_form`) for the search index; attributes
 another hook gives it go onto the formula's outer element."""
-EMPTY = re.compile(r'<span data-katex="(\d+)"></span>')
 MATHML = re.compile(r"<semantics>(.*?)<annotation", re.S)
 INVISIBLE = dict.fromkeys(range(0x2061, 0x2065))
 """MathML's invisible operators (function application, times, separator, plus)."""
@@ -224,16 +223,15 @@ class Formulas:
         """``pages`` (source path -> HTML) with each formula replaced by a placeholder holding its text
         form, and every new formula typeset. Raises :class:`PluginError` naming the pages of a formula
         that is not valid TeX."""
-        found: dict[tuple[str, bool], set[str]] = {}
 
-        def placeholder(match: re.Match[str], where: str) -> str:
+        def formula_of(match: re.Match[str]) -> tuple[str, bool]:
             display = match["display"] is not None
-            formula = (html.unescape(match["display"] if display else match["inline"]).strip(), display)
-            found.setdefault(formula, set()).add(where)
-            number = self.numbers.setdefault(formula, len(self.numbers))
-            return f'<span data-katex="{number}"></span>'
+            return html.unescape(match["display"] if display else match["inline"]).strip(), display
 
-        taken = {where: FORMULA.sub(lambda m, w=where: placeholder(m, w), text) for where, text in pages.items()}
+        found: dict[tuple[str, bool], set[str]] = {}
+        for where, text in pages.items():
+            for match in FORMULA.finditer(text):
+                found.setdefault(formula_of(match), set()).add(where)
         new = sorted(set(found) - set(self.html))
         for (tex, display), result in zip(new, render(new) if new else [], strict=True):
             if "error" in result:
@@ -247,10 +245,15 @@ class Formulas:
         if new or widths:
             stored = [[*formula, out, self.widths.get(formula)] for formula, out in sorted(self.html.items())]
             cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
+
+        def placeholder(match: re.Match[str]) -> str:
+            formula = formula_of(match)
+            number = self.numbers.setdefault(formula, len(self.numbers))
+            return f'<span data-katex="{number}">{html.escape(text_form(self.html[formula]), quote=False)}</span>'
+
+        taken = {where: FORMULA.sub(placeholder, text) for where, text in pages.items()}
         self.rendered = [with_widths(self.html[formula], self.widths.get(formula)) for formula in self.numbers]
-        texts = [html.escape(text_form(self.html[formula]), quote=False) for formula in self.numbers]
-        fill = lambda match: f'<span data-katex="{match[1]}">{texts[int(match[1])]}</span>'  # noqa: E731
-        return {where: EMPTY.sub(fill, text) for where, text in taken.items()}
+        return taken
 
     def put(self, page: str, fonts_url: str) -> str:
         """``page`` (a finished HTML page) with its formulas in place of their placeholders, and, if it
