@@ -445,8 +445,8 @@ class _Printer:
 
 
 async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str):
-    """Print every chapter and the booklets, each with the page numbers of its contents and its
-    cross-references read from its own printout (:func:`number_pages`)."""
+    """Print every chapter, and the booklets with the page numbers of their contents and their
+    cross-references read from their own printout (:func:`number_pages`)."""
     work = site / "handouts" / "_print"
     work.mkdir(parents=True, exist_ok=True)
     jobs = []  # (chapter, editions it serves, document)
@@ -477,7 +477,7 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
         raise PluginError(f"handouts: the page numbers of {document.name} do not settle")
 
     async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
-        cached = await numbered(document)
+        cached = await printer(document)  # a chapter's document has no page numbers to fill in
         for edition in editions:
             outputs[chapter.pdf(edition)] = cached.name
 
