@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from PIL import Image
 
+from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
 from guide_build.mkdocs import nav_pages, page_url
@@ -186,6 +189,30 @@ WIDE_CODE = """[...document.querySelectorAll("article :is(pre > code, .jp-Render
 of code fits (lines of at most 79 characters), with no need to scroll."""
 
 
+FIGURES_SHOWN = """[...document.querySelectorAll("figure.guide-figure img")]
+    .filter(img => img.getClientRects().length)
+    .map(img => [new URL(img.src).pathname, img.getBoundingClientRect().width])"""
+"""(path, rendered width in CSS px) of each figure image the reader sees."""
+
+SMALLEST_FIGURE_TEXT = {"phone": 11, "desktop": 12}
+"""Smallest figure text allowed, in CSS px, on each viewport."""
+
+GLYPHS = re.compile(r'<g [^>]*transform="[^"]*scale\(([\d.]+) -\1\)"')
+SVG_WIDTH = re.compile(r'<svg [^>]*width="([\d.]+)pt"')
+
+
+def smallest_text_px(file: Path, rendered_width: float) -> float:
+    """Size in CSS px of the smallest text of a figure shown ``rendered_width`` px wide. matplotlib
+    draws SVG text as glyph paths scaled to the font size (``scale(0.11 -0.11)`` is 11 pt); a WebP
+    figure was drawn with text no smaller than the registry allows, one pixel per CSS px."""
+    if file.suffix == ".svg":
+        svg = file.read_text(encoding="utf-8")
+        points = min(float(scale) * 100 for scale in GLYPHS.findall(svg))
+        return points * rendered_width / float(SVG_WIDTH.search(svg)[1])
+    with Image.open(file) as image:
+        return SMALLEST_TEXT * 4 / 3 * rendered_width / image.width
+
+
 def code_blocks_without_copy_button(page) -> int:
     """Code blocks the reader has seen (not in a closed answer) that have no copy button."""
     return page.evaluate(
@@ -229,7 +256,7 @@ def visible_text_without_code(page) -> str:
 @pytest.mark.parametrize("path", PAGES, ids=[path.strip("/") or "home" for path in PAGES])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path):
+def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, viewport, path):
     context = contexts(scheme, viewport)
     problems = []
     page, requests, errors = open_page(context, site_url + path)
@@ -259,6 +286,13 @@ def test_every_page_as_readers_see_it(site_url, contexts, scheme, viewport, path
         problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
         if viewport == "desktop":
             problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
+        for src, width in page.evaluate(FIGURES_SHOWN):
+            text = smallest_text_px(site_dir / src.removeprefix(urlparse(site_url).path), width)
+            if text < SMALLEST_FIGURE_TEXT[viewport]:
+                problems.append(
+                    f"{where}: {src} is shown {width:.0f} px wide, its smallest text {text:.1f} px "
+                    f"(at least {SMALLEST_FIGURE_TEXT[viewport]})"
+                )
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
             problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")

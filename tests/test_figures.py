@@ -19,7 +19,8 @@ from diffusion_vs_llms.figures import REGISTRY, figure
 from diffusion_vs_llms.figures import comparison_figures as comparison
 from diffusion_vs_llms.figures import diffusion_figures as diffusion
 from diffusion_vs_llms.figures import llm_figures as llm
-from diffusion_vs_llms.figures.registry import MAX_BYTES
+from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
+from diffusion_vs_llms.figures.style import LIGHT, SMALLEST_TEXT, WIDTH, new_figure
 from diffusion_vs_llms.probability import softmax
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
@@ -131,6 +132,23 @@ def test_registration_rejects_bad_input():
         figure("good-name", alt="a plot", caption="c")
     with pytest.raises(ValueError, match="figure 'noise-schedules' is registered twice"):
         figure("noise-schedules", alt="x" * 50, caption="c")(lambda theme: None)
+
+
+def test_a_figure_too_wide_or_with_small_text_is_refused():
+    def draw(height: float, width: float = WIDTH, fontsize: float = SMALLEST_TEXT):
+        def figure_function(theme):
+            fig = new_figure(height)
+            fig.set_figwidth(width)
+            fig.subplots().set_title("panel", fontsize=fontsize)
+            return fig
+
+        return FigureSpec(name="test-figure", format="svg", alt="x" * 50, caption="c", draw=figure_function)
+
+    assert draw(2.0).render(LIGHT).startswith(b"<?xml")
+    with pytest.raises(ValueError, match=r"figure 'test-figure' is 9.6 in wide; draw it with new_figure\(height\)"):
+        draw(2.0, width=9.6).render(LIGHT)
+    with pytest.raises(ValueError, match=r"figure 'test-figure': text 'panel' is 10 pt, smaller than 11 pt"):
+        draw(2.0, fontsize=10).render(LIGHT)
 
 
 def numbers_in(text: str) -> set[str]:

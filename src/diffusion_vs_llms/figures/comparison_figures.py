@@ -54,41 +54,43 @@ def generation_timeline(theme: Theme) -> Figure:
     image_seconds = diffusion_image_time(DENOISING_STEPS, SECONDS_PER_STEP)
     llm_seconds = llm_generation_time(LLM_TOKENS, SECONDS_PER_TOKEN)
     batch_seconds = sequential_time(IMAGES, image_seconds)
-    fig = new_figure(8.4, 3.6)
-    one, many = fig.subplots(2, 1, height_ratios=(2, 1.2))
+    fig = new_figure(4.2)
+    one, many = fig.subplots(2, 1, height_ratios=(2.3, 1))
     diffusion_colour, llm_colour = theme.series[0], theme.series[1]
     for step in range(DENOISING_STEPS):
         shade = 0.45 + 0.55 * (step % 2)
         one.add_patch(
-            Rectangle((step * SECONDS_PER_STEP, 1.1), SECONDS_PER_STEP, 0.7, color=diffusion_colour, alpha=shade, lw=0)
+            Rectangle((step * SECONDS_PER_STEP, 1.3), SECONDS_PER_STEP, 0.5, color=diffusion_colour, alpha=shade, lw=0)
         )
-    one.text(image_seconds + 0.06, 1.45, f"image done at {image_seconds:g} s", va="center", color=theme.foreground)
+    one.text(
+        0,
+        1.9,
+        f"diffusion: {DENOISING_STEPS} steps × {SECONDS_PER_STEP:g} s, image done at {image_seconds:g} s",
+        va="bottom",
+    )
     for token in range(LLM_TOKENS):
         one.add_patch(
-            Rectangle((token * SECONDS_PER_TOKEN + 0.012, 0.2), SECONDS_PER_TOKEN - 0.024, 0.7, color=llm_colour, lw=0)
+            Rectangle((token * SECONDS_PER_TOKEN + 0.012, 0.1), SECONDS_PER_TOKEN - 0.024, 0.5, color=llm_colour, lw=0)
         )
-    one.text(llm_seconds + 0.06, 0.55, f"{LLM_TOKENS} tokens by {llm_seconds:g} s", va="center", color=theme.foreground)
-    one.set_yticks(
-        [0.55, 1.45],
-        [
-            f"LLM: {LLM_TOKENS} tokens\n× {SECONDS_PER_TOKEN:g} s",
-            f"diffusion: {DENOISING_STEPS} steps\n× {SECONDS_PER_STEP:g} s",
-        ],
+    one.text(
+        0,
+        0.7,
+        f"LLM: {LLM_TOKENS} tokens × {SECONDS_PER_TOKEN:g} s, all shown by {llm_seconds:g} s",
+        va="bottom",
     )
-    one.set_xlim(0, 5.6)
-    one.set_ylim(0, 2)
+    one.set_xlim(0, max(image_seconds, llm_seconds) * 1.05)
+    one.set_ylim(0, 2.5)
     one.set_title("one output", loc="left")
     for i in range(IMAGES):
-        many.add_patch(Rectangle((i * image_seconds, 0.2), image_seconds * 0.96, 0.6, color=diffusion_colour, lw=0))
-    many.text(batch_seconds + 0.5, 0.5, f"{IMAGES} images: {batch_seconds:g} s", va="center", color=theme.foreground)
-    many.set_yticks([0.5], ["diffusion: one\nimage after another"])
-    many.set_xlim(0, 62)
-    many.set_ylim(0, 1)
+        many.add_patch(Rectangle((i * image_seconds, 0.1), image_seconds * 0.96, 0.5, color=diffusion_colour, lw=0))
+    many.text(0, 0.7, f"diffusion: {IMAGES} images, {batch_seconds:g} s", va="bottom")
+    many.set_xlim(0, batch_seconds * 1.05)
+    many.set_ylim(0, 1.3)
     many.set_xlabel("seconds")
     many.set_title(f"{IMAGES} images, one after another", loc="left")
     for ax in (one, many):
         ax.spines["left"].set_visible(False)
-        ax.tick_params(axis="y", length=0)
+        ax.set_yticks([])
     return fig
 
 
@@ -111,10 +113,10 @@ def text_steps() -> list[str]:
 @figure(
     "generation-side-by-side",
     alt=(
-        "Two rows of six snapshots. Top row, diffusion: a 32 by 32 grey image that starts as pure noise and, over "
-        "10 denoising steps, becomes a clear portrait; every snapshot shows the whole image at once, sharper each "
-        "time. Bottom row, language model: the sentence 'the model writes one token at a time' grows by one word "
-        "per step, from 'the' to 'the model writes one token at'."
+        "Six snapshots of each kind of generation. Top, diffusion: a row of six 32 by 32 grey images that starts "
+        "as pure noise and, over 10 denoising steps, becomes a clear portrait; every snapshot shows the whole "
+        "image at once, sharper each time. Below, language model: six lines in which the sentence 'the model "
+        "writes one token at a time' grows by one word per step, from 'the' to 'the model writes one token at'."
     ),
     caption=(
         "How generation proceeds. Top: diffusion refines the whole image at every step (DDIM, 10 steps, with the "
@@ -135,12 +137,12 @@ def generation_side_by_side(theme: Theme) -> Figure:
     )
     sentences = text_steps()
     side = int(np.sqrt(images.shape[1]))
-    fig = new_figure(9.6, 4.4)
-    top, bottom = fig.subfigures(2, 1, height_ratios=(1.25, 1))
-    top.suptitle("diffusion: the whole image, refined at every step", x=0.01, ha="left", fontsize=11)
+    fig = new_figure(4.3)
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.45))
+    top.suptitle("diffusion: the whole image, refined every step", x=0.01, ha="left", fontsize=11)
     for ax, step in zip(top.subplots(1, len(SNAPSHOT_STEPS)), SNAPSHOT_STEPS, strict=True):
         ax.imshow(np.clip(result.trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
-        ax.set_title(f"step {step}", fontsize=10)
+        ax.set_title(f"step {step}", fontsize=11)
         ax.set_axis_off()
     bottom.suptitle("language model: one more token per step", x=0.01, ha="left", fontsize=11)
     text_ax = bottom.subplots()
@@ -148,7 +150,7 @@ def generation_side_by_side(theme: Theme) -> Figure:
     for row, sentence in enumerate(sentences):
         *old, new = sentence.split()
         y = 0.95 - row / len(sentences)
-        prefix = f"step {row}:  " + " ".join(old) + (" " if old else "")
+        prefix = f"step {row}: " + " ".join(old) + (" " if old else "")
         label = text_ax.text(0.02, y, prefix, transform=text_ax.transAxes, va="top", family="DejaVu Sans Mono")
         text_ax.annotate(
             new, xycoords=label, xy=(1, 0), va="bottom", family="DejaVu Sans Mono", color=theme.series[1], weight="bold"

@@ -35,38 +35,38 @@ _LINEAR, _COSINE = linear_schedule(), cosine_schedule()
 @figure(
     "noise-schedules",
     alt=(
-        "Two line charts over timesteps 0 to 1000. Left: alpha-bar, the fraction of signal variance kept, falls "
-        f"from 1 to almost 0 for both schedules; the linear DDPM schedule drops fast and is near 0 by step "
-        f"{NEAR_ZERO_STEP}, the cosine schedule falls slowly and evenly. Right: the noise fraction 1 minus alpha-bar "
-        f"rises as the signal falls; the curves cross 0.5 at step {half_signal_step(_LINEAR.alpha_bars)} for the "
-        f"linear and step {half_signal_step(_COSINE.alpha_bars)} for the cosine schedule."
+        "A line chart over timesteps 0 to 1000 of alpha-bar, the fraction of signal variance kept, read on the left "
+        "axis; the right axis, numbered from 1 at the bottom to 0 at the top, reads the same curves as the noise "
+        "fraction 1 minus alpha-bar. Both schedules fall from 1 to almost 0; the linear DDPM schedule drops fast and "
+        f"is near 0 by step {NEAR_ZERO_STEP}, the cosine schedule falls slowly and evenly. The curves cross the "
+        f"one-half line at step {half_signal_step(_LINEAR.alpha_bars)} for the linear and step "
+        f"{half_signal_step(_COSINE.alpha_bars)} for the cosine schedule."
     ),
     caption=(
-        f"Noise schedules with $T = {_LINEAR.T}$. Left: the signal fraction $\\bar\\alpha_t$; right: the noise "
-        f"fraction $1 - \\bar\\alpha_t$. The linear schedule of DDPM ($\\beta_t$ from {_LINEAR.beta(1):g} to "
-        f"{_LINEAR.beta(_LINEAR.T):g}) destroys the signal "
+        f"Noise schedules with $T = {_LINEAR.T}$: the signal fraction $\\bar\\alpha_t$ (left axis), which is also "
+        f"the noise fraction $1 - \\bar\\alpha_t$ read on the right axis. The linear schedule of DDPM ($\\beta_t$ "
+        f"from {_LINEAR.beta(1):g} to {_LINEAR.beta(_LINEAR.T):g}) destroys the signal "
         "early, so its last steps add noise to almost pure noise; the cosine schedule of Nichol and Dhariwal (2021) "
         "falls almost linearly in the middle and changes slowly near both ends."
     ),
 )
 def noise_schedules(theme: Theme) -> Figure:
-    fig = new_figure(8.0, 3.2)
-    signal_ax, noise_ax = fig.subplots(1, 2, sharex=True)
+    fig = new_figure(3.4)
+    ax = fig.subplots()
     for schedule, style in ((linear_schedule(), "-"), (cosine_schedule(), "--")):
         t = np.arange(schedule.T + 1)
-        alpha_bar = schedule.alpha_bars
-        half = half_signal_step(alpha_bar)
-        label = f"{schedule.name} (half at t = {half})"
-        signal_ax.plot(t, alpha_bar, style, label=label)
-        noise_ax.plot(t, 1 - alpha_bar, style, label=label)
-    for ax, title in ((signal_ax, r"signal fraction $\bar\alpha_t$"), (noise_ax, r"noise fraction $1-\bar\alpha_t$")):
-        ax.set_title(title)
-        ax.set_xlabel("timestep t")
-        ax.set_xlim(0, 1000)
-        ax.set_ylim(0, 1.02)
-        ax.axhline(0.5, color=theme.grid, lw=1, zorder=0)
-        ax.grid(True, axis="y")
-    signal_ax.legend(loc="upper right")
+        half = half_signal_step(schedule.alpha_bars)
+        ax.plot(t, schedule.alpha_bars, style, label=f"{schedule.name} (half at t = {half})")
+    ax.set_xlabel("timestep t")
+    ax.set_ylabel(r"signal fraction $\bar\alpha_t$")
+    noise_axis = ax.secondary_yaxis("right", functions=(lambda y: 1 - y, lambda y: 1 - y))
+    noise_axis.set_ylabel(r"noise fraction $1-\bar\alpha_t$")
+    noise_axis.spines["right"].set_visible(True)
+    ax.set_xlim(0, 1000)
+    ax.set_ylim(0, 1.02)
+    ax.axhline(0.5, color=theme.grid, lw=1, zorder=0)
+    ax.grid(True, axis="y")
+    ax.legend(loc="upper right")
     return fig
 
 
@@ -83,10 +83,10 @@ def _hopper(size: int = 192) -> np.ndarray:
     "forward-process-photo",
     format="webp",
     alt=(
-        "Six copies of a portrait photograph of Grace Hopper, left to right at timesteps 0, 50, 100, 250, 500 and "
-        "1000 of the DDPM forward process. At 0 the photo is sharp; at 50 it is grainy; at 100 the face is still "
-        "clear under visible noise; at 250 only rough shapes remain; at 500 and 1000 the image is indistinguishable "
-        "from colored static."
+        "Six copies of a portrait photograph of Grace Hopper in two rows of three, in reading order at timesteps "
+        "0, 50, 100, 250, 500 and 1000 of the DDPM forward process. At 0 the photo is sharp; at 50 it is grainy; "
+        "at 100 the face is still clear under visible noise; at 250 only rough shapes remain; at 500 and 1000 the"
+        " image is indistinguishable from colored static."
     ),
     caption=(
         "The forward process on a photograph (Grace Hopper, from matplotlib's sample data), with the DDPM linear "
@@ -98,13 +98,13 @@ def forward_process_photo(theme: Theme) -> Figure:
     x0 = _hopper()
     schedule = linear_schedule()
     noise = np.random.default_rng(0).standard_normal(x0.shape)
-    fig = new_figure(9.6, 2.0)
-    axes = fig.subplots(1, len(FORWARD_TIMESTEPS))
+    fig = new_figure(4.0)
+    axes = fig.subplots(2, len(FORWARD_TIMESTEPS) // 2).flat
     for ax, t in zip(axes, FORWARD_TIMESTEPS, strict=True):
         alpha_bar = schedule.alpha_bar(t)
         x_t = forward_diffuse(x0, alpha_bar, noise)
         ax.imshow(np.clip((x_t + 1) / 2, 0, 1), interpolation="antialiased")
-        ax.set_title(f"t = {t}\n" + rf"$\bar\alpha_t$ = {alpha_bar:.2g}", fontsize=10)
+        ax.set_title(f"t = {t}\n" + rf"$\bar\alpha_t$ = {alpha_bar:.2g}", fontsize=11)
         ax.set_axis_off()
     return fig
 
@@ -119,10 +119,10 @@ def ring_mixture() -> GaussianMixture:
 @figure(
     "reverse-process-2d",
     alt=(
-        "Six scatter plots of the same 600 points, left to right at timesteps 1000, 300, 200, 120, 60 and 0 of "
-        "DDPM sampling. At 1000 the points form a shapeless round cloud of Gaussian noise; as the steps proceed the "
-        "cloud spreads and clumps; at 0 the points sit in eight tight blobs on a circle, matching the data shown "
-        "in the background."
+        "Six scatter plots of the same 600 points in two rows of three, in reading order at timesteps 1000, 300, "
+        "200, 120, 60 and 0 of DDPM sampling. At 1000 the points form a shapeless round cloud of Gaussian noise; "
+        "as the steps proceed the cloud spreads and clumps; at 0 the points sit in eight tight blobs on a circle,"
+        " matching the data shown in the background."
     ),
     caption=(
         "The reverse process on 2-D data: 600 points start as Gaussian noise and are denoised by 1000 DDPM steps "
@@ -139,13 +139,13 @@ def reverse_process_2d(theme: Theme) -> Figure:
         return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
 
     result = sample_ddpm(eps_model, (REVERSE_POINTS, 2), schedule, np.random.default_rng(0), keep_trajectory=True)
-    fig = new_figure(9.6, 2.0)
-    axes = fig.subplots(1, len(REVERSE_SNAPSHOTS), sharex=True, sharey=True)
+    fig = new_figure(3.6)
+    axes = fig.subplots(2, len(REVERSE_SNAPSHOTS) // 2, sharex=True, sharey=True).flat
     for ax, t in zip(axes, REVERSE_SNAPSHOTS, strict=True):
         points = result.trajectory[schedule.T - t]
         ax.scatter(data[:, 0], data[:, 1], s=3, color=theme.grid, linewidths=0, rasterized=True)
         ax.scatter(points[:, 0], points[:, 1], s=3, color=theme.series[0], linewidths=0, rasterized=True)
-        ax.set_title(f"t = {t}", fontsize=10)
+        ax.set_title(f"t = {t}", fontsize=11)
         ax.set_xlim(-3.3, 3.3)
         ax.set_ylim(-3.3, 3.3)
         ax.set_aspect("equal")

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from ..attention import scaled_dot_product_attention
 from ..probability import softmax
 from .registry import figure
-from .style import Theme, new_figure
+from .style import SMALLEST_TEXT, Theme, new_figure
 
 CONTEXT = "The cat sat on the"
 """The context of the temperature figure."""
@@ -44,7 +44,7 @@ _TOP = [float(softmax(CANDIDATE_LOGITS, temperature).max()) for temperature in T
     ),
 )
 def next_token_temperature(theme: Theme) -> Figure:
-    fig = new_figure(7.2, 3.2)
+    fig = new_figure(3.4)
     ax = fig.subplots()
     x = np.arange(len(CANDIDATES))
     width = 0.27
@@ -54,7 +54,7 @@ def next_token_temperature(theme: Theme) -> Figure:
     ax.set_xticks(x, [f"'{c}'" for c in CANDIDATES])
     ax.set_ylabel("probability")
     ax.set_ylim(0, 1)
-    ax.set_title(f"P(next token | '{CONTEXT}')")
+    ax.set_title(f"P(next token | '{CONTEXT}')", fontsize=SMALLEST_TEXT)
     ax.grid(True, axis="y")
     ax.set_axisbelow(True)
     ax.legend(title="temperature", loc="upper right")
@@ -75,9 +75,9 @@ def attention_weights() -> np.ndarray:
     "causal-attention",
     alt=(
         "An 8 by 8 heatmap of attention weights for the tokens 'The model writes one token at a time'. Rows are "
-        "queries, columns are keys. Every cell above the diagonal is blank and marked as masked, because a token "
-        "may not attend to later tokens; the first row puts all its weight on 'The'; lower rows spread their "
-        "weight over the earlier tokens."
+        "queries, columns are keys, and each cell on or below the diagonal shows its weight. Every cell above the"
+        " diagonal is blank and marked as masked, because a token may not attend to later tokens; the first row "
+        "puts all its weight on 'The'; lower rows spread their weight over the earlier tokens."
     ),
     caption=(
         "Causal self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence, "
@@ -89,26 +89,22 @@ def causal_attention(theme: Theme) -> Figure:
     weights = attention_weights()
     n = len(SENTENCE)
     masked = np.triu(np.ones((n, n), dtype=bool), k=1)
-    fig = new_figure(5.6, 4.8)
+    fig = new_figure(4.8)
     ax = fig.subplots()
     shown = np.ma.masked_where(masked, weights)
-    image = ax.imshow(shown, cmap="viridis", vmin=0, vmax=1)
+    ax.imshow(shown, cmap="viridis", vmin=0, vmax=1)
     for i, j in zip(*np.nonzero(masked), strict=True):
-        ax.text(j, i, "×", ha="center", va="center", color=theme.grid, fontsize=11)
+        ax.text(j, i, "×", ha="center", va="center", color=theme.grid)
     for i, j in zip(*np.nonzero(~masked), strict=True):
         value = weights[i, j]
-        ax.text(
-            j, i, f"{value:.2f}", ha="center", va="center", fontsize=7.5, color="#000000" if value > 0.55 else "#ffffff"
-        )
+        shown_value = "1" if value > 0.995 else f"{value:.2f}".removeprefix("0")  # ".25": fits a cell at 11 pt
+        ax.text(j, i, shown_value, ha="center", va="center", color="#000000" if value > 0.55 else "#ffffff")
     ax.set_xticks(range(n), SENTENCE, rotation=45, ha="right")
     ax.set_yticks(range(n), SENTENCE)
     ax.set_xlabel("key (attended-to token)")
     ax.set_ylabel("query (current token)")
     for spine in ax.spines.values():
         spine.set_visible(False)
-    colorbar = fig.colorbar(image, ax=ax, shrink=0.8)
-    colorbar.set_label("attention weight")
-    colorbar.outline.set_visible(False)
     return fig
 
 
@@ -128,7 +124,7 @@ def causal_attention(theme: Theme) -> Figure:
     ),
 )
 def cross_entropy_curve(theme: Theme) -> Figure:
-    fig = new_figure(6.0, 3.4)
+    fig = new_figure(3.4)
     ax = fig.subplots()
     p = np.linspace(0.005, 1.0, 400)  # p_y: probabilities of the correct token y
     ax.plot(p, -np.log(p), color=theme.series[0], label=r"$L = -\ln p_y$")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import matplotlib
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 
-from .style import THEMES, Theme, rc_params, to_svg, to_webp
+from .style import SMALLEST_TEXT, THEMES, WIDTH, Theme, rc_params, to_svg, to_webp
 
 NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FORMATS = ("svg", "webp")
@@ -54,11 +55,26 @@ class FigureSpec:
         np.random.seed(0)  # figure code should use its own seeded Generator; this guards stray global use
         with matplotlib.rc_context(rc_params(theme)):
             fig = self.draw(theme)
+            _check_size(self.name, fig)
             data = to_svg(fig) if self.format == "svg" else to_webp(fig)
         plt.close("all")
         if len(data) > MAX_BYTES:
             raise ValueError(f"figure {self.name!r} ({theme.name}) is {len(data)} bytes, more than {MAX_BYTES}")
         return data
+
+
+def _check_size(name: str, fig: matplotlib.figure.Figure) -> None:
+    """Raise ValueError unless ``fig`` is :data:`~.style.WIDTH` inches wide and every text in it is at
+    least :data:`~.style.SMALLEST_TEXT` points: what keeps figure text legible on a phone."""
+    width = fig.get_figwidth()
+    if abs(width - WIDTH) > 1e-9:
+        raise ValueError(f"figure {name!r} is {width:g} in wide; draw it with new_figure(height), {WIDTH:g} in wide")
+    for text in fig.findobj(matplotlib.text.Text):
+        if text.get_visible() and text.get_text().strip() and text.get_fontsize() < SMALLEST_TEXT:
+            raise ValueError(
+                f"figure {name!r}: text {text.get_text()!r} is {text.get_fontsize():g} pt, "
+                f"smaller than {SMALLEST_TEXT} pt (stack the panels if they do not fit)"
+            )
 
 
 REGISTRY: dict[str, FigureSpec] = {}

@@ -71,10 +71,11 @@ def rc_params(theme: Theme) -> dict[str, object]:
         "svg.hashsalt": SVG_HASH_SALT,
         "svg.fonttype": "path",
         "font.family": "DejaVu Sans",
-        "font.size": 11,
+        "font.size": SMALLEST_TEXT,
         "axes.titlesize": 12,
-        "axes.labelsize": 11,
-        "legend.fontsize": 10,
+        "axes.labelsize": SMALLEST_TEXT,
+        "legend.fontsize": SMALLEST_TEXT,
+        "legend.title_fontsize": SMALLEST_TEXT,
         "legend.frameon": False,
         "figure.facecolor": "none",
         "axes.facecolor": "none",
@@ -100,9 +101,19 @@ def rc_params(theme: Theme) -> dict[str, object]:
     }
 
 
-def new_figure(width: float, height: float, **subplot_kw: object) -> Figure:
-    """A figure of ``width`` x ``height`` inches with a constrained layout."""
-    return plt.figure(figsize=(width, height), layout="constrained", **subplot_kw)
+WIDTH = 4.8
+"""Width of every figure, in inches. A page shows a figure at this size (461 CSS px) or narrower,
+never stretched: the phone's column at a 390 px viewport is 358 px wide, so text of
+:data:`SMALLEST_TEXT` points is at least 11 CSS px there (4.8 in = 345.6 pt) and 14.7 px on a
+desktop. Panels that would not fit side by side at this width are stacked."""
+
+SMALLEST_TEXT = 11
+"""Smallest font size of any text in a figure, in points (the registry refuses smaller)."""
+
+
+def new_figure(height: float, **subplot_kw: object) -> Figure:
+    """A figure :data:`WIDTH` inches wide and ``height`` inches high, with a constrained layout."""
+    return plt.figure(figsize=(WIDTH, height), layout="constrained", **subplot_kw)
 
 
 RASTER_COLOURS = 32
@@ -131,8 +142,9 @@ def _palette_png(match: re.Match[bytes]) -> bytes:
     return b"data:image/png;base64," + base64.b64encode(out.getvalue())
 
 
-def to_webp(fig: Figure, dpi: int = 90, quality: int = 60) -> bytes:
-    """The figure as lossy WebP bytes (for photographs and noise, which SVG stores badly)."""
+def to_webp(fig: Figure, dpi: int = 96, quality: int = 60) -> bytes:
+    """The figure as lossy WebP bytes (for photographs and noise, which SVG stores badly), at 96 dpi:
+    one image pixel per CSS pixel, as the SVGs are sized."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, transparent=True)
     plt.close(fig)
