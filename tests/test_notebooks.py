@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import io
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import jupytext
 import pytest
 from mkdocs.exceptions import PluginError
+from PIL import Image
 
 from guide_build import notebooks
 from tests.helpers import text_of
@@ -29,7 +32,12 @@ def test_every_notebook_has_a_page():
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES.values())
 def test_notebook_page_shows_outputs_and_stays_light(site_pages, page):
     html = site_pages[page]
-    assert len(re.findall(r'<img alt="[^"]{40,}" class="" src="data:image/png;base64,', html)) >= 1
+    plot = r'<img alt="[^"]{40,}" class="" height="\d+" src="data:image/png;base64,([^"]+)" width="(\d+)"'
+    plots = re.findall(plot, html)
+    assert plots
+    for png, width in plots:  # drawn at 2 pixels per CSS pixel: sharp on high-density screens
+        with Image.open(io.BytesIO(base64.b64decode(png))) as image:
+            assert image.width >= 1.5 * int(width), f"{page}: a plot of {image.width} pixels shown {width} px wide"
     assert "No description has been provided" not in html
     assert "jp-RenderedText" in html  # printed output
     # JupyterLab's inlined CSS was dropped (Material's own <style> of icons stays)

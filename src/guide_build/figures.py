@@ -81,7 +81,7 @@ def caption_html(text: str) -> str:
 
 def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
     """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
-    colour schemes' images (Material shows the one matching the scheme), the registered alt text,
+    colour schemes' images (the one matching the scheme is shown), each a link to its file, the registered alt text,
     width, height and caption, numbered in the order of the page ("Figure 2."). Raises ``ValueError``
     naming ``where`` for an unknown figure or an image with its own alt text."""
     numbers = iter(range(1, 1000))
@@ -100,8 +100,9 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
         figure = figures[name]
         alt = html.escape(figure["alt"], quote=True)
         size = f'width="{figure["width"]}" height="{figure["height"]}"'
-        images = "".join(
-            f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async">'
+        images = "".join(  # each image links to itself: a tap opens it alone, to zoom
+            f'<a href="{match["prefix"]}{uri}#only-{scheme}">'
+            f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async"></a>'
             for scheme, uri in figure["files"].items()
         )
         caption = f'<span class="figure-number">Figure {next(numbers)}.</span> {caption_html(figure["caption"])}'

@@ -16,6 +16,7 @@ the KaTeX hook, and adds the download links.
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -66,7 +67,7 @@ def cache_key(notebook: Path) -> str:
     import matplotlib
     import numpy
 
-    inputs = [notebook, *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
+    inputs = [notebook, Path(__file__), *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
     return cache.key(cache.files_key(inputs, ROOT), sys.version, numpy.__version__, matplotlib.__version__)
 
 
@@ -86,6 +87,8 @@ def execute(notebook: Path, target: Path) -> None:
     from nbclient.exceptions import CellExecutionError
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
     from traitlets.config import Config
+
+    from diffusion_vs_llms.figures.style import palette_png
 
     nb = jupytext.read(notebook)
     for index, cell in enumerate(nb.cells):  # stable ids (jupytext draws random ones): reproducible pages
@@ -112,6 +115,9 @@ def execute(notebook: Path, target: Path) -> None:
     # The kernel sends a cell's printed text in pieces, cut wherever its flush timer fires: one stream
     # output per cell and stream, so the page does not depend on how fast the machine ran the cell.
     CoalesceStreamsPreprocessor().preprocess(nb, {})
+    for output in (o for cell in nb.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})):
+        png = palette_png(base64.b64decode(output.data["image/png"]))  # plots drawn at 2x: keep pages light
+        output.data["image/png"] = base64.b64encode(png).decode("ascii")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     nbformat.write(nb, partial)
