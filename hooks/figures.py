@@ -44,6 +44,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     try:
-        return figures.insert(html, _build["figures"], f"docs/{page.file.src_uri}")
+        html = figures.insert(html, _build["figures"], f"docs/{page.file.src_uri}")
     except ValueError as error:
         raise PluginError(str(error)) from error
+    page.present_anchor_ids.update(figures.ids(html))  # so that MkDocs' anchor validation knows them
+    return html

@@ -549,7 +549,7 @@ def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contex
         assert max(channels) < 90, f"body text prints as {text}, not black"
         shown = page.evaluate(
             "Array.from(document.querySelectorAll('figure.guide-figure img'))"
-            ".filter(i => getComputedStyle(i).display !== 'none').map(i => i.src.split('#')[1])"
+            ".filter(i => i.checkVisibility()).map(i => i.src.split('#')[1])"
         )
         assert shown and set(shown) == {"only-light"}, shown
     finally:

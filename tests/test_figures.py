@@ -248,3 +248,18 @@ def test_a_page_that_writes_its_own_alt_text_fails_the_build(tmp_path: Path):
     )
     assert proc.returncode != 0
     assert "docs/index.md: write ![](figures/noise-schedules.svg) without alt text" in proc.stderr
+
+
+def test_a_reference_to_a_figure_reads_its_number_on_the_page():
+    def registered(name: str) -> dict:
+        return {"alt": "a" * 50, "caption": "c", "width": 461, "height": 300, "files": {"light": f"figures/{name}.svg"}}
+
+    page = (
+        '<p>As <a href="#figure-second"></a> shows:</p>'
+        '<p><img alt="" src="figures/first.svg" /></p><p><img alt="" src="figures/second.svg" /></p>'
+    )
+    html = figures.insert(page, {"first": registered("first"), "second": registered("second")}, "docs/page.md")
+    assert '<p>As <a href="#figure-second">Figure 2</a> shows:</p>' in html
+    assert figures.ids(html) == {"figure-first", "figure-second"}
+    with pytest.raises(ValueError, match=r"docs/page.md: \[\]\(#figure-third\) refers to no figure on this page"):
+        figures.insert('<a href="#figure-third"></a>', {}, "docs/page.md")

@@ -28,6 +28,8 @@ IMAGE = re.compile(
     r'<p><img alt="(?P<alt>[^"]*)" src="(?P<prefix>(?:\.\./)*)figures/(?P<name>[a-z0-9-]+)\.(?P<ext>svg|webp)" /></p>'
 )
 
+REFERENCE = re.compile(r'<a href="#figure-(?P<name>[a-z0-9-]+)"></a>')
+
 
 def key(package: Path = PACKAGE) -> str:
     """Hash of everything the figures are drawn from: the package's source and the library versions."""
@@ -83,8 +85,11 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
     """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
     colour schemes' images (the one matching the scheme is shown), each a link to its file, the registered alt text,
     width, height and caption, numbered in the order of the page ("Figure 2."). Raises ``ValueError``
-    naming ``where`` for an unknown figure or an image with its own alt text."""
-    numbers = iter(range(1, 1000))
+    naming ``where`` for an unknown figure or an image with its own alt text.
+
+    A reference ``[](#figure-<name>)`` (a link with no text) becomes "Figure N", the number the
+    figure has on the page; a reference to a figure not on the page raises ``ValueError``."""
+    numbers = {match["name"]: number for number, match in enumerate(IMAGE.finditer(html_text), 1)}
 
     def replace(match: re.Match[str]) -> str:
         name, ext = match["name"], match["ext"]
@@ -105,7 +110,17 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
             f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async"></a>'
             for scheme, uri in figure["files"].items()
         )
-        caption = f'<span class="figure-number">Figure {next(numbers)}.</span> {caption_html(figure["caption"])}'
+        caption = f'<span class="figure-number">Figure {numbers[name]}.</span> {caption_html(figure["caption"])}'
         return f'<figure class="guide-figure" id="figure-{name}">{images}<figcaption>{caption}</figcaption></figure>'
 
-    return IMAGE.sub(replace, html_text)
+    def refer(match: re.Match[str]) -> str:
+        if match["name"] not in numbers:
+            raise ValueError(f"{where}: [](#figure-{match['name']}) refers to no figure on this page")
+        return f'<a href="#figure-{match["name"]}">Figure {numbers[match["name"]]}</a>'
+
+    return REFERENCE.sub(refer, IMAGE.sub(replace, html_text))
+
+
+def ids(html_text: str) -> set[str]:
+    """The ids of the figures :func:`insert` put in ``html_text`` (anchors that links may name)."""
+    return set(re.findall(r'<figure class="guide-figure" id="([^"]+)"', html_text))

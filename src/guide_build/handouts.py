@@ -119,6 +119,9 @@ DROP = re.compile(
     r'|<a class="(?:headerlink|anchor-link)"[^>]*>.*?</a>|<p class="notebook-downloads">.*?</p>',
     re.S,
 )
+FIGURE_LINK = re.compile(r'<a href="[^"]*">(<img [^>]*>)</a>(?=(?:<a href[^>]*><img [^>]*></a>)*<figcaption>)')
+"""A figure image's link to its own file (on screen, tap to zoom): on paper it would be a link into the
+build folder, so the image prints without it."""
 URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
 FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
@@ -132,7 +135,8 @@ def _article(site: Path, chapter: Chapter) -> str:
     match = ARTICLE.search(_page(site, chapter))
     if not match:
         raise PluginError(f"handouts: no <article> in {chapter.url}index.html")
-    return DROP.sub("", match[1]).replace(' loading="lazy"', "")  # a print document loads every image first
+    body = FIGURE_LINK.sub(r"\1", DROP.sub("", match[1]))
+    return body.replace(' loading="lazy"', "")  # a print document loads every image first
 
 
 def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], to_root: str) -> str:

@@ -67,8 +67,9 @@ def cache_key(notebook: Path) -> str:
     import matplotlib
     import numpy
 
-    inputs = [notebook, Path(__file__), *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
-    return cache.key(cache.files_key(inputs, ROOT), sys.version, numpy.__version__, matplotlib.__version__)
+    inputs = [notebook, *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
+    this_module = Path(__file__).read_bytes()  # execute() post-processes the outputs
+    return cache.key(cache.files_key(inputs, ROOT), this_module, sys.version, numpy.__version__, matplotlib.__version__)
 
 
 def _cell_line(source_text: str, cell_source: str) -> int:
