@@ -47,5 +47,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         html = figures.insert(html, _build["figures"], f"docs/{page.file.src_uri}")
     except ValueError as error:
         raise PluginError(str(error)) from error
-    page.present_anchor_ids.update(figures.ids(html))  # so that MkDocs' anchor validation knows them
+    if page.present_anchor_ids is not None:  # None on notebook pages, which mkdocs-jupyter renders
+        page.present_anchor_ids.update(figures.ids(html))  # so that MkDocs' anchor validation knows them
     return html
