@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: install system-deps build pdf serve check test bench lighthouse lint format lock clean help
+.PHONY: install system-deps build pdf serve check test outputs bench lighthouse lint format lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,6 +57,9 @@ check: $(VENV)/.installed  ## The fast tier, for editing a page: numerics, code 
 
 test: install system-deps  ## Run every test: unit, property, snippet, code-block and built-site tests; the site they test is left in site/
 	SITE_DIR=$(CURDIR)/site $(BIN)/python -m pytest -n logical --maxprocesses 4 --dist worksteal
+
+outputs: $(VENV)/.installed  ## Run every Python block of the pages that prints and write what it printed under it
+	$(BIN)/python -m tests.outputs
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

@@ -27,6 +27,8 @@ CONTAINER_MARKERS = ("???+", "===+", "!!!", "???", "===")
 SNIPPET_LINE = re.compile(r'^\s*--8<--\s+"(?P<path>[^"]+)"\s*$')
 NOTEST_REASON = re.compile(r"<!--\s*notest:\s*(?P<reason>\S.*?)\s*-->", re.DOTALL)
 PYTHON_LANGS = {"py", "python", "python3"}
+OUTPUT_INFO = 'text title="Output"'
+"""The info string of the fence that shows what the Python fence before it prints (tests/outputs.py)."""
 
 
 def _container(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -109,6 +111,9 @@ class PythonFence:
         code: the code as the site shows it (snippets expanded).
         tested: False for fences marked ``notest``.
         reason: the text of a ``<!-- notest: ... -->`` comment right before the fence.
+        end: the line after the closing fence (0-based: the index of the next line).
+        output: the text of the output fence right after it (:data:`OUTPUT_INFO`), or None.
+        output_lines: the first and last line (1-based) of that output fence, or None.
     """
 
     path: Path
@@ -116,6 +121,9 @@ class PythonFence:
     code: str
     tested: bool
     reason: str | None
+    end: int = 0
+    output: str | None = None
+    output_lines: tuple[int, int] | None = None
 
 
 def python_fences(path: Path) -> list[PythonFence]:
@@ -132,6 +140,8 @@ def python_fences(path: Path) -> list[PythonFence]:
         match = (
             NOTEST_REASON.search(previous.content) if previous is not None and previous.type == "html_block" else None
         )
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        shown = following is not None and following.type == "fence" and following.info.strip() == OUTPUT_INFO
         fences.append(
             PythonFence(
                 path=path,
@@ -139,6 +149,9 @@ def python_fences(path: Path) -> list[PythonFence]:
                 code=token.content,
                 tested="notest" not in info[1:],
                 reason=match["reason"] if match else None,
+                end=token.map[1],
+                output=following.content.rstrip("\n") if shown else None,
+                output_lines=(following.map[0] + 1, following.map[1]) if shown else None,
             )
         )
     return fences

@@ -19,6 +19,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
+from tests import outputs
 from tests.markdown_blocks import ROOT, PythonFence, normalise_code, python_fences
 
 PYTHON_BLOCK = re.compile(
@@ -135,3 +136,32 @@ def test_a_failing_block_is_reported_as_page_and_line(tmp_path: Path):
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "docs/broken.md:7: AssertionError: 4" in proc.stdout, proc.stdout
+
+
+def test_every_block_that_prints_shows_what_it_prints(fences):
+    """Under a Python block that calls print, an output fence shows exactly what it prints
+    (tests/outputs.py; ``make outputs`` writes them)."""
+    problems = []
+    for fence in filter(outputs.prints, fences):
+        where = f"{fence.path.relative_to(ROOT)}:{fence.line}"
+        printed = outputs.run(fence)
+        if fence.output is None:
+            problems.append(f"{where}: the block prints, but no output fence follows it")
+        elif fence.output != printed:
+            problems.append(f"{where}: the output shown is\n{fence.output}\nbut the block prints\n{printed}")
+    assert not problems, "\n".join(problems) + "\n(run `make outputs` to write what each block prints)"
+
+
+def test_make_outputs_writes_and_corrects_output_fences(tmp_path: Path):
+    page = tmp_path / "page.md"
+    code = '```python\nfor i in range(2):\n    print("line", i)\n```\n'
+    page.write_text(f"# P\n\n!!! note\n\n    ```python\n    print(6 * 7)\n    ```\n\n{code}\nText.\n", encoding="utf-8")
+    written = outputs.with_outputs(page)
+    assert written == (
+        '# P\n\n!!! note\n\n    ```python\n    print(6 * 7)\n    ```\n\n    ```text title="Output"\n    42\n    ```\n\n'
+        f'{code}\n```text title="Output"\nline 0\nline 1\n```\n\nText.\n'
+    )
+    page.write_text(written.replace("line 1", "line 9"), encoding="utf-8")
+    [_, second] = python_fences(page)
+    assert second.output == "line 0\nline 9" != outputs.run(second)
+    assert outputs.with_outputs(page) == written
