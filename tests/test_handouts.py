@@ -197,6 +197,22 @@ def test_formulas_are_text_not_latex(texts):
         assert raw not in booklet, f"raw LaTeX {raw!r} in the PDF text"
 
 
+def test_the_formula_sheet_is_its_formulas_and_symbols_on_two_pages(texts, site_pages):
+    """formulas.md says ``handout: sheet``: its handout keeps the notation and every formula under
+    its name, and leaves out the code (the booklet prints the whole page)."""
+    sheet = texts["formulas-student"]
+    assert len(sheet) <= 2, f"the formula sheet has {len(sheet)} pages"
+    text = " ".join(sheet)
+    names = re.findall(r"<h3 id=[^>]*>(.*?)<a class=\"headerlink\"", site_pages["formulas/index.html"])
+    assert len(names) >= 20
+    for name in names:
+        assert normalise(html.unescape(re.sub(r"<[^>]+>", "", name))) in text, name
+    assert "symbol" in text and "import" not in text and "assert" not in text  # normalise() lowercases
+    booklet = " ".join(texts[f"{BOOKLET}-student"])
+    assert normalise("from diffusion_vs_llms.schedules import NoiseSchedule") in booklet
+    assert "download>Formula sheet (PDF)</a>" in site_pages["formulas/index.html"]
+
+
 def test_every_question_starts_on_the_page_of_its_answer(site_dir):
     """A question's heading and its worked answer (answer key) or the box to write it in (student
     edition) begin on the same page: the reader does not turn the page to find where to answer."""
@@ -234,10 +250,8 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
     """Blocks that may not split would otherwise jump to the next page whole and leave the rest of
     theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts."""
     for edition in EDITIONS:
-        last_pages, page = set(), 2  # the cover and the contents
-        for chapter in CHAPTERS:
-            page += len(pdfs[f"{chapter}-{edition}"].pages)
-            last_pages.add(page)
+        booklet = pdfs[f"{BOOKLET}-{edition}"]
+        last_pages = {start - 1 for start in chapter_starts(booklet).values()} | {len(booklet.pages)}
         empty = emptiness(site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf")
         too_empty = {n: f"{e:.0%}" for n, e in enumerate(empty, 1) if e > 0.4 and n > 2 and n not in last_pages}
         assert not too_empty, f"{BOOKLET}-{edition}: pages more than 40 % empty: {too_empty}"

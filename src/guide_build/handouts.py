@@ -52,6 +52,7 @@ class Chapter:
     slug: str
     title: str
     url: str  # site-relative directory URL, such as "diffusion/"
+    sheet: bool = False  # front matter "handout: sheet": its own handout is a formula sheet (print.css)
 
     def pdf(self, edition: str) -> str:
         return f"handouts/{self.slug}-{edition}.pdf"
@@ -59,7 +60,8 @@ class Chapter:
 
 def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None = None) -> list[Chapter]:
     """The chapters: ``(title, docs path)`` of the nav pages (default: those of ``mkdocs.yml``), less
-    the Markdown pages whose front matter says ``handout: false``."""
+    the Markdown pages whose front matter says ``handout: false``; ``handout: sheet`` makes the
+    chapter's own handout a formula sheet (the booklet prints the whole page)."""
     if pages is None or docs_dir is None:
         config = load_config()
         pages = nav_pages(config) if pages is None else pages
@@ -68,10 +70,14 @@ def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None =
     for title, src_uri in pages:
         source = Path(docs_dir) / src_uri
         text = source.read_text(encoding="utf-8") if source.suffix == ".md" and source.is_file() else ""
-        if meta.get_data(text)[1].get("handout") is False:
+        handout = meta.get_data(text)[1].get("handout", True)
+        if handout not in (True, False, "sheet"):
+            raise ValueError(f"{source}: front matter handout: {handout!r}; expected true, false or sheet")
+        if handout is False:
             continue
         stem = posixpath.splitext(src_uri)[0]
-        result.append(Chapter(len(result) + 1, posixpath.basename(stem), title, page_url(src_uri)))
+        chapter = Chapter(len(result) + 1, posixpath.basename(stem), title, page_url(src_uri), handout == "sheet")
+        result.append(chapter)
     return result
 
 
@@ -94,9 +100,9 @@ def links_html(page_url: str, chapter: Chapter | None, answers: bool = True) -> 
         )
 
     if chapter and not answers:
-        parts = [
-            f'<p><strong>This chapter:</strong> <a href="{up}{chapter.pdf("student")}" download>Handout (PDF)</a></p>'
-        ]
+        label = "Formula sheet" if chapter.sheet else "Handout"
+        link = f'<a href="{up}{chapter.pdf("student")}" download>{label} (PDF)</a>'
+        parts = [f"<p><strong>This chapter:</strong> {link}</p>"]
     else:
         parts = [f"<p><strong>This chapter:</strong> {links(chapter.pdf('{edition}'))}</p>"] if chapter else []
     parts.append(f"<p><strong>The whole guide:</strong> {links(f'handouts/{BOOKLET}-{{edition}}.pdf')}</p>")
@@ -239,7 +245,13 @@ def page_style(footer: str, paper_format: str, cover: bool, chapter_footers: dic
 
 
 def _document(
-    site: Path, chapter: Chapter, title: str, body: str, cover: bool = False, footers: dict[str, str] | None = None
+    site: Path,
+    chapter: Chapter,
+    title: str,
+    body: str,
+    cover: bool = False,
+    footers: dict[str, str] | None = None,
+    kind: str = "",
 ) -> str:
     """A print document of ``body`` with the site's stylesheets and the text direction and colours
     that Material gave ``chapter``'s page's ``<body>`` (:data:`BODY_ATTRIBUTES`)."""
@@ -252,7 +264,7 @@ def _document(
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}'
         f"{page_style(title, paper(), cover, footers)}</head><body{attributes}>"
-        f'<main class="md-typeset handout">{body}</main></body></html>'
+        f'<main class="{f"md-typeset handout {kind}".strip()}">{body}</main></body></html>'
     )
 
 
@@ -299,7 +311,7 @@ def _single_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edit
         body = body.replace("</h1>", f"</h1>{NAME_LINE}", 1)
     edition_label = f": {EDITIONS[edition]}" if edition else ""
     title = f"{chapter.title} ({site_name}, chapter {chapter.number}{edition_label})"
-    return _document(site, chapter, title, body)
+    return _document(site, chapter, title, body, kind="formula-sheet" if chapter.sheet else "")
 
 
 # --- printing ----------------------------------------------------------------------------------
