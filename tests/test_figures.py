@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from diffusion_vs_llms.figures import REGISTRY, figure
+from diffusion_vs_llms.figures import architecture_figures as arch
 from diffusion_vs_llms.figures import comparison_figures as comparison
 from diffusion_vs_llms.figures import diffusion_figures as diffusion
 from diffusion_vs_llms.figures import llm_figures as llm
@@ -29,6 +30,9 @@ from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
 REQUIRED = {
+    "u-net",
+    "transformer-block",
+    "dit-patches",
     "noise-schedules",
     "forward-process-photo",
     "reverse-process-2d",
@@ -169,6 +173,7 @@ def justified_numbers() -> dict[str, set[str]]:
     batch = sequential_time(comparison.IMAGES, image)
     side = int(np.sqrt(comparison.tiny_image_dataset().shape[1]))
     weights = llm.attention_weights()
+    patches = (arch.LATENT_SIDE // arch.PATCH) ** 2
     assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
     return {
         "noise-schedules": {
@@ -189,6 +194,10 @@ def justified_numbers() -> dict[str, set[str]]:
         "cross-entropy-curve": {"0", "1", "0.3", "0.5", "10", "3", f"{-np.log(0.3):.3f}", f"{-np.log(0.5):.3f}"},
         "generation-timeline": {"0", "5", f"{image:g}", f"{answer:g}", f"{batch:g}", "50", "0.08", "12", "40", "0.1"},
         "generation-side-by-side": {str(side), str(comparison.SNAPSHOT_STEPS[-1])},
+        # the U-Net's levels and the halvings H/2, H/4, H/8; the papers' years
+        "u-net": {str(len(arch.UNET_LEVELS))} | {str(2**k) for k in range(1, len(arch.UNET_LEVELS))} | {"2015", "2020"},
+        "transformer-block": {"2", "2017", "2019"},  # GPT-2 and the papers' years
+        "dit-patches": {str(arch.LATENT_SIDE), str(arch.PATCH), str(patches), "1", "2", "2023"},  # "(8/2)^2"
     }
 
 

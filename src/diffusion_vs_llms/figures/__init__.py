@@ -4,7 +4,12 @@ Importing this package registers every figure in :data:`REGISTRY`. Adding a figu
 function plus one ``@figure(...)`` line in one of the modules below.
 """
 
-from . import comparison_figures, diffusion_figures, llm_figures  # noqa: F401 - importing registers the figures
+from . import (  # noqa: F401 - importing registers the figures
+    architecture_figures,
+    comparison_figures,
+    diffusion_figures,
+    llm_figures,
+)
 from .registry import REGISTRY, FigureSpec, figure, themes
 
 __all__ = ["REGISTRY", "FigureSpec", "figure", "themes"]
