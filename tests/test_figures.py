@@ -30,6 +30,7 @@ from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
 REQUIRED = {
+    "pixels-and-tokens",
     "u-net",
     "transformer-block",
     "dit-patches",
@@ -174,6 +175,7 @@ def justified_numbers() -> dict[str, set[str]]:
     side = int(np.sqrt(comparison.tiny_image_dataset().shape[1]))
     weights = llm.attention_weights()
     patches = (arch.LATENT_SIDE // arch.PATCH) ** 2
+    token_ids = {str(i) for i in comparison.sentence_tokens()[1]}
     assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
     return {
         "noise-schedules": {
@@ -197,6 +199,8 @@ def justified_numbers() -> dict[str, set[str]]:
         # the U-Net's levels and the halvings H/2, H/4, H/8; the papers' years
         "u-net": {str(len(arch.UNET_LEVELS))} | {str(2**k) for k in range(1, len(arch.UNET_LEVELS))} | {"2015", "2020"},
         "transformer-block": {"2", "2017", "2019"},  # GPT-2 and the papers' years
+        # the image's side, the 3 x 3 crop, the range of the values, the ids of the tokens
+        "pixels-and-tokens": {str(comparison.PIXELS_SIDE), "3", "1"} | token_ids,
         "dit-patches": {str(arch.LATENT_SIDE), str(arch.PATCH), str(patches), "1", "2", "2023"},  # "(8/2)^2"
     }
 

@@ -12,6 +12,7 @@ from ..reverse import sample_ddim
 from ..sampling import generate
 from ..schedules import cosine_schedule
 from ..timing import diffusion_image_time, llm_generation_time, sequential_time
+from ..tokenizer import BPETokenizer
 from .diffusion_figures import _hopper
 from .registry import figure
 from .style import Theme, new_figure
@@ -155,4 +156,75 @@ def generation_side_by_side(theme: Theme) -> Figure:
         text_ax.annotate(
             new, xycoords=label, xy=(1, 0), va="bottom", family="DejaVu Sans Mono", color=theme.series[1], weight="bold"
         )
+    return fig
+
+
+PIXELS_SIDE = 32
+"""Side of the grey image in the pixels-and-tokens figure."""
+PIXELS_CROP = (13, 14)
+"""Top-left pixel (row, column) of the 3 x 3 crop whose values the figure prints."""
+TOKEN_TEXT = "the cat sat on the mat and the rat sat on the hat"
+"""Training text of the tokenizer in the pixels-and-tokens figure (the page's example)."""
+TOKEN_SENTENCE = "the rat sat"
+"""The sentence the figure tokenizes."""
+
+
+def pixel_crop() -> tuple[np.ndarray, np.ndarray]:
+    """The grey portrait at :data:`PIXELS_SIDE` pixels a side, in [-1, 1], and its 3 x 3 crop."""
+    grey = _hopper(PIXELS_SIDE).mean(axis=2)
+    row, col = PIXELS_CROP
+    return grey, grey[row : row + 3, col : col + 3]
+
+
+def sentence_tokens() -> tuple[list[str], list[int]]:
+    """The tokens and ids of :data:`TOKEN_SENTENCE` by a BPE tokenizer trained on :data:`TOKEN_TEXT`."""
+    tokenizer = BPETokenizer.train(TOKEN_TEXT, num_merges=5)
+    return tokenizer.tokenize(TOKEN_SENTENCE), tokenizer.encode(TOKEN_SENTENCE)
+
+
+_TOKENS, _IDS = sentence_tokens()
+
+
+@figure(
+    "pixels-and-tokens",
+    alt=(
+        f"Top: a {PIXELS_SIDE} by {PIXELS_SIDE} grey portrait with a small square marked, and beside it the 3 by 3 "
+        "pixels of that square as numbers between -1 and 1, neighbours with close values. Bottom: the sentence "
+        f"'{TOKEN_SENTENCE}' cut into the tokens {', '.join(repr(t) for t in _TOKENS)}, each in a box with its id "
+        f"below it: {', '.join(map(str, _IDS))}."
+    ),
+    caption=(
+        "The two data types. An image is a grid of numbers on a continuous scale (here grey values scaled to "
+        "$[-1, 1]$): a value a little larger is a pixel a little brighter, and noise can nudge it. Text is a "
+        "sequence of tokens from a vocabulary, each named by an integer id: an id a little larger is just "
+        "another token (the tokenizer of the code above, trained on one sentence)."
+    ),
+)
+def pixels_and_tokens(theme: Theme) -> Figure:
+    grey, crop = pixel_crop()
+    fig = new_figure(3.6)
+    top, bottom = fig.subfigures(2, 1, height_ratios=(1.35, 1))
+    image_ax, values_ax = top.subplots(1, 2, width_ratios=(1, 1))
+    image_ax.imshow(grey, cmap="gray", vmin=-1, vmax=1)
+    row, col = PIXELS_CROP
+    image_ax.add_patch(Rectangle((col - 0.5, row - 0.5), 3, 3, fill=False, edgecolor=theme.series[1], lw=2))
+    image_ax.set_title("an image", loc="left")
+    image_ax.set_axis_off()
+    values_ax.imshow(crop, cmap="gray", vmin=-1, vmax=1)
+    for (i, j), value in np.ndenumerate(crop):
+        values_ax.text(j, i, f"{value:.2f}", ha="center", va="center", color="#000000" if value > 0 else "#ffffff")
+    values_ax.set_title("3 × 3 of its pixels", loc="left")
+    values_ax.set_axis_off()
+    ax = bottom.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(0, 4.8)
+    ax.set_ylim(0, 1.4)
+    ax.text(0.05, 1.3, f"text: tokens with ids ('{TOKEN_SENTENCE}')", va="top")
+    x = 0.1
+    for token, token_id in zip(_TOKENS, _IDS, strict=True):
+        width = 0.25 + 0.16 * len(token)
+        ax.add_patch(Rectangle((x, 0.45), width, 0.4, fill=False, edgecolor=theme.series[0], lw=1.4))
+        ax.text(x + width / 2, 0.65, token.replace(" ", "␣"), ha="center", va="center", family="DejaVu Sans Mono")
+        ax.text(x + width / 2, 0.3, str(token_id), ha="center", va="top", color=theme.series[1], weight="bold")
+        x += width + 0.12
     return fig
