@@ -87,7 +87,7 @@ def test_a_warm_run_draws_nothing(two_cold_runs):
 
 def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(two_cold_runs, tmp_path: Path):
     """``_hopper`` in diffusion_figures.py is imported by comparison_figures.py: flipping its image in a
-    copy of the package must change the photo figures of both modules, and nothing else."""
+    copy of the package must change the figures of both modules that use the photo, and nothing else."""
     package = tmp_path / "diffusion_vs_llms"
     shutil.copytree(figures.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     assert figures.key(package) == figures.key()  # an unchanged copy reuses the figures already drawn
@@ -102,7 +102,7 @@ def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(two_cold_run
     assert edited.process is not None
     before, after = images(two_cold_runs[0]), images(edited)
     changed = {name for name, scheme in before if before[name, scheme] != after[name, scheme]}
-    assert changed == {"forward-process-photo", "generation-side-by-side"}
+    assert changed == {"forward-process-photo", "generation-side-by-side", "pixels-and-tokens"}
     assert [p.name for p in (cache / "figures").iterdir()] == [edited.folder.name]  # the older figures are gone
 
 
