@@ -280,13 +280,28 @@ def content_date() -> str:
     return proc.stdout.strip() or time.strftime("%Y-%m-%d", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0"))))
 
 
-def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_name: str, site_url: str) -> str:
-    toc = "".join(
-        f'<li><a class="toc-entry" href="#chapter-{c.slug}">{c.number}. {html.escape(c.title)}</a>'
-        '<span class="toc-leader"></span>'
-        f'<span class="toc-page" data-page-of="chapter-{c.slug}">0</span></li>'
-        for c in all_chapters
+SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+
+
+def _contents_entry(target: str, text: str, kind: str) -> str:
+    return (
+        f'<li class="toc-{kind}"><a class="toc-entry" href="#{target}">{text}</a>'
+        f'<span class="toc-leader"></span><span class="toc-page" data-page-of="{target}">0</span></li>'
     )
+
+
+def _contents(site: Path, all_chapters: list[Chapter]) -> str:
+    """The booklet's contents: each chapter and its sections (its ``<h2>`` headings), with their pages."""
+    entries = []
+    for c in all_chapters:
+        entries.append(_contents_entry(f"chapter-{c.slug}", f"{c.number}. {html.escape(c.title)}", "chapter"))
+        for section, title in SECTION.findall(_article(site, c)):
+            text = html.escape(html.unescape(re.sub(r"<[^>]+>", "", title)).strip())
+            entries.append(_contents_entry(f"{c.slug}--{section}", text, "section"))
+    return f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{"".join(entries)}</ol></section>'
+
+
+def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_name: str, site_url: str) -> str:
     cover = (
         '<section class="handout-cover">'
         f'<p class="handout-title">{html.escape(site_name)}</p>'
@@ -296,7 +311,7 @@ def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_na
         + f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
         "</section>"
     )
-    contents = f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{toc}</ol></section>'
+    contents = _contents(site, all_chapters)
     chapters = with_page_references("".join(_chapter_html(site, c, all_chapters, edition) for c in all_chapters))
     body = cover + contents + chapters
     title = f"{site_name}: {EDITIONS[edition]}"
