@@ -403,12 +403,13 @@ PAGINATE = """most => {
         }
     }
     const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
+    // an attribute, not a class: Material styles only tables without one (table:not([class]))
     for (const block of document.querySelectorAll(blocks))
-        if (block.getBoundingClientRect().height > most) block.classList.add("may-split");
+        if (block.getBoundingClientRect().height > most) block.setAttribute("data-may-split", "");
 }"""
 """Lays a print document out for its pages. Each question, from its heading to its answer (answer
 key) or the space to write it (student edition; as tall as the question has parts, (a), (b) ...),
-goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page are marked ``may-split``;
+goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page get ``data-may-split``;
 print.css keeps the others whole. A block kept whole that does not fit moves to the next page, so
 no page is left emptier than that (a chapter's last page aside)."""
 KEEP_WHOLE = 1 / 3
