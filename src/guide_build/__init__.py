@@ -4,14 +4,22 @@
 - :mod:`guide_build.cache`: one content-addressed cache directory for everything the build keeps
   between runs (figures, executed notebooks, rendered formulas, fonts, printed PDFs);
 - :mod:`guide_build.browser`: where Chromium is, how it starts, and a local server for the built site;
-- :mod:`guide_build.mkdocs`: ``mkdocs.yml`` as data, and ``mkdocs build --strict`` in a subprocess.
+- :mod:`guide_build.mkdocs`: ``mkdocs.yml`` as data, and ``mkdocs build --strict`` in a subprocess;
+- :func:`plain_text`: the text of an HTML fragment.
 
 It uses the numerics package (``diffusion_vs_llms``) and MkDocs, never a hook, a tool or a test.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: ``mkdocs.yml``, ``docs/``, ``hooks/``, ``src/`` …"""
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, runs of white space made one space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())

@@ -33,7 +33,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import meta
 
-from guide_build import ROOT, browser, cache
+from guide_build import ROOT, browser, cache, plain_text
 from guide_build.mkdocs import load_config, nav_pages, page_url
 
 BOOKLET = "diffusion-vs-llms"
@@ -125,7 +125,7 @@ DROP = re.compile(
     r'|<a class="(?:headerlink|anchor-link)"[^>]*>.*?</a>|<p class="notebook-downloads">.*?</p>',
     re.S,
 )
-FIGURE_LINK = re.compile(r'<a href="[^"]*">(<img [^>]*>)</a>(?=(?:<a href[^>]*><img [^>]*></a>)*<figcaption>)')
+FIGURE_LINK = re.compile(r'<a href="[^"]*figures/[^"]*">(<img [^>]*>)</a>')
 """A figure image's link to its own file (on screen, tap to zoom): on paper it would be a link into the
 build folder, so the image prints without it."""
 URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
@@ -290,14 +290,14 @@ def _contents_entry(target: str, text: str, kind: str) -> str:
     )
 
 
-def _contents(site: Path, all_chapters: list[Chapter]) -> str:
-    """The booklet's contents: each chapter and its sections (its ``<h2>`` headings), with their pages."""
+def _contents(parts: dict[Chapter, str]) -> str:
+    """The booklet's contents: each chapter and its sections (the ``<h2>`` headings of its part of the
+    booklet, ids already prefixed with the chapter's slug), with their pages."""
     entries = []
-    for c in all_chapters:
+    for c, part in parts.items():
         entries.append(_contents_entry(f"chapter-{c.slug}", f"{c.number}. {html.escape(c.title)}", "chapter"))
-        for section, title in SECTION.findall(_article(site, c)):
-            text = html.escape(html.unescape(re.sub(r"<[^>]+>", "", title)).strip())
-            entries.append(_contents_entry(f"{c.slug}--{section}", text, "section"))
+        for target, title in SECTION.findall(part):
+            entries.append(_contents_entry(target, html.escape(plain_text(title)), "section"))
     return f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{"".join(entries)}</ol></section>'
 
 
@@ -311,9 +311,8 @@ def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_na
         + f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
         "</section>"
     )
-    contents = _contents(site, all_chapters)
-    chapters = with_page_references("".join(_chapter_html(site, c, all_chapters, edition) for c in all_chapters))
-    body = cover + contents + chapters
+    parts = {c: _chapter_html(site, c, all_chapters, edition) for c in all_chapters}
+    body = cover + _contents(parts) + with_page_references("".join(parts.values()))
     title = f"{site_name}: {EDITIONS[edition]}"
     footers = {c.slug: f"{title} · Chapter {c.number}: {c.title}" for c in all_chapters}
     return _document(site, all_chapters[0], title, body, cover=True, footers=footers)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import html
 import re
 
+from guide_build import plain_text
+
 TABLE = re.compile(r'(<div class="comparison-table">\s*<table>)(.*?)(</table>)', re.S)
 HEADER = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 ROW = re.compile(r"<tr>.*?</tr>", re.S)
 CELL = re.compile(r"<td(?=[\s>])")
-TAG = re.compile(r"<[^>]+>")
 
 
 def label_cells(html_text: str) -> str:
@@ -19,7 +20,7 @@ def label_cells(html_text: str) -> str:
 
     def table(match: re.Match[str]) -> str:
         head, end_of_head, rows = match[2].partition("</thead>")
-        labels = [html.escape(" ".join(html.unescape(TAG.sub("", h)).split())) for h in HEADER.findall(head)]
+        labels = [html.escape(plain_text(h)) for h in HEADER.findall(head)]
 
         def row(cells: re.Match[str]) -> str:
             names = iter(labels)
