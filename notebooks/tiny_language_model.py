@@ -60,7 +60,9 @@ rng = np.random.default_rng(0)
 # %% [markdown]
 # ## The corpus
 #
-# `data/guide-prose.txt` holds the running prose of this guide's chapters (no code, no formulas).
+# `data/guide-prose.txt` is a snapshot of the running prose of this guide's chapters (no code, no
+# formulas). It is kept fixed, so the numbers below do not change each time a page is edited; its
+# wording can lag behind the pages.
 # The vocabulary $\mathcal{V}$ is its set of characters; the end of the text is held out to measure
 # how well the model predicts text it never trained on.
 

@@ -26,7 +26,8 @@ A number in prose passes when
     only, and 50k = 50000 only: a bare 2 or 50 turns up in any code); 10^{-4} = 1e-4 = 0.0001;
     10^{-1000} also = its exponent 1000; a rounded 0.862 passes when the code holds the literal 0.862.
 (b) it is cited: its unit contains a link to ``references.md#...``. A unit is one sentence of a
-    paragraph, caption or alt text, and a whole list-item paragraph, table cell or definition.
+    paragraph, list item, definition, caption or alt text, and a whole table cell (a cell is too
+    short to cite sentence by sentence).
     On the references page an entry (the definition under a term with an ``{#id}``) cites
     itself. A tooltip's number is also cited when the glossary page states it in a cited unit.
 (c) it is exempt; :func:`_classify` gives each rule with its reason.
@@ -221,12 +222,17 @@ def _is_year(text: str, start: int, end: int, written: str) -> bool:
     return bool(YEAR_BEFORE.search(text[:start]))
 
 
+VERSIONED = frozenset({"Python", "BY"})
+"""Names whose following decimal is a version: Python 3.11, CC BY 4.0. A list, not a pattern: after
+"FID" or "BLEU" a decimal is a measured result that must be cited."""
+
+
 def _is_version(text: str, start: int, end: int) -> bool:
-    """A decimal right after a capitalized word inside a sentence: a product's version, Python 3.11."""
+    """A decimal right after one of the :data:`VERSIONED` names: Python 3.11, CC BY 4.0."""
     if "." not in text[start:end]:
         return False
-    # The word before the name is a plain word: "with Python 3.11", "CC BY 4.0", not "(b) At 0.08".
-    return bool(re.search(r"(?:^|\s)[A-Za-z][\w'-]*,?\s+[A-Z][\w-]*\s+$", text[:start]))
+    name = re.search(r"(?:^|\s)([A-Z][\w-]*)\s+$", text[:start])
+    return bool(name) and name.group(1) in VERSIONED
 
 
 def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_candidate: str = "") -> str | None:
@@ -235,7 +241,7 @@ def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_
     The rules, in order:
 
     - Part of a name (GPT-2, T5-XXL, float32, SD 1.x, x_0, 2-D, 8-bit): a label, not a quantity.
-    - A version (Python 3.11): a decimal right after a capitalized word inside a sentence.
+    - A version (Python 3.11): a decimal right after one of the :data:`VERSIONED` names.
     - A year (Ho et al., 2020; ICML 2015): it dates a source, it is not a result.
     - An integer from 0 to 10 (in digits or words): "two evaluations", "a 3 x 3 grid" are part of
       the explanation and cannot drift from a computation, and writing them from code would make the
@@ -248,7 +254,7 @@ def _classify(text: str, start: int, end: int, small: bool, *, math: bool, year_
     if reason:
         return reason
     if not math and _is_version(text, start, end):
-        return "a version (Python 3.11, Stable Diffusion 1.5)"
+        return "a version (Python 3.11, CC BY 4.0)"
     if not math and year_candidate and _is_year(text, start, end, year_candidate):
         return "a year"
     if small:
@@ -484,7 +490,7 @@ def _sentences(words: str) -> list[tuple[int, int]]:
 def scan_unit(raw: str, *, whole: bool = False, cited: bool = False, references_page: bool = False) -> list[Found]:
     """Every number of one unit of prose (Markdown text), with its exemption and citation.
 
-    ``whole``: the unit is a list item, table cell or definition (a citation anywhere covers it);
+    ``whole``: the unit is a table cell (a citation anywhere covers it);
     otherwise each sentence is a unit of its own. ``cited``: the unit is cited whatever it links to.
     """
     masked = _mask_markup(raw, references_page=references_page)
@@ -700,7 +706,7 @@ def analyse_markdown(
                 continue
             if "heading_open" in stack:
                 continue
-            whole = any(kind in stack for kind in ("list_item_open", "th_open", "td_open", "dd_open"))
+            whole = any(kind in stack for kind in ("th_open", "td_open"))
             entry = references_page and "dd_open" in stack and re.search(r"\{#[\w-]+\}", last_term)
             for number in scan_unit(token.content, whole=whole, cited=bool(entry), references_page=references_page):
                 path, line = origin[token.map[0] + token.content[: number.start].count("\n")]

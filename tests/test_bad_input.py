@@ -548,7 +548,11 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         tokenizer.BPETokenizer,
         dict(vocabulary=("a", "b", "ab"), merges=(("a", "b"),)),
         {
-            "vocabulary": other_arg(st.sampled_from([["a", "b", "ab"], ("", "a"), (1, 2), (), None])),
+            "vocabulary": Arg(
+                dtype=st.sampled_from([["a", "b", "ab"], ("", "a"), (1, 2), None]),
+                range=st.sampled_from([("a", "a", "b"), ("a", "b", "ab", "b")]),  # a token at two ids
+                empty=st.just(()),
+            ),
             "merges": other_arg(st.sampled_from([(("a", "c"),), "ab", (("a",),), None])),
         },
     ),
@@ -752,7 +756,10 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         nn.Adam,
         dict(params=MLP, learning_rate=1e-3, betas=(0.9, 0.999)),
         {
-            "params": other_arg(st.sampled_from([3, {}, None, {"W": "abc"}])),
+            "params": Arg(
+                dtype=st.sampled_from([3, None, {"W": "abc"}, {"W": np.array([1, 2])}, {"W": [1.0, 2.0]}]),
+                empty=st.just({}),
+            ),
             "learning_rate": real_arg(non_positive),
             "betas": Arg(
                 nonfinite=st.tuples(nonfinite_numbers, st.just(0.9)),
@@ -772,6 +779,7 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
                 nonfinite=with_entry(np.ones((2, 4)), nonfinite_numbers).map(lambda g: {"W0": g}),
                 dtype=st.sampled_from([3, None, {"W0": "abc"}]),
                 shape=st.sampled_from([{"W0": np.ones((4, 2))}, {"W9": np.ones(2)}]),
+                empty=st.just({}),  # no gradient would still advance the bias correction
             ),
             "learning_rate": real_arg(non_positive, optional=True),
         },
@@ -902,3 +910,9 @@ def test_cross_entropy_of_an_impossible_target_is_infinite():
     assert losses.cross_entropy([0.0, 1.0], [1.0, 0.0]) == INF
     assert losses.mean_token_cross_entropy(np.array([[0.0, -INF]]), np.array([1])) == INF
     assert math.isfinite(losses.mean_token_cross_entropy(np.array([[0.0, -INF]]), np.array([0])))
+
+
+def test_a_component_count_mismatch_reports_the_shapes_the_caller_passed():
+    """A 1-D ``means`` is one component; the error gives the shape as passed, not the reshaped (1, D)."""
+    with pytest.raises(ValueError, match=r"means of shape \(2,\) \(1 component\(s\)\), stds of shape \(2,\)"):
+        gaussian_mixture.GaussianMixture(means=np.zeros(2), stds=np.ones(2), weights=[0.5, 0.5])

@@ -73,13 +73,17 @@ def test_a_number_in_an_included_snippet_counts(tmp_path):
 def test_a_cited_number_passes_but_the_citation_covers_its_sentence_only(tmp_path):
     text = (
         "DDPM uses 1000 steps ([Ho et al., 2020](references.md#ho2020)). The guide samples 250 of them.\n"
-        "\n- A list item: 8192 steps to 4. The paper is [Salimans and Ho, 2022](references.md#salimans2022).\n"
+        "\n- A list item: 8192 steps to 4 in [Salimans and Ho, 2022](references.md#salimans2022).\n"
+        "\n- Another item cites [Ho et al., 2020](references.md#ho2020). It reaches 73.19 % alone.\n"
+        "\nA term\n:   A definition cites [Ho et al., 2020](references.md#ho2020). Its value is 0.4417.\n"
         "\n| Model | Steps |\n|---|---|\n| DDPM | 1000 ([Ho et al., 2020](references.md#ho2020)) |\n"
         "| DDPM ([Ho et al., 2020](references.md#ho2020)) | 123 |\n"
     )
     assert page(tmp_path, text) == [
         "docs/page.md:1: 250 is not computed on this page (compute it, or cite it)",
-        "docs/page.md:8: 123 is not computed on this page (compute it, or cite it)",  # another cell
+        "docs/page.md:5: 73.19 % is not computed on this page (compute it, or cite it)",  # another sentence
+        "docs/page.md:8: 0.4417 is not computed on this page (compute it, or cite it)",
+        "docs/page.md:13: 123 is not computed on this page (compute it, or cite it)",  # another cell
     ]
 
 
@@ -256,7 +260,9 @@ def test_scan_reports_why_a_number_is_exempt():
         ("Nichol and Dhariwal (2021) propose it.", "2021", "a year"),
         ("Counted with add-0.1 smoothing.", "0.1", None),  # a lowercase word and a hyphen: a quantity
         ("A 1000-step schedule.", "1000", None),
-        ("Run it with Python 3.11 today.", "3.11", "a version (Python 3.11, Stable Diffusion 1.5)"),
+        ("Run it with Python 3.11 today.", "3.11", "a version (Python 3.11, CC BY 4.0)"),
+        ("The model reaches FID 2.27 on ImageNet.", "2.27", None),  # a result after a name: cite it
+        ("It scores BLEU 27.3 there.", "27.3", None),
         ("(b) At 0.08 s per evaluation.", "0.08", None),
         ("The 64-bit float and arXiv:2006.11239.", "64", "part of a name (8-bit, 2-D, 3D)"),
         ("Only 2 % of the points.", "2 %", None),  # a rate is a result, even a small one
@@ -270,6 +276,8 @@ def test_scan_reports_why_a_number_is_exempt():
         "lowercase-hyphen",
         "hyphen-quantity",
         "version",
+        "fid-is-a-result",
+        "bleu-is-a-result",
         "not-a-version",
         "bit-name",
         "small-rate",

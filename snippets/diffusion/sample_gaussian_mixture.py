@@ -1,9 +1,10 @@
 """DDPM sampling of a 2-D Gaussian mixture, with the exact noise predictor as
 the "trained network".
 
-Start from x_T ~ N(0, I) and take all T = 1000 reverse steps (Ho et al., 2020,
-Algorithm 2). The samples end up with the statistics of the data: the mean, the
-share of points near each mode and the spread of each mode. Every step calls
+Start from x_T ~ N(0, I), with I the identity matrix, and take all T = 1000
+reverse steps (Ho et al., 2020, Algorithm 2). The samples end up with the
+statistics of the data: the mean, the share of points near each mode and the
+spread of each mode. Every step calls
 the network once: 1000 evaluations.
 """
 

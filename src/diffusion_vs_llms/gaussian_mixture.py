@@ -44,7 +44,8 @@ class GaussianMixture:
         if not (len(means) == len(stds) == len(weights)):
             raise ValueError(
                 "means, stds and weights must describe the same number of components, "
-                f"got means.shape={means.shape}, stds.shape={stds.shape}, weights.shape={weights.shape}"
+                f"got means of shape {np.shape(self.means)} ({len(means)} component(s)), stds of shape "
+                f"{np.shape(self.stds)}, weights of shape {np.shape(self.weights)}"
             )
         object.__setattr__(self, "means", means)
         object.__setattr__(self, "stds", stds)

@@ -397,6 +397,10 @@ class Adam:
             raise ValueError(f"params must be a non-empty dict of parameter arrays, got {describe(params)}")
         for key, value in params.items():
             as_real_array(f"params[{key!r}]", value, keep_float_dtype=True)
+            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+                # step() updates the arrays in place: a list or an integer array cannot take the update
+                kind = f"{type(value).__name__} of dtype {np.asarray(value).dtype}"
+                raise ValueError(f"params[{key!r}] must be a float numpy array (updated in place), got a {kind}")
         self.learning_rate = require_positive("learning_rate", learning_rate)
         if isinstance(betas, (str, bytes)) or not isinstance(betas, (Sequence, np.ndarray)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {describe(betas)}")
@@ -420,6 +424,9 @@ class Adam:
             raise ValueError(f"params must be the dict of arrays given to Adam, got {describe(params)}")
         if not isinstance(grads, Mapping):
             raise ValueError(f"grads must be a dict of gradient arrays, got {describe(grads)}")
+        if not grads:
+            # a step without gradients would still advance the bias correction of every parameter
+            raise ValueError("grads must hold at least one gradient, got an empty dict")
         for key, grad in grads.items():
             if key not in self.m or key not in params:
                 raise ValueError(f"grads has the key {key!r}, which is not a parameter; parameters: {list(self.m)}")

@@ -49,6 +49,10 @@ class BPETokenizer:
             raise ValueError(f"vocabulary must be a tuple of non-empty strings, got {self.vocabulary!r:.80}")
         require_nonempty("vocabulary", self.vocabulary)
         known = set(self.vocabulary)
+        if len(known) != len(self.vocabulary):
+            # two ids for one string: encode would always pick the first and decode could not round-trip
+            twice = next(t for i, t in enumerate(self.vocabulary) if t in self.vocabulary[:i])
+            raise ValueError(f"vocabulary must not repeat a token, got {twice!r} at two ids")
         if not isinstance(self.merges, tuple) or not all(
             isinstance(m, tuple) and len(m) == 2 and m[0] in known and m[1] in known and m[0] + m[1] in known
             for m in self.merges
