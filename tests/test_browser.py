@@ -451,8 +451,12 @@ def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contex
 
 
 def test_search_works_offline(site_url, contexts):
+    """Search finds pages with no network; the index is fetched when the reader opens search, not
+    with the page (main.html holds Material's request back)."""
     page, requests, _ = open_page(contexts("light", "desktop"), site_url)
     try:
+        page.wait_for_timeout(500)
+        assert not [u for u in requests if u.endswith("search_index.json")], "the index came with the page"
         page.locator("input.md-search__input").click()
         page.keyboard.type("denoising", delay=30)  # Material searches on key events
         results = page.locator(".md-search-result__item a")
@@ -460,6 +464,22 @@ def test_search_works_offline(site_url, contexts):
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("diffusion/" in href for href in hrefs), hrefs
         assert all(u.startswith(site_url) for u in requests)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("opens", ["shortcut", "header-button"])
+def test_search_index_loads_when_search_opens_from_the_keyboard_or_a_phones_header(site_url, contexts, opens):
+    viewport = "desktop" if opens == "shortcut" else "phone"
+    page, requests, _ = open_page(contexts("light", viewport), site_url + "llms/")
+    try:
+        if opens == "shortcut":
+            page.keyboard.press("/")  # Material's shortcut: focuses the search field
+        else:
+            page.locator("label.md-header__button[for=__search]").click()
+        page.keyboard.type("softmax", delay=30)
+        page.locator(".md-search-result__item a").first.wait_for(timeout=10_000)
+        assert [u for u in requests if u.endswith("search_index.json")]
     finally:
         page.close()
 
