@@ -119,6 +119,18 @@ def test_math_is_rendered_at_build_time_with_mathml(site_pages):
     assert formulas >= 40, f"expected the guide's formulas on the site, found {formulas}"
 
 
+def test_no_formula_sets_a_colour_of_its_own():
+    """Drawn formulas take the colour of the text around them, so axe's contrast check of that text
+    covers them too (test_browser.py leaves the drawn copy out: AXE_CONTEXT). Only these KaTeX
+    commands give a formula a colour of its own."""
+    colour = re.compile(r"\\(?:color|textcolor|colorbox|fcolorbox)\b")
+    sources = [*ROOT.glob("docs/**/*.md"), *ROOT.glob("notebooks/*.py"), *ROOT.glob("includes/*")]
+    assert len(sources) > 10
+    for path in sources:
+        found = colour.search(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.relative_to(ROOT)}: {found[0]} colours a formula"
+
+
 def test_math_looks_typeset(site_pages):
     everything = "".join(site_pages.values())
     # \log is an upright operator followed by a function-application mark, so "log p" is spaced
