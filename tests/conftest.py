@@ -2,8 +2,9 @@
 
 Every test that needs a MkDocs build, Node.js or Chromium is marked ``build``: those that use the
 built site (the ``site_dir`` fixture, or ``site_pages`` and ``site_url`` built on it) are marked here,
-the others that build a project of their own carry the mark themselves. ``make check`` runs the
-rest, the fast tier (``pytest -m "not build"``).
+the others that build a project of their own carry the mark themselves, as do the tests of the
+build's own machinery (its figure cache). ``make check`` runs the rest, the fast tier
+(``pytest -m "not build"``).
 """
 
 from __future__ import annotations

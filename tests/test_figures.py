@@ -83,6 +83,7 @@ def test_a_warm_run_draws_nothing(cold_run):
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*")} == before
 
 
+@pytest.mark.build  # a test of the build's figure cache, not of the figures: not for `make check`
 def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(cold_run, tmp_path: Path):
     """``_hopper`` in diffusion_figures.py is imported by comparison_figures.py: flipping its image in a
     copy of the package must change the figures of both modules that use the photo, and nothing else."""
