@@ -1,5 +1,6 @@
 """MkDocs hook: the PDF handouts of ``guide_build.handouts``, printed after ``mkdocs build`` (not ``serve``)
-into ``site/handouts/``, and a link box on every page to its chapter's PDFs and the booklet.
+into ``site/handouts/``, a link box on every page to its chapter's PDFs and the booklet, and each
+chapter's number before its title in the navigation, as the booklet numbers it.
 
 Chromium is ``$CHROMIUM`` or ``chromium`` on PATH; without it the HTML site is built alone, the build
 says so, and the pages get no handout links. ``HANDOUTS=0`` skips the handouts on purpose.
@@ -41,6 +42,7 @@ def on_config(config):
 
 def on_nav(nav, config, files):
     _state["chapters"] = handouts.chapters([(p.title, p.file.src_uri) for p in nav.pages], Path(config.docs_dir))
+    handouts.number_titles(nav.pages, _state["chapters"])
     return nav
 
 

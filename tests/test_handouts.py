@@ -294,6 +294,22 @@ def test_fonts_embedded_title_bookmarks_and_tags(pdfs):
         assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]  # A4 in points
 
 
+def test_the_navigation_numbers_the_chapters_as_the_booklet_does(site_pages):
+    """The navigation gives each chapter its booklet number, and nothing else a number; a chapter's
+    own page (whose navigation always lists it, pruned or not) has it in its window title too."""
+    numbered = {f"{c.number}. {html.escape(c.title)}" for c in handouts.chapters()}
+    for page, text in site_pages.items():
+        titles = {" ".join(t.split()) for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', text, re.S)}
+        wrong = {t for t in titles if re.match(r"\d+\. ", t)} - numbered
+        assert not wrong, f"{page}: {wrong}"
+        assert numbered - titles <= {f"{c.number}. {c.title}" for c in handouts.chapters() if "/" in c.url[:-1]}
+    for chapter in handouts.chapters():
+        text = site_pages[f"{chapter.url}index.html"]
+        assert re.search(rf'<span class="md-ellipsis">\s*{re.escape(f"{chapter.number}. {chapter.title}")}\s*<', text)
+        title = re.search(r"<title>(.*?) - ", text)[1]
+        assert html.unescape(title) == f"{chapter.number}. {chapter.title}"
+
+
 def test_every_page_links_to_its_handouts(site_pages, site_dir):
     for page, text in site_pages.items():
         if page.startswith(("search", "404")):

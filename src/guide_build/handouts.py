@@ -81,6 +81,15 @@ def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None =
     return result
 
 
+def number_titles(pages: list, chapters: list[Chapter]) -> None:
+    """Give each chapter's page (an MkDocs ``Page``) the title ``"N. Title"``, N its number in the
+    booklet: the navigation, the window title and the previous/next links then read as its contents."""
+    numbers = {chapter.url: chapter.number for chapter in chapters}
+    for page in pages:
+        if page.url in numbers:
+            page.title = f"{numbers[page.url]}. {page.title}"
+
+
 def paper() -> str:
     """The paper size of ``$HANDOUT_PAPER`` (``a4``, the default, or ``letter``) as CSS names it."""
     value = os.environ.get("HANDOUT_PAPER", "a4").lower()
