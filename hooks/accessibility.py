@@ -1,14 +1,11 @@
 """MkDocs hook: keyboard access to what only a mouse could reach otherwise.
 
-- Glossary terms (``<abbr title="...">`` from ``includes/glossary.yml``) get ``tabindex="0"``:
-  a keyboard user can focus a term, and ``javascripts/glossary-tooltips.js`` shows its definition
-  on focus as on hover.
-- Code blocks scroll sideways on narrow screens; a scrollable region must be focusable to be
-  scrolled with the keyboard (axe: scrollable-region-focusable), so they get ``tabindex="0"`` too
-  (``guide_build.katex`` does the same for display formulas).
+Code blocks scroll sideways on narrow screens; a scrollable region must be focusable to be scrolled
+with the keyboard (axe: scrollable-region-focusable), so they get ``tabindex="0"`` (``guide_build.katex``
+does the same for display formulas, ``guide_build.glossary`` for the glossary terms that are not links).
 
-It works in ``on_env``, when every hook's ``on_page_content`` has run (the glossary hook has chosen
-its terms, the notebook hook has given notebook cells the site's code markup).
+It works in ``on_env``, when every hook's ``on_page_content`` has run (the notebook hook has given
+notebook cells the site's code markup).
 """
 
 from __future__ import annotations
@@ -26,6 +23,5 @@ before it on pages, and other hooks may add attributes after it."""
 def on_env(env, config: MkDocsConfig, files: Files):
     for file in files.documentation_pages():
         if file.page and file.page.content is not None:
-            html = file.page.content.replace("<abbr title=", '<abbr tabindex="0" title=')
-            file.page.content = CODE.sub(r'\g<start> tabindex="0"', html)
+            file.page.content = CODE.sub(r'\g<start> tabindex="0"', file.page.content)
     return env

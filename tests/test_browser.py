@@ -327,7 +327,10 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
         term = page.locator("article abbr[title]").first
         if term.count():
             definition = term.get_attribute("title")
-            term.focus() if viewport == "phone" else term.hover()
+            if viewport == "phone":  # the term's glossary link takes the focus, if it has one
+                term.evaluate("term => (term.closest('a.glossary-term') || term).focus()")
+            else:
+                term.hover()
             tooltip = page.locator(".md-tooltip2--active")
             try:
                 tooltip.wait_for(state="visible", timeout=3000)
@@ -404,12 +407,13 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
     try:
         assert page.locator(".md-tooltip2").count() == 0, "a tooltip was built before any term was used"
         page.keyboard.press("Tab")
-        for _ in range(200):  # tab through the page until a glossary term has the focus
-            if page.evaluate("document.activeElement.tagName") == "ABBR":
+        focused_term = "document.activeElement.matches('a.glossary-term')"
+        for _ in range(200):  # tab through the page until a glossary term (its link) has the focus
+            if page.evaluate(focused_term):
                 break
             page.keyboard.press("Tab")
-        assert page.evaluate("document.activeElement.tagName") == "ABBR", "no glossary term is reachable by Tab"
-        term = page.evaluate_handle("document.activeElement").as_element()
+        assert page.evaluate(focused_term), "no glossary term is reachable by Tab"
+        term = page.evaluate_handle("document.activeElement.querySelector('abbr')").as_element()
         definition = tooltips()[term.text_content()]
         tooltip = page.locator(".md-tooltip2--active")
         tooltip.wait_for(state="visible", timeout=3000)
@@ -437,6 +441,22 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
         page.close()
 
 
+def test_a_glossary_term_opens_its_entry_from_the_keyboard(site_url, contexts):
+    """A term in the text links to its entry on the glossary page: Enter on the focused term goes there."""
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "diffusion/")
+    try:
+        link = page.locator("article p a.glossary-term").first
+        term = link.locator("abbr").inner_text()
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/glossary/#*")
+        entry = page.locator(":target")
+        assert entry.evaluate("e => e.tagName") == "DT"
+        assert term.casefold().rstrip("s") in entry.inner_text().casefold(), (term, entry.inner_text())
+    finally:
+        page.close()
+
+
 def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contexts):
     """extra.css: one dotted underline under a term in the text (Material's dotted border would be a
     second line), none under a term in a heading or a link (the link draws its own underline)."""
@@ -446,9 +466,9 @@ def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contex
             const style = getComputedStyle(term);
             return [style.textDecorationLine, style.borderBottomStyle];
         })"""
-        in_text = page.evaluate(lines, "article p abbr[title]:not(a *)")
+        in_text = page.evaluate(lines, "article p abbr[title]:not(a:not(.glossary-term) *)")
         in_headings = page.evaluate(lines, "article :is(h1, h2, h3) abbr[title]")
-        in_links = page.evaluate(lines, "article p a abbr[title]")
+        in_links = page.evaluate(lines, "article p a:not(.glossary-term) abbr[title]")
         assert in_text and in_headings and in_links
         assert set(map(tuple, in_text)) == {("underline", "none")}
         assert set(map(tuple, in_headings)) == {("none", "none")}

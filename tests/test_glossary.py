@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -171,10 +172,26 @@ def test_later_uses_of_a_term_are_plain_text():
         ' <abbr title="Noise.">noise</abbr></p>'
     )
     assert glossary.first_uses_only(page) == (
-        '<p><abbr title="A unit of text.">Tokens</abbr> and token.</p>'
-        '<h2 id="b">B</h2><p><abbr title="A unit of text.">token</abbr>, <abbr title="Noise.">noise</abbr>,'
-        " noise</p>"
+        '<p><abbr tabindex="0" title="A unit of text.">Tokens</abbr> and token.</p>'
+        '<h2 id="b">B</h2><p><abbr tabindex="0" title="A unit of text.">token</abbr>, '
+        '<abbr tabindex="0" title="Noise.">noise</abbr>, noise</p>'
     )
+
+
+def test_a_kept_term_links_to_its_entry_unless_it_sits_in_a_link_or_a_heading():
+    entry = glossary.Entry("Token", ("token",), 'A unit of "text".', "Long.", (), "g.yml", {})
+    links = glossary.entry_links([entry, replace(entry, term="Noise", short="Noise.", long="")], "../glossary/")
+    assert links == {'A unit of "text".': "../glossary/#token"}  # no entry on the page, no link
+    term = '<abbr title="A unit of &quot;text&quot;.">token</abbr>'  # the title as Markdown escapes it
+    focusable = term.replace("<abbr ", '<abbr tabindex="0" ')
+    assert glossary.first_uses_only(f"<p>A {term}.</p>", links) == (
+        f'<p>A <a class="glossary-term" href="../glossary/#token">{term}</a>.</p>'
+    )
+    assert glossary.first_uses_only(f'<h2 id="t">The {term}</h2>', links) == f'<h2 id="t">The {focusable}</h2>'
+    in_link = f'<p><a href="x/">a {term}</a></p>'
+    assert glossary.first_uses_only(in_link, links) == in_link.replace(term, focusable)
+    noise = '<abbr title="Noise.">noise</abbr>'
+    assert glossary.first_uses_only(f"<p>{noise}</p>", links) == '<p><abbr tabindex="0" title="Noise.">noise</abbr></p>'
 
 
 @pytest.mark.build
@@ -188,7 +205,8 @@ def test_a_new_entry_reaches_the_pages_and_a_dirty_rebuild(tmp_path: Path):
     proc = build_project(tmp_path, pages, "glossary_terms.py", config)
     assert proc.returncode == 0, proc.stderr
     home = (tmp_path / "out" / "index.html").read_text("utf-8")
-    assert '<abbr title="A small unit of text, used by an LLM.">Tokens</abbr> are counted' in home
+    term = '<abbr title="A small unit of text, used by an LLM.">Tokens</abbr>'
+    assert f'<a class="glossary-term" href="glossary/#token">{term}</a> are counted' in home
     page = (tmp_path / "out" / "glossary" / "index.html").read_text("utf-8")
     assert '<dd>A unit. See <a href="../">Home</a>.</dd>' in page
     (tmp_path / "includes" / "glossary.yml").write_text(GOOD.replace("A unit.", "A piece of text."), encoding="utf-8")
@@ -228,7 +246,7 @@ def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
     if meta.get_data(source.read_text("utf-8"))[1].get("tooltips") is False:
         assert "<abbr" not in built, f"{source.name} says tooltips: false"
         return
-    shown = {html.unescape(m) for m in re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", built)}
+    shown = {html.unescape(m) for m in re.findall(r"<abbr(?: tabindex=\"0\")? title=\"([^\"]+)\">", built)}
     prose = _prose(glossary.fill_in(source.read_text("utf-8"), load_config()))
     missing = []
     # Longest forms first, as the abbr extension matches them: "diffusion transformer" covers "transformer".
@@ -245,7 +263,7 @@ def test_a_term_has_one_tooltip_per_section(site_pages, source):
     built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
     article = built[built.index("<article") : built.index("</article>")]
     for section in re.split(r"(?=<h2[ >])", article):
-        titles = re.findall(r"<abbr tabindex=\"0\" title=\"([^\"]+)\">", section)
+        titles = re.findall(r"<abbr(?: tabindex=\"0\")? title=\"([^\"]+)\">", section)
         repeated = sorted({t for t in titles if titles.count(t) > 1})
         heading = re.sub(r"<[^>]+>", "", section[: section.find("</h2>")]) if section.startswith("<h2") else "top"
         assert not repeated, f"{source.name}, section {heading!r}: a term carries its tooltip more than once"

@@ -1,5 +1,7 @@
 // Glossary tooltips: a term's definition (its <abbr title="...">) appears while the term is hovered
 // or has keyboard focus, drawn with Material's own tooltip styles (.md-tooltip2), and Escape hides it.
+// Most terms are links to their glossary entry (<a class="glossary-term"><abbr>): the link takes the
+// focus, and its term shows the definition.
 //
 // Material's content.tooltips feature does the same, but it sets up every element with a title when
 // the page loads, before the reader points at anything: on the longest chapter that was most of the
@@ -82,31 +84,33 @@
     if (shown.hovered || shown.focused) return;
     close(false);
     // The pointer left another term: the focused one shows its definition again.
-    var focused = document.activeElement;
-    if (focused !== term && focused instanceof Element && focused.matches(TERM)) {
+    var focused = termOf(document.activeElement);
+    if (focused && focused !== term) {
       shown = open(focused);
       shown.focused = true;
     }
   }
 
-  function termOf(event) {
-    return event.target instanceof Element ? event.target.closest(TERM) : null;
+  // The term of an element: itself or its ancestor, or the term inside a glossary link.
+  function termOf(element) {
+    if (!(element instanceof Element)) return null;
+    return element.closest(TERM) || (element.matches("a.glossary-term") ? element.querySelector(TERM) : null);
   }
 
   document.addEventListener("mouseover", function (event) {
-    var term = termOf(event);
+    var term = termOf(event.target);
     if (term) update(term, "hovered", true);
   });
   document.addEventListener("mouseout", function (event) {
-    var term = termOf(event);
+    var term = termOf(event.target);
     if (term && !term.contains(event.relatedTarget)) update(term, "hovered", false);
   });
   document.addEventListener("focusin", function (event) {
-    var term = termOf(event);
+    var term = termOf(event.target);
     if (term) update(term, "focused", true);
   });
   document.addEventListener("focusout", function (event) {
-    var term = termOf(event);
+    var term = termOf(event.target);
     if (term) update(term, "focused", false);
   });
   document.addEventListener("keydown", function (event) {

@@ -3,7 +3,8 @@ from which the build makes every page's tooltips and the glossary page's definit
 is kept in the repository.
 
 The tooltips are the ``<abbr title="short">`` of Python-Markdown's abbr extension, given every written
-form through its ``glossary`` option; :func:`first_uses_only` keeps one per term and ``##`` section.
+form through its ``glossary`` option; :func:`first_uses_only` keeps one per term and ``##`` section,
+and makes it a link to the term's entry on the glossary page.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -208,21 +210,43 @@ def without_tooltips(html: str) -> str:
     return TERM.sub(lambda match: match.group(2), html)
 
 
-def first_uses_only(html: str) -> str:
+LINK_OR_HEADING = re.compile(r"<(a|h[1-6])\b.*?</\1>", re.DOTALL)
+"""Where a term cannot become a link of its own."""
+
+
+def glossary_page(files: Files) -> str | None:
+    """The URL of the page that shows the glossary's entries (its Markdown has the :data:`MARKER`)."""
+    return next((f.url for f in files.documentation_pages() if MARKER in f.content_string), None)
+
+
+def entry_links(entries: list[Entry], glossary_url: str) -> dict[str, str]:
+    """Each tooltip text whose term has an entry on the glossary page, and the link to that entry
+    (``glossary_url``: the glossary page, relative to the page the links are for)."""
+    return {e.short: f"{glossary_url}#{anchor(e.term)}" for e in entries if e.long}
+
+
+def first_uses_only(html: str, links: Mapping[str, str] | None = None) -> str:
     """``html`` with each ``<abbr title=...>`` kept at its first use per ``<h2>`` section, unwrapped after.
 
     One tooltip per term and section is enough to look a term up where it appears, and keeps
-    paragraphs readable; later uses stay plain text.
+    paragraphs readable; later uses stay plain text. A kept term whose tooltip text is in ``links``
+    becomes a link to its glossary entry (the tooltip shows on hover and keyboard focus, a click or
+    Enter opens the entry), except in a link or a heading, where it takes the keyboard focus itself.
     """
+    links = links or {}
     sections = []
     for section in SECTION_START.split(html):
         seen: set[str] = set()
+        fixed = [match.span() for match in LINK_OR_HEADING.finditer(section)]
 
-        def first(match: re.Match[str], seen: set[str] = seen) -> str:
+        def first(match: re.Match[str], seen: set[str] = seen, fixed: list = fixed) -> str:
             if match.group(1) in seen:
                 return match.group(2)
             seen.add(match.group(1))
-            return match.group(0)
+            href = links.get(unescape(match.group(1)))
+            if href and not any(start <= match.start() < end for start, end in fixed):
+                return f'<a class="glossary-term" href="{href}">{match.group(0)}</a>'
+            return match.group(0).replace("<abbr ", '<abbr tabindex="0" ', 1)
 
         sections.append(TERM.sub(first, section))
     return "".join(sections)

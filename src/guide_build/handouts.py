@@ -137,6 +137,8 @@ DROP = re.compile(
 FIGURE_LINK = re.compile(r'<a href="[^"]*figures/[^"]*">(<img [^>]*>)</a>')
 """A figure image's link to its own file (on screen, tap to zoom): on paper it would be a link into the
 build folder, so the image prints without it."""
+GLOSSARY_LINK = re.compile(r'<a class="glossary-term" href="[^"]*">(.*?)</a>', re.DOTALL)
+"""A term's link to its glossary entry: on paper the term prints as text, with no page reference."""
 URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
 FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
@@ -150,7 +152,7 @@ def _article(site: Path, chapter: Chapter) -> str:
     match = ARTICLE.search(_page(site, chapter))
     if not match:
         raise PluginError(f"handouts: no <article> in {chapter.url}index.html")
-    body = FIGURE_LINK.sub(r"\1", DROP.sub("", match[1]))
+    body = GLOSSARY_LINK.sub(r"\1", FIGURE_LINK.sub(r"\1", DROP.sub("", match[1])))
     return body.replace(' loading="lazy"', "")  # a print document loads every image first
 
 
