@@ -114,6 +114,7 @@ class PythonFence:
         end: the line after the closing fence (0-based: the index of the next line).
         output: the text of the output fence right after it (:data:`OUTPUT_INFO`), or None.
         output_lines: the first and last line (1-based) of that output fence, or None.
+        folded: inside a collapsed block (``???``), shown when the reader opens it.
     """
 
     path: Path
@@ -124,13 +125,17 @@ class PythonFence:
     end: int = 0
     output: str | None = None
     output_lines: tuple[int, int] | None = None
+    folded: bool = False
 
 
 def python_fences(path: Path) -> list[PythonFence]:
     """All Python fences of the Markdown file ``path``, in order."""
     tokens = make_parser().parse(path.read_text(encoding="utf-8"))
     fences = []
+    containers: list = []  # the container_open tokens around the current token
     for index, token in enumerate(tokens):
+        if token.type in ("container_open", "container_close"):
+            containers.append(token) if token.nesting == 1 else containers.pop()
         if token.type != "fence" or not token.map:
             continue
         info = parse_superfences_block_info(token.info)
@@ -140,7 +145,11 @@ def python_fences(path: Path) -> list[PythonFence]:
         match = (
             NOTEST_REASON.search(previous.content) if previous is not None and previous.type == "html_block" else None
         )
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        # A folded listing (the last block of its "??? example") shows its output after the container.
+        closed = 0
+        while index + 1 + closed < len(tokens) and tokens[index + 1 + closed].type == "container_close":
+            closed += 1
+        following = tokens[index + 1 + closed] if index + 1 + closed < len(tokens) else None
         shown = following is not None and following.type == "fence" and following.info.strip() == OUTPUT_INFO
         fences.append(
             PythonFence(
@@ -149,7 +158,8 @@ def python_fences(path: Path) -> list[PythonFence]:
                 code=token.content,
                 tested="notest" not in info[1:],
                 reason=match["reason"] if match else None,
-                end=token.map[1],
+                end=containers[-closed].map[1] if closed else token.map[1],
+                folded=any(c.markup == "???" for c in containers),
                 output=following.content.rstrip("\n") if shown else None,
                 output_lines=(following.map[0] + 1, following.map[1]) if shown else None,
             )

@@ -69,6 +69,22 @@ def test_every_line_of_python_fits_its_code_block(fences):
     assert not long, f"lines of code over 79 characters (wrap them as `ruff format --line-length 79` does): {long}"
 
 
+SCREEN_OF_CODE = 40
+"""Lines of code a desktop screen shows at once."""
+
+
+def test_a_listing_longer_than_a_screen_is_folded(fences):
+    """A Python block longer than a screen sits in a collapsed block (``??? example "Show the code"``):
+    the reader keeps the prose and the output, shown after it, in view, and opens the code to read it.
+    The handouts print it open."""
+    unfolded = [
+        f"{fence.path.relative_to(ROOT)}:{fence.line} ({len(fence.code.splitlines())} lines)"
+        for fence in fences
+        if len(fence.code.splitlines()) > SCREEN_OF_CODE and not fence.folded
+    ]
+    assert not unfolded, f'fold these into ??? example "Show the code" (see CONTRIBUTING): {unfolded}'
+
+
 def test_every_untested_fence_gives_a_reason(fences):
     missing = [f"{f.path.relative_to(ROOT)}:{f.line}" for f in fences if not f.tested and not f.reason]
     assert not missing, f"notest fences need a '<!-- notest: reason -->' line right before them: {missing}"
