@@ -254,8 +254,7 @@ contrast again in the dark scheme, and every other rule again on the phone."""
 AXE_CONTEXT = {"exclude": [[".katex-html"]]}
 """What axe leaves out: KaTeX's drawn formulas, hidden from assistive technology (``aria-hidden``),
 which reads each formula's MathML instead, and which axe still checks. Their text takes the colour
-of the text around it (test_site.py: no formula sets a colour of its own), whose contrast axe checks;
-checking the drawn copy as well took a quarter of axe's time on the formula-heavy pages."""
+of the text around it (test_site.py: no formula sets a colour of its own), whose contrast axe checks."""
 
 
 def axe_violations(page, options: dict) -> list[str]:
