@@ -205,7 +205,7 @@ def page_html(html_text: str, name: str, alts: list[str], page_url: str) -> str:
         html_text = html_text.replace(NO_ALT, f'alt="{html.escape(alt, quote=True)}"', 1)
     up = "../" * (page_url.count("/"))
     downloads = (
-        f'<p class="notebook-downloads">Run it yourself: '
+        f'<p class="notebook-downloads">Run it yourself:<br>'
         f'<a class="md-button" href="{up}downloads/{name}.ipynb" download>Download the notebook (.ipynb)</a> '
         f'<a class="md-button" href="{up}downloads/{name}.py" download>Download as a Python script (.py)</a></p>'
     )
