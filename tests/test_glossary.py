@@ -178,7 +178,7 @@ def test_later_uses_of_a_term_are_plain_text():
     )
 
 
-def test_a_kept_term_links_to_its_entry_unless_it_sits_in_a_link_or_a_heading():
+def test_a_kept_term_links_to_its_entry_unless_it_sits_in_a_link_heading_or_block_title():
     entry = glossary.Entry("Token", ("token",), 'A unit of "text".', "Long.", (), "g.yml", {})
     links = glossary.entry_links([entry, replace(entry, term="Noise", short="Noise.", long="")], "../glossary/")
     assert links == {'A unit of "text".': "../glossary/#token"}  # no entry on the page, no link
@@ -190,6 +190,8 @@ def test_a_kept_term_links_to_its_entry_unless_it_sits_in_a_link_or_a_heading():
     assert glossary.first_uses_only(f'<h2 id="t">The {term}</h2>', links) == f'<h2 id="t">The {focusable}</h2>'
     in_link = f'<p><a href="x/">a {term}</a></p>'
     assert glossary.first_uses_only(in_link, links) == in_link.replace(term, focusable)
+    in_title = f"<details><summary>A {term}</summary><p>More.</p></details>"
+    assert glossary.first_uses_only(in_title, links) == in_title.replace(term, focusable)
     noise = '<abbr title="Noise.">noise</abbr>'
     assert glossary.first_uses_only(f"<p>{noise}</p>", links) == '<p><abbr tabindex="0" title="Noise.">noise</abbr></p>'
 

@@ -210,8 +210,9 @@ def without_tooltips(html: str) -> str:
     return TERM.sub(lambda match: match.group(2), html)
 
 
-LINK_OR_HEADING = re.compile(r"<(a|h[1-6])\b.*?</\1>", re.DOTALL)
-"""Where a term cannot become a link of its own."""
+LINK_OR_HEADING = re.compile(r"<(a|h[1-6]|summary)\b.*?</\1>", re.DOTALL)
+"""Where a term cannot become a link of its own: in a link, a heading, or the title of a collapsible
+block (a click there opens or closes the block)."""
 
 
 def glossary_page(files: Files) -> str | None:
@@ -231,7 +232,8 @@ def first_uses_only(html: str, links: Mapping[str, str] | None = None) -> str:
     One tooltip per term and section is enough to look a term up where it appears, and keeps
     paragraphs readable; later uses stay plain text. A kept term whose tooltip text is in ``links``
     becomes a link to its glossary entry (the tooltip shows on hover and keyboard focus, a click or
-    Enter opens the entry), except in a link or a heading, where it takes the keyboard focus itself.
+    Enter opens the entry), except in a link, a heading or a collapsible block's title, where it takes
+    the keyboard focus itself.
     """
     links = links or {}
     sections = []
