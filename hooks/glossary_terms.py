@@ -1,6 +1,6 @@
 """MkDocs hook: the glossary of ``includes/glossary.yml`` (see ``guide_build.glossary``) gives every page
-its tooltips, one per term and ``##`` section, each linking to its entry on the glossary page (none on a
-page whose front matter says ``tooltips: false``), and the glossary page its entries."""
+its tooltips, one per term and ``##`` section, linking to the term's entry on the glossary page where it
+has one (none on a page whose front matter says ``tooltips: false``), and the glossary page its entries."""
 
 from __future__ import annotations
 

@@ -111,10 +111,13 @@ class PythonFence:
         code: the code as the site shows it (snippets expanded).
         tested: False for fences marked ``notest``.
         reason: the text of a ``<!-- notest: ... -->`` comment right before the fence.
-        end: the line after the closing fence (0-based: the index of the next line).
+        end: where the output fence goes (0-based: the index of the line after the closing fence, or
+            after the collapsed block the fence closes, for a folded listing).
         output: the text of the output fence right after it (:data:`OUTPUT_INFO`), or None.
         output_lines: the first and last line (1-based) of that output fence, or None.
         folded: inside a collapsed block (``???``), shown when the reader opens it.
+        output_indent: the indentation of the output fence: the fence's own, or the collapsed
+            block's for a folded listing (its output shows after the block).
     """
 
     path: Path
@@ -126,11 +129,24 @@ class PythonFence:
     output: str | None = None
     output_lines: tuple[int, int] | None = None
     folded: bool = False
+    output_indent: str = ""
+
+
+def _is_listing_fold(container) -> bool:
+    """A collapsed ``??? example`` block: a listing folded away, whose output shows after it (not an
+    answer, whose output stays inside with it, nor a note or a tab)."""
+    return container.markup == "???" and container.info.split(" ", 1)[0] == "example"
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
 
 
 def python_fences(path: Path) -> list[PythonFence]:
     """All Python fences of the Markdown file ``path``, in order."""
-    tokens = make_parser().parse(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    source_lines = text.splitlines()
+    tokens = make_parser().parse(text)
     fences = []
     containers: list = []  # the container_open tokens around the current token
     for index, token in enumerate(tokens):
@@ -145,9 +161,13 @@ def python_fences(path: Path) -> list[PythonFence]:
         match = (
             NOTEST_REASON.search(previous.content) if previous is not None and previous.type == "html_block" else None
         )
-        # A folded listing (the last block of its "??? example") shows its output after the container.
+        # A folded listing (the last block of its "??? example") shows its output after the fold.
         closed = 0
-        while index + 1 + closed < len(tokens) and tokens[index + 1 + closed].type == "container_close":
+        while (
+            index + 1 + closed < len(tokens)
+            and tokens[index + 1 + closed].type == "container_close"
+            and _is_listing_fold(containers[-1 - closed])
+        ):
             closed += 1
         following = tokens[index + 1 + closed] if index + 1 + closed < len(tokens) else None
         shown = following is not None and following.type == "fence" and following.info.strip() == OUTPUT_INFO
@@ -159,6 +179,7 @@ def python_fences(path: Path) -> list[PythonFence]:
                 tested="notest" not in info[1:],
                 reason=match["reason"] if match else None,
                 end=containers[-closed].map[1] if closed else token.map[1],
+                output_indent=_indent(source_lines[(containers[-closed] if closed else token).map[0]]),
                 folded=any(c.markup == "???" for c in containers),
                 output=following.content.rstrip("\n") if shown else None,
                 output_lines=(following.map[0] + 1, following.map[1]) if shown else None,

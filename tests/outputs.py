@@ -1,7 +1,8 @@
 """What a Python block prints, shown under it: checked by the tests, written by ``make outputs``.
 
 A Python fence of a page whose code calls ``print`` is followed directly (same container, same
-indentation) by an output fence::
+indentation) by an output fence; a folded listing (the last block of a ``??? example``) by one
+after the collapsed block, at its indentation, so that the output shows with the block closed::
 
     ```python
     print(2 + 2)
@@ -51,7 +52,7 @@ def with_outputs(path: Path) -> str:
     """The text of the page ``path`` with every printing block's output fence written anew."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for fence in reversed([f for f in python_fences(path) if prints(f)]):
-        indent = lines[fence.line - 1][: len(lines[fence.line - 1]) - len(lines[fence.line - 1].lstrip())]
+        indent = fence.output_indent
         shown = [(f"{indent}{line}" if line else "") + "\n" for line in run(fence).split("\n")]
         block = [f"{indent}```{OUTPUT_INFO}\n", *shown, f"{indent}```\n"]
         if fence.output_lines is not None:

@@ -149,7 +149,7 @@ class Found:
         values: the values it may stand for (85 % is 85 or 0.85; 2 % is 0.02; 50k is 50000).
         exempt: why it needs neither computation nor citation, or None.
         count: the content noun it counts ("formulas" in "four formulas"), or "".
-        cited: its sentence (or list item, table cell, definition) links to the references page.
+        cited: its sentence (or table cell) links to the references page.
     """
 
     start: int

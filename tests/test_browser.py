@@ -424,7 +424,8 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
         tooltip = page.locator(".md-tooltip2--active")
         tooltip.wait_for(state="visible", timeout=3000)
         assert tooltip.inner_text().strip() == definition
-        assert term.get_attribute("aria-describedby") == tooltip.get_attribute("id")
+        described = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+        assert described == tooltip.get_attribute("id"), "the focused link is not described by the definition"
         page.keyboard.press("Escape")
         page.wait_for_function("document.querySelectorAll('.md-tooltip2').length === 0", timeout=3000)
         # Dismissed, then hovered while still focused: the definition shows again, and survives.
@@ -435,7 +436,7 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
         page.evaluate("document.activeElement.blur()")
         page.wait_for_function("document.querySelectorAll('.md-tooltip2').length === 0", timeout=3000)
         assert term.get_attribute("title") == definition
-        assert page.locator("abbr[data-title], abbr[aria-describedby]").count() == 0
+        assert page.locator("abbr:is([data-title], [aria-describedby]), a.glossary-term[aria-describedby]").count() == 0
         # Hovering one term, then another: one tooltip, the second term's.
         first, second = page.locator("article abbr[title]").element_handles()[:2]
         definition = second.get_attribute("title")
@@ -497,6 +498,18 @@ def test_search_works_offline(site_url, contexts):
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("diffusion/" in href for href in hrefs), hrefs
         assert all(u.startswith(site_url) for u in requests)
+    finally:
+        page.close()
+
+
+def test_a_page_opened_from_a_search_result_highlights_the_words(site_url, contexts):
+    """Material marks the searched words on the page a result opens (search.highlight): that page
+    asks for the index at once."""
+    page, requests, _ = open_page(contexts("light", "desktop"), site_url + "llms/?h=softmax")
+    try:
+        page.locator("article mark").first.wait_for(timeout=10_000)
+        assert page.locator("article mark").first.inner_text().casefold() == "softmax"
+        assert [u for u in requests if u.endswith("search_index.json")]
     finally:
         page.close()
 

@@ -181,3 +181,12 @@ def test_make_outputs_writes_and_corrects_output_fences(tmp_path: Path):
     [_, second] = python_fences(page)
     assert second.output == "line 0\nline 9" != outputs.run(second)
     assert outputs.with_outputs(page) == written
+    # A folded listing's output goes after the fold, unindented, and stays there when written anew.
+    folded = '??? example "Show the code"\n\n    ```python\n    print(6 * 7)\n    ```\n\nText.\n'
+    page.write_text(folded, encoding="utf-8")
+    written = outputs.with_outputs(page)
+    assert written == folded.replace("\n\nText.", '\n\n```text title="Output"\n42\n```\n\nText.')
+    page.write_text(written, encoding="utf-8")
+    [fence] = python_fences(page)
+    assert fence.folded and fence.output == "42"
+    assert outputs.with_outputs(page) == written

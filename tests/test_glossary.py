@@ -192,6 +192,8 @@ def test_a_kept_term_links_to_its_entry_unless_it_sits_in_a_link_heading_or_bloc
     assert glossary.first_uses_only(in_link, links) == in_link.replace(term, focusable)
     in_title = f"<details><summary>A {term}</summary><p>More.</p></details>"
     assert glossary.first_uses_only(in_title, links) == in_title.replace(term, focusable)
+    headword = f'<dl><dt id="token">{term}</dt><dd>A unit.</dd></dl>'  # on the glossary page
+    assert glossary.first_uses_only(headword, links) == headword.replace(term, focusable)
     noise = '<abbr title="Noise.">noise</abbr>'
     assert glossary.first_uses_only(f"<p>{noise}</p>", links) == '<p><abbr tabindex="0" title="Noise.">noise</abbr></p>'
 

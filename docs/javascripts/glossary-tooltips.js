@@ -15,6 +15,11 @@
   var count = 0;
   var placing = false;
 
+  // What the definition describes: the element that has the focus, the term's link if it has one.
+  function describedOf(term) {
+    return term.closest("a.glossary-term") || term;
+  }
+
   function definitionOf(term) {
     return term.getAttribute("title") || term.getAttribute("data-title") || "";
   }
@@ -44,7 +49,7 @@
     // Without its title the browser draws no tooltip of its own over this one.
     term.setAttribute("data-title", text);
     term.removeAttribute("title");
-    term.setAttribute("aria-describedby", tip.id);
+    describedOf(term).setAttribute("aria-describedby", tip.id);
     document.body.append(tip);
     var state = { term: term, tip: tip, inner: inner, hovered: false, focused: false };
     place(state);
@@ -67,7 +72,7 @@
     var state = shown;
     shown = null;
     state.tip.classList.remove("md-tooltip2--active");
-    state.term.removeAttribute("aria-describedby");
+    describedOf(state.term).removeAttribute("aria-describedby");
     if (!keepTitleAway) restoreTitle(state.term);
     setTimeout(function () {
       state.tip.remove();

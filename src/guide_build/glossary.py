@@ -4,7 +4,7 @@ is kept in the repository.
 
 The tooltips are the ``<abbr title="short">`` of Python-Markdown's abbr extension, given every written
 form through its ``glossary`` option; :func:`first_uses_only` keeps one per term and ``##`` section,
-and makes it a link to the term's entry on the glossary page.
+and makes it a link to the term's entry on the glossary page where the term has one.
 """
 
 from __future__ import annotations
@@ -210,9 +210,10 @@ def without_tooltips(html: str) -> str:
     return TERM.sub(lambda match: match.group(2), html)
 
 
-LINK_OR_HEADING = re.compile(r"<(a|h[1-6]|summary)\b.*?</\1>", re.DOTALL)
-"""Where a term cannot become a link of its own: in a link, a heading, or the title of a collapsible
-block (a click there opens or closes the block)."""
+LINK_OR_HEADING = re.compile(r"<(a|h[1-6]|summary|label|button|dt)\b.*?</\1>", re.DOTALL)
+"""Where a term cannot become a link of its own: in a link, a heading, a control's text (a collapsible
+block's title, a tab's label: a click there opens the block or the tab) or a glossary headword (it
+would link to itself)."""
 
 
 def glossary_page(files: Files) -> str | None:
@@ -232,8 +233,8 @@ def first_uses_only(html: str, links: Mapping[str, str] | None = None) -> str:
     One tooltip per term and section is enough to look a term up where it appears, and keeps
     paragraphs readable; later uses stay plain text. A kept term whose tooltip text is in ``links``
     becomes a link to its glossary entry (the tooltip shows on hover and keyboard focus, a click or
-    Enter opens the entry), except in a link, a heading or a collapsible block's title, where it takes
-    the keyboard focus itself.
+    Enter opens the entry), except where :data:`LINK_OR_HEADING` says it cannot, where it takes the
+    keyboard focus itself.
     """
     links = links or {}
     sections = []
