@@ -147,6 +147,18 @@ def test_adam_minimises_a_quadratic():
     assert np.allclose(params["x"], 0, atol=1e-2)
 
 
+def test_adam_corrects_each_parameter_for_its_own_updates():
+    """A parameter first updated at the fourth step moves as a fresh optimizer's first step moves it:
+    Adam's first step is lr * g / (|g| + eps), about lr, whatever the gradient's size."""
+    params = {"a": np.array([1.0]), "b": np.array([1.0])}
+    optimizer = Adam(params, learning_rate=0.1)
+    for _ in range(3):
+        optimizer.step(params, {"a": np.array([1.0])})
+    assert params["b"][0] == 1.0
+    optimizer.step(params, {"b": np.array([5.0])})
+    assert params["b"][0] == pytest.approx(1.0 - 0.1, abs=1e-6)  # with a shared count: 1 - 0.058
+
+
 def test_timestep_embedding_shape_and_values():
     embedding = timestep_embedding(np.array([0, 10]), 8)
     assert embedding.shape == (2, 8)

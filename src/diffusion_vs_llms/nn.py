@@ -385,6 +385,13 @@ def lm_backward(params: Params, cache: LMCache, d_logits: np.ndarray) -> Params:
 # --- optimizer ---------------------------------------------------------------------------------
 
 
+def _require_updatable(key: str, value: object) -> None:
+    """Adam updates each parameter in place: a list or an integer array cannot take the update."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        kind = f"{type(value).__name__} of dtype {np.asarray(value).dtype}"
+        raise ValueError(f"params[{key!r}] must be a float numpy array (updated in place), got a {kind}")
+
+
 class Adam:
     """The Adam optimizer with bias correction (Kingma and Ba, 2015), updating params in place.
 
@@ -397,10 +404,7 @@ class Adam:
             raise ValueError(f"params must be a non-empty dict of parameter arrays, got {describe(params)}")
         for key, value in params.items():
             as_real_array(f"params[{key!r}]", value, keep_float_dtype=True)
-            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-                # step() updates the arrays in place: a list or an integer array cannot take the update
-                kind = f"{type(value).__name__} of dtype {np.asarray(value).dtype}"
-                raise ValueError(f"params[{key!r}] must be a float numpy array (updated in place), got a {kind}")
+            _require_updatable(key, value)
         self.learning_rate = require_positive("learning_rate", learning_rate)
         if isinstance(betas, (str, bytes)) or not isinstance(betas, (Sequence, np.ndarray)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), each in [0, 1), got {describe(betas)}")
@@ -409,7 +413,9 @@ class Adam:
             for i, beta in enumerate(betas)
         )
         self.eps = 1e-8
-        self.steps = 0
+        # per parameter, as in PyTorch's Adam: a parameter first updated at the k-th step gets the
+        # bias correction of its own first update, not of the k-th
+        self.steps = {key: 0 for key in params}
         self.m = {key: np.zeros_like(value) for key, value in params.items()}
         self.v = {key: np.zeros_like(value) for key, value in params.items()}
 
@@ -425,7 +431,6 @@ class Adam:
         if not isinstance(grads, Mapping):
             raise ValueError(f"grads must be a dict of gradient arrays, got {describe(grads)}")
         if not grads:
-            # a step without gradients would still advance the bias correction of every parameter
             raise ValueError("grads must hold at least one gradient, got an empty dict")
         for key, grad in grads.items():
             if key not in self.m or key not in params:
@@ -435,10 +440,11 @@ class Adam:
                 raise ValueError(
                     f"grads[{key!r}] must have the parameter's shape {self.m[key].shape}, got {grad.shape}"
                 )
-        self.steps += 1
-        correction1 = 1 - self.beta1**self.steps
-        correction2 = 1 - self.beta2**self.steps
+            _require_updatable(key, params[key])
         for key, grad in grads.items():
+            self.steps[key] += 1
+            correction1 = 1 - self.beta1 ** self.steps[key]
+            correction2 = 1 - self.beta2 ** self.steps[key]
             self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * grad
             self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * grad**2
             params[key] -= lr * (self.m[key] / correction1) / (np.sqrt(self.v[key] / correction2) + self.eps)
