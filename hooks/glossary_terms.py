@@ -11,17 +11,18 @@ from mkdocs.utils import get_relative_url
 
 from guide_build import glossary
 
-_glossary_url: list[str | None] = [None]
+_state: dict = {"entries": [], "url": None}  # the glossary's entries (read once a build), its page's URL
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary.tooltips(glossary.load(glossary.source(config)))
+    _state["entries"] = glossary.load(glossary.source(config))
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = glossary.tooltips(_state["entries"])
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     glossary.outdate_pages(files, glossary.source(config))
-    _glossary_url[0] = glossary.glossary_page(files)
+    _state["url"] = glossary.glossary_page(files)
     return files
 
 
@@ -32,7 +33,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if page.meta.get("tooltips") is False:
         return glossary.without_tooltips(html)
-    if _glossary_url[0] is None:
+    if _state["url"] is None:
         return glossary.first_uses_only(html)
-    here = get_relative_url(_glossary_url[0], page.url)
-    return glossary.first_uses_only(html, glossary.entry_links(glossary.load(glossary.source(config)), here))
+    here = get_relative_url(_state["url"], page.url)
+    return glossary.first_uses_only(html, glossary.entry_links(_state["entries"], here))

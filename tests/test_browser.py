@@ -72,7 +72,7 @@ def contexts(browser):
         return made[(scheme, viewport)]
 
     yield get
-    for context in made.values():
+    for context in [*made.values(), *RETRIES]:
         context.close()
 
 
@@ -113,18 +113,18 @@ new PerformanceObserver(list => list.getEntries().forEach(shift => {
 def open_page(context, url: str):
     """Open ``url`` and return (page, requests, console errors); every lazy image is loaded.
 
-    Twice in full test runs (CI, and a fresh clone here) the images of a page never finished loading
-    in a context that had shown that page before, though every file was there; the same page in a
-    new context (its own cache and connections) loads at once. So a page whose images are still
-    loading after 30 s is opened once more in a new context with the same options (``OPTIONS``),
-    and only then do its unfinished images fail the test, by name."""
+    A page whose images are still loading after 30 s is opened once more in a new context with the
+    same options (``OPTIONS``): its own cache and connections, as a stuck request in a context that had
+    shown the page before can hold images back. Only then do its unfinished images fail the test, by
+    name."""
     page, requests, errors = _open(context, url)
     if _images_complete(page):
         return page, requests, errors
     waiting = page.evaluate(f"{INCOMPLETE}.map(img => img.src)")
     page.close()
     if context in OPTIONS:
-        page, requests, errors = _open(context.browser.new_context(**OPTIONS[context]), url)
+        RETRIES.append(context.browser.new_context(**OPTIONS[context]))
+        page, requests, errors = _open(RETRIES[-1], url)
         if _images_complete(page):
             return page, requests, errors
         waiting = page.evaluate(f"{INCOMPLETE}.map(img => img.src)")
@@ -134,6 +134,8 @@ def open_page(context, url: str):
 
 OPTIONS: dict = {}
 """The options each shared browser context was made with (the ``contexts`` fixture), to make another."""
+RETRIES: list = []
+"""The contexts :func:`open_page` made to open a page again; the ``contexts`` fixture closes them."""
 
 
 def _open(context, url: str):

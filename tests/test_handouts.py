@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from guide_build import handouts
+from guide_build import handouts, plain_text
 from guide_build.browser import FLAGS, find_chromium
 from tests.helpers import build_project
 
@@ -95,10 +95,17 @@ def test_booklet_has_cover_contents_and_numbered_chapters(texts, pdfs, site_dir)
             assert f"chapter {number} {normalise(chapter.title)}" in pages[start - 1], f"chapter {number}, p. {start}"
             entry = re.search(rf"\b{number}\. {re.escape(normalise(chapter.title))} (\d+)\b", contents)
             assert entry and int(entry[1]) == start, f"contents: chapter {number} listed at the wrong page"
-        # the sections too: each h2 with the page it starts on
-        for section in ("the forward process", "the kv cache", "question 15: pixels against latents"):
+        # the sections too: each h2 with the page its heading is on (the PDF's destination for its id)
+        reader = pdfs[f"{BOOKLET}-{edition}"]
+        destinations = reader.named_destinations.items()
+        heading_page = {name.lstrip("/"): reader.get_destination_page_number(d) + 1 for name, d in destinations}
+        for section, target in (
+            ("the forward process", "diffusion--the-forward-process"),
+            ("the kv cache", "llms--the-kv-cache"),
+            ("question 15: pixels against latents", "practice--question-15-pixels-against-latents"),
+        ):
             entry = re.search(rf"\b{re.escape(section)} (\d+)\b", contents)
-            assert entry and section in pages[int(entry[1]) - 1], f"contents: {section!r} at the wrong page"
+            assert entry and int(entry[1]) == heading_page[target], f"contents: {section!r} at the wrong page"
 
 
 def test_booklet_cross_references_give_the_page_of_their_target(texts):
@@ -214,7 +221,7 @@ def test_the_formula_sheet_is_its_formulas_and_symbols_on_two_pages(texts, site_
     names = re.findall(r"<h3 id=[^>]*>(.*?)<a class=\"headerlink\"", site_pages["formulas/index.html"])
     assert len(names) >= 20
     for name in names:
-        assert normalise(html.unescape(re.sub(r"<[^>]+>", "", name))) in text, name
+        assert normalise(plain_text(name)) in text, name
     assert "symbol" in text and "import" not in text and "assert" not in text  # normalise() lowercases
     booklet = " ".join(texts[f"{BOOKLET}-student"])
     assert normalise("from diffusion_vs_llms.schedules import NoiseSchedule") in booklet
@@ -297,17 +304,17 @@ def test_fonts_embedded_title_bookmarks_and_tags(pdfs):
 def test_the_navigation_numbers_the_chapters_as_the_booklet_does(site_pages):
     """The navigation gives each chapter its booklet number, and nothing else a number; a chapter's
     own page (whose navigation always lists it, pruned or not) has it in its window title too."""
-    numbered = {f"{c.number}. {html.escape(c.title)}" for c in handouts.chapters()}
+    labels = {c.url: f"{c.number}. {html.escape(c.title)}" for c in handouts.chapters()}
+    in_sections = {label for url, label in labels.items() if "/" in url[:-1]}  # listed where pruning allows
     for page, text in site_pages.items():
         titles = {" ".join(t.split()) for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', text, re.S)}
-        wrong = {t for t in titles if re.match(r"\d+\. ", t)} - numbered
+        wrong = {t for t in titles if re.match(r"\d+\. ", t)} - set(labels.values())
         assert not wrong, f"{page}: {wrong}"
-        assert numbered - titles <= {f"{c.number}. {c.title}" for c in handouts.chapters() if "/" in c.url[:-1]}
-    for chapter in handouts.chapters():
-        text = site_pages[f"{chapter.url}index.html"]
-        assert re.search(rf'<span class="md-ellipsis">\s*{re.escape(f"{chapter.number}. {chapter.title}")}\s*<', text)
-        title = re.search(r"<title>(.*?) - ", text)[1]
-        assert html.unescape(title) == f"{chapter.number}. {chapter.title}"
+        assert set(labels.values()) - titles <= in_sections, page
+    for url, label in labels.items():
+        text = site_pages[f"{url}index.html"]
+        assert re.search(rf'<span class="md-ellipsis">\s*{re.escape(label)}\s*<', text), url
+        assert re.search(r"<title>(.*?) - ", text)[1] == label, url
 
 
 def test_every_page_links_to_its_handouts(site_pages, site_dir):

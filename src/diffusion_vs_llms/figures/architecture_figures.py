@@ -7,12 +7,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from .registry import figure
-from .style import Theme, new_figure
+from .style import WIDTH, Theme, new_figure
 
 UNET_LEVELS = ("H × W", "H/2 × W/2", "H/4 × W/4", "H/8 × W/8")
 """Resolutions of the U-Net diagram, top to bottom: each stage halves the side."""
 ATTENTION_LEVEL = 2
-"""The level (index into UNET_LEVELS) with self-attention, as DDPM's 16 x 16 stage of a 64 x 64 input."""
+"""The level (index into UNET_LEVELS) with self-attention: a middle resolution, as in DDPM, whose U-Nets
+attend at 16 x 16 (H/2 of its 32 x 32 CIFAR-10 model, H/16 of its 256 x 256 ones)."""
 LATENT_SIDE = 8
 """Side of the latent in the patch diagram (a real DiT latent is 32 x 32; 8 x 8 keeps the cells visible)."""
 PATCH = 2
@@ -66,10 +67,10 @@ def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], colou
 def u_net(theme: Theme) -> Figure:
     fig, ax = _diagram(3.9)
     encoder, decoder, muted = theme.series[0], theme.series[1], theme.muted
-    width, height, left, right = 1.45, 0.46, 0.15, 4.8 - 0.15 - 1.45
+    width, height, left, right = 1.45, 0.46, 0.15, WIDTH - 0.15 - 1.45
     levels = len(UNET_LEVELS)
     tops = [3.05 - 0.78 * level for level in range(levels - 1)]
-    for level, (name, y) in enumerate(zip(UNET_LEVELS, tops, strict=False)):
+    for level, (name, y) in enumerate(zip(UNET_LEVELS[:-1], tops, strict=True)):
         label = name + ("\n+ attention" if level == ATTENTION_LEVEL else "")
         h = height * (1.6 if level == ATTENTION_LEVEL else 1)
         _box(ax, left, y - h / 2, width, h, label, encoder, theme)
@@ -78,12 +79,12 @@ def u_net(theme: Theme) -> Figure:
         if level:
             _arrow(ax, (left + width / 2, tops[level - 1] - height / 2), (left + width / 2, y + h / 2), encoder)
             _arrow(ax, (right + width / 2, y + h / 2), (right + width / 2, tops[level - 1] - height / 2), decoder)
-    ax.text(2.4, tops[0] + 0.08, "skip", ha="center", va="bottom", color=theme.muted)
+    ax.text(WIDTH / 2, tops[0] + 0.08, "skip", ha="center", va="bottom", color=theme.muted)
     bottom = tops[-1] - 0.78
-    _box(ax, 2.4 - width / 2, bottom - height / 2, width, height, UNET_LEVELS[-1], theme.foreground, theme)
+    _box(ax, WIDTH / 2 - width / 2, bottom - height / 2, width, height, UNET_LEVELS[-1], theme.foreground, theme)
     last = tops[-1] - height * 1.6 / 2
-    _arrow(ax, (left + width / 2, last), (2.4 - width / 2, bottom), encoder)
-    _arrow(ax, (2.4 + width / 2, bottom), (right + width / 2, last), decoder)
+    _arrow(ax, (left + width / 2, last), (WIDTH / 2 - width / 2, bottom), encoder)
+    _arrow(ax, (WIDTH / 2 + width / 2, bottom), (right + width / 2, last), decoder)
     ax.text(left, 3.75, "noisy input $x_t$", va="top")
     ax.text(right + width, 3.75, r"noise estimate $\epsilon_\theta$", va="top", ha="right")
     _arrow(ax, (left + width / 2, 3.45), (left + width / 2, tops[0] + height / 2), encoder)

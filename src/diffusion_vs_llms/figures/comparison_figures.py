@@ -15,7 +15,7 @@ from ..timing import diffusion_image_time, llm_generation_time, sequential_time
 from ..tokenizer import BPETokenizer
 from .diffusion_figures import _hopper
 from .registry import figure
-from .style import Theme, new_figure
+from .style import WIDTH, Theme, new_figure
 
 DENOISING_STEPS = 50
 SECONDS_PER_STEP = 0.08
@@ -217,7 +217,7 @@ def pixels_and_tokens(theme: Theme) -> Figure:
     values_ax.set_axis_off()
     ax = bottom.subplots()
     ax.set_axis_off()
-    ax.set_xlim(0, 4.8)
+    ax.set_xlim(0, WIDTH)
     ax.set_ylim(0, 1.4)
     ax.text(0.05, 1.3, f"text: tokens with ids ('{TOKEN_SENTENCE}')", va="top")
     x = 0.1
