@@ -23,6 +23,8 @@ from markdown_it.rules_core import StateCore
 from pytest_markdown_docs.plugin import parse_superfences_block_info
 
 ROOT = Path(__file__).resolve().parent.parent
+MARKDOWN = [*sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "includes" / "questions").glob("*.md"))]
+"""The Markdown files whose code blocks run as tests: the pages and the questions of the bank."""
 CONTAINER_MARKERS = ("???+", "===+", "!!!", "???", "===")
 SNIPPET_LINE = re.compile(r'^\s*--8<--\s+"(?P<path>[^"]+)"\s*$')
 NOTEST_REASON = re.compile(r"<!--\s*notest:\s*(?P<reason>\S.*?)\s*-->", re.DOTALL)

@@ -25,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-from tests.markdown_blocks import OUTPUT_INFO, ROOT, PythonFence, python_fences
+from tests.markdown_blocks import MARKDOWN, OUTPUT_INFO, ROOT, PythonFence, python_fences
 
 
 def prints(fence: PythonFence) -> bool:
@@ -65,7 +65,7 @@ def with_outputs(path: Path) -> str:
 
 def main() -> None:
     changed = []
-    for path in sorted((ROOT / "docs").rglob("*.md")):
+    for path in MARKDOWN:
         text = with_outputs(path)
         if text != path.read_text(encoding="utf-8"):
             path.write_text(text, encoding="utf-8")

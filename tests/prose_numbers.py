@@ -785,8 +785,28 @@ def analyse_glossary(path: Path, name: str, root: Path = ROOT) -> tuple[Analysis
     return definitions, tooltips
 
 
+SHOWN_FIELD = re.compile(r"^\s*(?:- )?(?:text|why|hint): (?P<text>.+)$")
+"""A line of a question's front matter that the page shows: a choice, its explanation, a slip's hint."""
+
+
+def analyse_question(path: Path, name: str, root: Path = ROOT) -> Analysis:
+    """A question of the bank as the site shows it (seed 0): its text and worked answer with the
+    parameters filled in, and its choices, explanations and hints, each at its line of the file."""
+    from guide_build import practice
+
+    question = practice.load_question(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end = lines.index("---", 1)
+    shown = []
+    for line in lines[1:end]:
+        match = SHOWN_FIELD.match(line)
+        shown.append(match["text"].strip("'\"") if match else "")
+    body = practice.render_text("\n".join(lines[end + 1 :]), question, 0, "question")
+    return analyse_markdown("\n" + "\n".join(shown) + "\n" + body, name, root=root)
+
+
 def checked_files(root: Path = ROOT) -> list[Path]:
-    """Every file whose prose is checked: pages, notebooks, figure modules, the glossary."""
+    """Every file whose prose is checked: pages, questions, notebooks, figure modules, the glossary."""
     figures = [
         path
         for path in sorted((root / FIGURES.relative_to(ROOT)).glob("*.py"))
@@ -794,6 +814,7 @@ def checked_files(root: Path = ROOT) -> list[Path]:
     ]
     return [
         *sorted((root / "docs").glob("*.md")),
+        *sorted((root / "includes" / "questions").glob("*.md")),
         *sorted((root / "notebooks").glob("*.py")),
         *figures,
         root / GLOSSARY.relative_to(ROOT),
@@ -812,6 +833,8 @@ def violations(path: Path, root: Path = ROOT) -> list[Violation]:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".yml":
         analyses, where = analyse_glossary(path, name, root), "on the glossary page"
+    elif path.suffix == ".md" and path.parent.name == "questions":
+        analyses, where = [analyse_question(path, name, root)], "in this question"
     elif path.suffix == ".md":
         analyses, where = [analyse_markdown(text, name, root=root)], "on this page"
     elif path.parent.name == "notebooks":

@@ -20,7 +20,7 @@ import jupytext
 import pytest
 
 from tests import outputs
-from tests.markdown_blocks import ROOT, PythonFence, normalise_code, python_fences
+from tests.markdown_blocks import MARKDOWN, ROOT, PythonFence, normalise_code, python_fences
 
 PYTHON_BLOCK = re.compile(
     r'<div (?:data-[\w-]+ )*class="language-(?:python|py|python3) highlight"[^>]*>'
@@ -28,7 +28,6 @@ PYTHON_BLOCK = re.compile(
     re.DOTALL,
 )
 TAG = re.compile(r"<[^>]+>")
-DOCS = sorted((ROOT / "docs").rglob("*.md"))
 
 
 def rendered_python_blocks(page_html: str) -> list[str]:
@@ -38,7 +37,7 @@ def rendered_python_blocks(page_html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def fences() -> list[PythonFence]:
-    return [fence for md in DOCS for fence in python_fences(md)]
+    return [fence for md in MARKDOWN for fence in python_fences(md)]
 
 
 def test_collector_finds_fences_in_containers(tmp_path: Path):

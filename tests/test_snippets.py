@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.markdown_blocks import ROOT
+from tests.markdown_blocks import MARKDOWN, ROOT
 
 SNIPPETS = sorted((ROOT / "snippets").rglob("*.py"))
 
@@ -27,5 +27,5 @@ def test_snippet_runs(path, monkeypatch, capsys):
 def test_snippet_is_included_in_a_page(path):
     relative = str(path.relative_to(ROOT))
     include = re.compile(r'^\s*--8<--\s+"' + re.escape(relative) + '"', re.MULTILINE)
-    pages = [md for md in (ROOT / "docs").rglob("*.md") if include.search(md.read_text(encoding="utf-8"))]
-    assert pages, f'{relative} is not included by any page in docs/ (use --8<-- "{relative}" in a fence)'
+    pages = [md for md in MARKDOWN if include.search(md.read_text(encoding="utf-8"))]
+    assert pages, f'{relative} is not included by any page or question (use --8<-- "{relative}" in a fence)'

@@ -1,0 +1,505 @@
+"""The question bank: one Markdown file per question in ``includes/questions/``, listed in
+``includes/questions/index.yml`` (the order of the Practice page, and the retired ids). From it the
+build makes the Practice page (every question with its worked answer) and each chapter's self-check
+(its own questions, a short answer, a link to the worked one); nothing generated is kept.
+
+A question file is YAML front matter (title, the section it practises, parameters, the parts to
+answer), the question in Markdown, a line ``## Answer`` and the worked answer in Markdown. The
+front matter's fields are described in ``includes/questions/index.yml``. Numbers in the text may
+be ``{{ name }}`` of a parameter or a computed value (Jinja); the published site uses seed 0, the
+``value`` of each parameter, and a worksheet's other seeds draw them from their ranges.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import traceback
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+
+from guide_build import ROOT
+
+BANK = ROOT / "includes" / "questions"
+INDEX = "index.yml"
+ANSWER_LINE = "## Answer"
+KINDS = ("numeric", "choice", "select", "text", "explain")
+"""A part is answered with a number, one choice, several choices, a word or phrase, or in words."""
+QUESTION_FIELDS = ("title", "practises", "params", "values", "parts")
+PART_FIELDS = {
+    "numeric": ("kind", "label", "answer", "tolerance", "unit", "slips"),
+    "choice": ("kind", "label", "choices"),
+    "select": ("kind", "label", "choices"),
+    "text": ("kind", "label", "accept"),
+    "explain": ("kind", "label"),
+}
+PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
+REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
+"""``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
+MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check) -->$", re.MULTILINE)
+"""The line a page puts where its questions go: all of them (the Practice page), or the page's own."""
+
+
+class BankError(PluginError):
+    """A mistake in the question bank; the message starts with ``file:line:``."""
+
+
+def _ln(x: float) -> float:
+    if x <= 0:
+        raise ValueError(f"ln needs a positive number, got {x}")
+    return math.log(x)
+
+
+FUNCTIONS: dict[str, Any] = {
+    "ln": _ln, "log2": math.log2, "log10": math.log10, "exp": math.exp, "sqrt": math.sqrt,
+    "e": math.e, "pi": math.pi, "abs": abs, "min": min, "max": max, "round": round, "sum": sum,
+    "prod": math.prod, "range": range, "len": len, "float": float, "int": int,
+}  # fmt: skip
+"""What an answer's expression may call besides the package's modules (``timing.diffusion_image_time``)."""
+
+
+def _package() -> dict[str, Any]:
+    import importlib
+
+    names = ("attention", "bigram", "forward", "losses", "probability", "reverse", "sampling", "schedules", "timing")
+    return {name: importlib.import_module(f"diffusion_vs_llms.{name}") for name in names}
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str
+    label: str
+    answer: str = ""  # numeric: an expression of the parameters and values
+    tolerance: float = 0.0
+    unit: str = ""
+    slips: tuple[tuple[str, str], ...] = ()  # numeric: (expression, hint) of a common wrong answer
+    choices: tuple[Choice, ...] = ()
+    accept: tuple[str, ...] = ()  # text: the accepted answers
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    path: str  # as shown in errors: includes/questions/<id>.md
+    title: str
+    practises: str  # a Markdown link to the section, [text](page.md#anchor)
+    params: Mapping[str, Mapping[str, Any]]
+    values: Mapping[str, str]
+    parts: tuple[Part, ...]
+    question: str
+    solution: str
+    lines: Mapping[str, int] = field(default_factory=dict)  # file line of "question", "solution", fields
+
+    def where(self, what: str = "question") -> str:
+        return f"{self.path}:{self.lines.get(what, 1)}"
+
+    @property
+    def page(self) -> str:
+        return PRACTISES.match(self.practises)["page"]
+
+    @property
+    def checkable(self) -> bool:
+        return any(part.kind != "explain" for part in self.parts)
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def _compose(text: str, name: str, first_line: int = 0) -> yaml.Node:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line if mark else 0) + first_line + 1
+        raise BankError(f"{name}:{line}: {error.problem or error.context}") from None
+
+
+def _plain(node: yaml.Node) -> Any:
+    return yaml.SafeLoader(yaml.serialize(node)).get_single_data() if node is not None else None
+
+
+def load_question(path: Path) -> Question:
+    """One question file, checked; a mistake raises :class:`BankError` naming its line."""
+    name = _name(path)
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    if not lines or lines[0] != "---" or "---" not in lines[1:]:
+        raise BankError(f"{name}:1: a question starts with front matter between two '---' lines")
+    end = lines.index("---", 1)
+    if ANSWER_LINE not in lines[end:]:
+        raise BankError(f"{name}:{len(lines)}: no '{ANSWER_LINE}' line before the worked answer")
+    answer = lines.index(ANSWER_LINE, end)
+    node = _compose("\n".join(lines[1:end]), name, 1)
+    if not isinstance(node, yaml.MappingNode):
+        raise BankError(f"{name}:2: the front matter must give {', '.join(QUESTION_FIELDS)}")
+    fields: dict[str, Any] = {}
+    where = {"question": end + 2, "solution": answer + 2}
+    for key, value in node.value:
+        where[key.value] = key.start_mark.line + 2
+        if key.value not in QUESTION_FIELDS:
+            raise BankError(f"{name}:{where[key.value]}: unknown field {key.value!r} ({', '.join(QUESTION_FIELDS)})")
+        fields[key.value] = (value, _plain(value))
+    for required in ("title", "practises", "parts"):
+        if required not in fields:
+            raise BankError(f"{name}:2: no {required}: (a question needs title, practises and parts)")
+    practises = fields["practises"][1]
+    if not isinstance(practises, str) or not PRACTISES.match(practises.strip()):
+        raise BankError(f"{name}:{where['practises']}: practises must be a link, [Section](page.md#anchor)")
+    parts_node = fields["parts"][0]
+    if not isinstance(parts_node, yaml.SequenceNode) or not parts_node.value:
+        raise BankError(f"{name}:{where['parts']}: parts must be a list of parts, each starting with '- kind:'")
+    parts = tuple(_part(item, name) for item in parts_node.value)
+    params = fields.get("params", (None, {}))[1] or {}
+    for param, spec in params.items():
+        if not isinstance(spec, dict) or "value" not in spec or not ({"range", "choices"} & set(spec)):
+            raise BankError(
+                f"{name}:{where['params']}: parameter {param!r} needs value (seed 0) and range: [low, high, step]"
+                " or choices: [...]"
+            )
+    question = Question(
+        id=path.stem,
+        path=name,
+        title=str(fields["title"][1]),
+        practises=practises.strip(),
+        params=params,
+        values=fields.get("values", (None, {}))[1] or {},
+        parts=parts,
+        question="\n".join(lines[end + 1 : answer]),  # from the line after "---", so that a line
+        solution="\n".join(lines[answer + 1 :]),  # number in the text is one in the file
+        lines=where,
+    )
+    check(question)
+    return question
+
+
+def _part(node: yaml.Node, name: str) -> Part:
+    line = f"{name}:{node.start_mark.line + 2}"
+    data = _plain(node)
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind not in KINDS:
+        raise BankError(f"{line}: a part needs kind: one of {', '.join(KINDS)} (got {kind!r})")
+    unknown = set(data) - set(PART_FIELDS[kind])
+    if unknown:
+        raise BankError(f"{line}: a {kind} part has no field {sorted(unknown)[0]!r} ({', '.join(PART_FIELDS[kind])})")
+    label = str(data.get("label", ""))
+    if kind == "numeric":
+        if "answer" not in data or not isinstance(data.get("tolerance"), int | float) or data["tolerance"] <= 0:
+            raise BankError(f"{line}: a numeric part needs answer: (an expression) and tolerance: (a positive number)")
+        slips = []
+        for slip in data.get("slips") or []:
+            if not isinstance(slip, dict) or set(slip) != {"answer", "hint"}:
+                raise BankError(f"{line}: each slip is answer: (an expression) and hint: (what went wrong)")
+            slips.append((str(slip["answer"]), str(slip["hint"])))
+        return Part(kind, label, str(data["answer"]), float(data["tolerance"]), str(data.get("unit", "")), tuple(slips))
+    if kind in ("choice", "select"):
+        choices = []
+        for choice in data.get("choices") or []:
+            if not isinstance(choice, dict) or set(choice) != {"text", "correct", "why"} or not str(choice["why"]):
+                raise BankError(f"{line}: each choice is text:, correct: (true or false) and why: (its explanation)")
+            choices.append(Choice(str(choice["text"]), choice["correct"] is True, str(choice["why"]).strip()))
+        right = sum(c.correct for c in choices)
+        if len(choices) < 2 or (kind == "choice" and right != 1) or (kind == "select" and right < 1):
+            raise BankError(
+                f"{line}: a {kind} part needs at least two choices and "
+                + ("exactly one correct" if kind == "choice" else "at least one correct")
+                + f" (got {len(choices)} choices, {right} correct)"
+            )
+        return Part(kind, label, choices=tuple(choices))
+    if kind == "text":
+        accept = data.get("accept")
+        if not isinstance(accept, list) or not accept:
+            raise BankError(f"{line}: a text part needs accept: [the answers counted right]")
+        return Part(kind, label, accept=tuple(str(a) for a in accept))
+    return Part(kind, label)
+
+
+def draw(question: Question, seed: int) -> dict[str, float]:
+    """The parameters of ``question`` for a seed: their ``value`` for seed 0, else drawn from their
+    ranges by a generator seeded with the seed and the question's id (the same whatever else is drawn)."""
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    rng = np.random.default_rng([seed, zlib.crc32(question.id.encode())])
+    drawn: dict[str, float] = {}
+    for param, spec in question.params.items():
+        if seed == 0:
+            drawn[param] = spec["value"]
+        elif "choices" in spec:
+            drawn[param] = spec["choices"][int(rng.integers(len(spec["choices"])))]
+        else:
+            low, high, step = spec["range"]
+            decimals = max(0, -Decimal(str(step)).as_tuple().exponent)
+            value = round(low + step * int(rng.integers(round((high - low) / step) + 1)), decimals)
+            drawn[param] = value if decimals else int(value)
+    return drawn
+
+
+def evaluate(expression: str, names: Mapping[str, Any]) -> Any:
+    """An answer's expression, with the parameters and values ``names``, :data:`FUNCTIONS` and the package."""
+    return eval(expression, {"__builtins__": {}, **FUNCTIONS, **_package()}, dict(names))
+
+
+def values(question: Question, seed: int = 0) -> dict[str, Any]:
+    """The parameters for ``seed`` and every computed value, in the order the front matter gives them."""
+    names: dict[str, Any] = draw(question, seed)
+    for name, expression in question.values.items():
+        try:
+            names[name] = evaluate(str(expression), names)
+        except Exception as error:
+            raise BankError(f"{question.where('values')}: value {name} = {expression}: {error}") from None
+    return names
+
+
+def answers(question: Question, seed: int = 0) -> list[dict[str, Any]]:
+    """Each numeric part's answer and slips as numbers, for ``seed``."""
+    names = values(question, seed)
+    result = []
+    for part in question.parts:
+        if part.kind != "numeric":
+            result.append({})
+            continue
+        computed = {}
+        for what, expression in [("answer", part.answer), *((f"slip {i}", s) for i, (s, _) in enumerate(part.slips))]:
+            try:
+                value = float(evaluate(expression, names))
+            except Exception as error:
+                raise BankError(f"{question.where('parts')}: {what} {expression}: {error}") from None
+            if not math.isfinite(value):
+                raise BankError(f"{question.where('parts')}: {what} {expression} is {value}, not a finite number")
+            computed[what] = value
+        result.append(computed)
+    return result
+
+
+def check(question: Question) -> None:
+    """Fail with the question's file and line when its answers, slips or text do not work out at seed 0."""
+    numbers = answers(question)
+    for part, computed in zip(question.parts, numbers, strict=True):
+        for i, (_, hint) in enumerate(part.slips):
+            if abs(computed[f"slip {i}"] - computed["answer"]) <= part.tolerance:
+                where = question.where("parts")
+                raise BankError(f"{where}: the slip {hint[:40]!r} is within the tolerance of the answer")
+    render_text(question.question, question, 0, "question")
+    render_text(question.solution, question, 0, "solution")
+
+
+def _number(value: Any, decimals: int | None = None) -> str:
+    """A number as the guide writes it: ``4`` for 4.0, ``decimals`` places when given."""
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
+    if isinstance(value, float):
+        return f"{value:.10g}"  # 4.000000000000001 is 4, as the reader computes it
+    return str(value)
+
+
+_JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_JINJA.filters["dp"] = lambda value, decimals: _number(value, decimals)
+_JINJA.finalize = lambda value: _number(value) if isinstance(value, int | float) else value
+
+
+def render_text(text: str, question: Question, seed: int, where: str) -> str:
+    """``text`` with its ``{{ name }}`` filled in for ``seed``; an unknown name names the file and line."""
+    try:
+        return _JINJA.from_string(text).render(values(question, seed))
+    except jinja2.TemplateError as error:
+        # a syntax error knows its line; a runtime one (an unknown name) has it in the traceback
+        frames = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == "<template>"]
+        offset = getattr(error, "lineno", None) or (frames[-1] if frames else 1)
+        raise BankError(f"{question.path}:{question.lines.get(where, 1) + offset - 1}: {error}") from None
+
+
+def source(config: Mapping[str, Any]) -> Path:
+    """``includes/questions/`` next to the ``mkdocs.yml`` being built."""
+    return Path(config["config_file_path"]).parent / "includes" / "questions"
+
+
+def load(bank: Path = BANK) -> list[Question]:
+    """Every question of the bank, in the order of its index; checks that every file is listed and
+    every listed or retired id is either a file or retired, not both."""
+    index_path = bank / INDEX
+    name = _name(index_path)
+    index = _plain(_compose(index_path.read_text(encoding="utf-8"), name)) or {}
+    listed, retired = list(index.get("questions") or []), set(index.get("retired") or [])
+    files = {path.stem: path for path in bank.glob("*.md")}
+    problems = [f"{name}: {i} is listed twice" for i in {i for i in listed if listed.count(i) > 1}]
+    problems += [f"{name}: {i} is both listed and retired (an id is never reused)" for i in retired & set(listed)]
+    problems += [f"{name}: {i} is listed but {i}.md does not exist" for i in listed if i not in files]
+    problems += [f"{_name(files[i])}: not listed in {name} (add its id)" for i in files if i not in listed]
+    problems += [f"{name}: retired {i} still has a file" for i in retired & set(files)]
+    bad = [i for i in listed if not re.fullmatch(r"q-[a-z0-9]+(-[a-z0-9]+)*", i)]
+    problems += [f"{name}: {i} is not an id like q-cross-entropy-one-token (q-, lower case, hyphens)" for i in bad]
+    if problems:
+        raise BankError("; ".join(sorted(problems)))
+    return [load_question(files[i]) for i in listed]
+
+
+# ---- Markdown for the pages -------------------------------------------------------------------------
+
+
+def _indent(text: str, by: str = "    ") -> str:
+    return "\n".join(by + line if line.strip() else "" for line in text.splitlines())
+
+
+def _choices_markdown(question: Question, index: int, part: Part, solution: bool) -> str:
+    """The choices as a lettered list (question), or each choice's explanation (worked answer)."""
+    kind = "choice-explanations" if solution else "choices"
+    items = []
+    for letter, choice in zip("ABCDEFGH", part.choices, strict=False):
+        if solution:
+            verdict = "right" if choice.correct else "wrong"
+            items.append(f"1. **({letter}) is {verdict}.** {choice.why}")
+        else:
+            items.append(f"1. {choice.text}")
+    correct = ",".join(str(i) for i, c in enumerate(part.choices) if c.correct)
+    label = html.escape(part.label or "Your choice", quote=True)
+    data = f' data-part="{index}"'
+    if not solution:
+        data += f' data-kind="{part.kind}" data-correct="{correct}" data-label="{label}"'
+    heading = f'<p class="choices__label"><strong>{label}</strong></p>\n' if part.label and not solution else ""
+    return heading + f'<div class="{kind}" markdown{data}>\n\n' + "\n".join(items) + "\n\n</div>"
+
+
+def _form(question: Question, seed: int) -> str:
+    """The parts to answer, in order: each choice part's lettered list (a plain list without
+    JavaScript and on paper), and the fields and Check button that ``practice.js`` shows."""
+    numbers = answers(question, seed)
+    rows = []
+    for index, (part, computed) in enumerate(zip(question.parts, numbers, strict=True)):
+        control = f"{question.id}-{index}"
+        label = html.escape(part.label or "Your answer")
+        if part.kind in ("choice", "select"):
+            rows.append(_choices_markdown(question, index, part, solution=False))
+            continue
+        if part.kind == "numeric":
+            slips = [[computed[f"slip {i}"], hint] for i, (_, hint) in enumerate(part.slips)]
+            data = (
+                f' data-answer="{computed["answer"]!r}" data-tolerance="{part.tolerance!r}"'
+                f' data-slips="{html.escape(json.dumps(slips))}"'
+            )
+        elif part.kind == "text":
+            data = f' data-accept="{html.escape(json.dumps(list(part.accept)))}"'
+        else:
+            continue
+        unit = f' <span class="self-check__unit">{html.escape(part.unit)}</span>' if part.unit else ""
+        rows.append(
+            f'<p class="self-check__part" data-part="{index}" data-kind="{part.kind}"{data} hidden>'
+            f'<label for="{control}">{label}</label> '
+            f'<input id="{control}" type="text" autocomplete="off" spellcheck="false">{unit}</p>'
+        )
+    return (
+        f'<form class="self-check" data-question="{question.id}" markdown>\n\n'
+        + "\n\n".join(rows)
+        + '\n\n<p class="self-check__actions" hidden><button type="submit" class="md-button">Check</button></p>\n'
+        '<div class="self-check__feedback" role="status"></div>\n\n</form>'
+    )
+
+
+def _short_answer(question: Question, seed: int) -> str:
+    """A chapter self-check's answer: each part's result, and a link to the worked answer."""
+    lines = []
+    for index, (part, computed) in enumerate(zip(question.parts, answers(question, seed), strict=True)):
+        label = f"{part.label}: " if part.label else ""
+        if part.kind == "numeric":
+            decimals = max(0, math.ceil(-math.log10(2 * part.tolerance)))
+            lines.append(f"- {label}{_number(round(computed['answer'], decimals))} {part.unit}".rstrip())
+        elif part.kind == "text":
+            lines.append(f"- {label}{part.accept[0]}")
+        elif part.kind in ("choice", "select"):
+            lines.append(f"\n{_choices_markdown(question, index, part, solution=True)}\n")
+    lines.append(f"\nThe worked answer: [question {{number}}](practice.md#{question.id}).")
+    return "\n".join(lines)
+
+
+def question_markdown(question: Question, number: int, *, seed: int = 0, level: int = 2, worked: bool = True) -> str:
+    """The Markdown of one question: heading, text, choices, self-check form and collapsed answer
+    (the worked answer, or a chapter self-check's short one)."""
+    text = render_text(question.question, question, seed, "question").strip("\n")
+    title = render_text(question.title, question, seed, "title")
+    blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id}}}", text]
+    if question.checkable:
+        blocks.append(_form(question, seed))
+    if worked:
+        answer = render_text(question.solution, question, seed, "solution").strip("\n")
+        for index, part in enumerate(question.parts):
+            if part.kind in ("choice", "select"):
+                answer += "\n\n" + _choices_markdown(question, index, part, solution=True)
+    else:
+        answer = _short_answer(question, seed).replace("{number}", str(number))
+    blocks.append('??? success "Answer"\n' + _indent(answer))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _progress(questions: list[Question]) -> str:
+    """Where ``practice.js`` shows how many of ``questions`` this browser answered right."""
+    return f'<span class="practice-progress" data-questions="{" ".join(q.id for q in questions)}" hidden></span>'
+
+
+def overview(questions: list[Question], titles: Mapping[str, str]) -> str:
+    """The Practice page's table of the questions by chapter, in the order of the nav."""
+    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    rows = ["| Chapter | Questions |", "| --- | --- |"]
+    for page, title in titles.items():
+        own = [q for q in questions if q.page == page]
+        if own:
+            links = ", ".join(f"[{numbers[q.id]}](#{q.id})" for q in own)
+            rows.append(f"| [{title}]({page}) | {links} {_progress(own)} |")
+    missing = sorted({q.page for q in questions} - set(titles))
+    if missing:
+        raise BankError(f"{questions[0].path}: questions practise {missing[0]}, which is not in the nav")
+    return "\n".join(rows) + '\n\n<p class="practice-reset" hidden></p>\n'
+
+
+def fill_in(
+    markdown: str, page: str, questions: list[Question], titles: Mapping[str, str], practice_page: str = "practice.md"
+) -> str:
+    """``markdown`` of the page ``page`` (docs path) with its question marker replaced and every
+    ``[](#q-id)`` made a "question N" link to the Practice page; ``titles``: the nav's page titles."""
+    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+
+    def questions_here(match: re.Match[str]) -> str:
+        if match["which"] == "all":
+            body = "\n".join(question_markdown(q, numbers[q.id]) for q in questions)
+            return overview(questions, titles) + "\n" + body
+        own = [q for q in questions if q.page == page]
+        if not own:
+            raise BankError(f"docs/{page}: '<!-- questions: self-check -->' but no question practises this page")
+        intro = f"<p>{_progress(own)}</p>\n\n"
+        return intro + "\n".join(question_markdown(q, numbers[q.id], level=3, worked=False) for q in own)
+
+    def reference(match: re.Match[str]) -> str:
+        if match["id"] not in numbers:
+            raise BankError(f"docs/{page}: [](#{match['id']}) names no question of the bank")
+        target = "" if page == practice_page else practice_page
+        return f"[question {numbers[match['id']]}]({target}#{match['id']})"
+
+    return REFERENCE.sub(reference, MARKER.sub(questions_here, markdown))
+
+
+def outdate_pages(files: Files, bank: Path) -> None:
+    """Remove the built pages that show questions when the bank is newer, so that ``mkdocs serve
+    --dirty``, which rebuilds a page only when its own file is newer, rebuilds them."""
+    newest = max(path.stat().st_mtime for path in bank.iterdir())
+    for file in files.documentation_pages():
+        built = Path(file.abs_dest_path)
+        uses = MARKER.search(file.content_string) or REFERENCE.search(file.content_string)
+        if uses and built.exists() and built.stat().st_mtime < newest:
+            built.unlink()
