@@ -1,14 +1,15 @@
 """MkDocs hook: the question bank of ``includes/questions/`` (see ``guide_build.practice``) gives the
 Practice page its questions (``<!-- questions: all -->``), each chapter its self-check
-(``<!-- questions: self-check -->``), and every ``[](#q-id)`` its "question N" link."""
+(``<!-- questions: self-check -->``), every ``[](#q-id)`` its "question N" link, and the site its
+exports for course platforms (``guide_build.exports``) under ``downloads/``."""
 
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from guide_build import practice
+from guide_build import exports, practice
 from guide_build.mkdocs import nav_pages
 
 _state: dict = {"questions": []}  # the bank, read once a build
@@ -21,9 +22,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     practice.outdate_pages(files, practice.source(config))
+    questions, titles, site_url = _state["questions"], _titles(config), config.site_url or ""
+    downloads = {
+        exports.MOODLE: exports.moodle_xml(questions, site_url, titles),
+        exports.QTI: exports.qti_package(questions, site_url),
+    }
+    for uri, content in downloads.items():
+        files.append(File.generated(config, uri, content=content))
     return files
 
 
+def _titles(config: MkDocsConfig) -> dict[str, str]:
+    return {src: title for title, src in nav_pages(config)}
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    titles = {src: title for title, src in nav_pages(config)}
-    return practice.fill_in(markdown, page.file.src_uri, _state["questions"], titles)
+    return practice.fill_in(markdown, page.file.src_uri, _state["questions"], _titles(config))

@@ -149,6 +149,9 @@ def python_fences(path: Path) -> list[PythonFence]:
     text = path.read_text(encoding="utf-8")
     source_lines = text.splitlines()
     tokens = make_parser().parse(text)
+    # a question of the bank: its worked answer, after "## Answer", is shown collapsed
+    in_bank = path.parent.name == "questions" and "## Answer" in source_lines
+    worked_answer = source_lines.index("## Answer") if in_bank else len(source_lines)
     fences = []
     containers: list = []  # the container_open tokens around the current token
     for index, token in enumerate(tokens):
@@ -182,7 +185,7 @@ def python_fences(path: Path) -> list[PythonFence]:
                 reason=match["reason"] if match else None,
                 end=containers[-closed].map[1] if closed else token.map[1],
                 output_indent=_indent(source_lines[(containers[-closed] if closed else token).map[0]]),
-                folded=any(c.markup == "???" for c in containers),
+                folded=any(c.markup == "???" for c in containers) or token.map[0] > worked_answer,
                 output=following.content.rstrip("\n") if shown else None,
                 output_lines=(following.map[0] + 1, following.map[1]) if shown else None,
             )

@@ -222,13 +222,13 @@ def _is_year(text: str, start: int, end: int, written: str) -> bool:
     return bool(YEAR_BEFORE.search(text[:start]))
 
 
-VERSIONED = frozenset({"Python", "BY"})
+VERSIONED = frozenset({"Python", "BY", "QTI"})
 """Names whose following decimal is a version: Python 3.11, CC BY 4.0. A list, not a pattern: after
 "FID" or "BLEU" a decimal is a measured result that must be cited."""
 
 
 def _is_version(text: str, start: int, end: int) -> bool:
-    """A decimal right after one of the :data:`VERSIONED` names: Python 3.11, CC BY 4.0."""
+    """A decimal right after one of the :data:`VERSIONED` names: Python 3.11, CC BY 4.0, QTI 1.2."""
     if "." not in text[start:end]:
         return False
     name = re.search(r"(?:^|\s)([A-Z][\w-]*)\s+$", text[:start])

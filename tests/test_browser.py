@@ -14,6 +14,7 @@ search, the colour toggle and its persistence, and printing.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -22,6 +23,7 @@ import pytest
 from PIL import Image
 
 from diffusion_vs_llms.figures.style import SMALLEST_TEXT
+from guide_build import plain_text, practice
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
 from guide_build.mkdocs import nav_pages, page_url
@@ -639,5 +641,52 @@ def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contex
             ".filter(i => i.checkVisibility()).map(i => i.src.split('#')[1])"
         )
         assert shown and set(shown) == {"only-light"}, shown
+    finally:
+        page.close()
+
+
+def test_practice_answers_back_and_remembers(site_url, own_context):
+    """javascripts/practice.js: a right number in any written form is marked right, a known slip gets
+    its hint, each choice shows its own explanation, progress survives a reload and can be forgotten;
+    the answers come from the bank (guide_build.practice), and nothing is fetched from elsewhere."""
+    questions = {q.id: q for q in practice.load()}
+    loss = practice.answers(questions["q-cross-entropy-one-token"])[0]["answer"]
+    page, requests, errors = open_page(own_context, site_url + "practice/")
+    try:
+        form = page.locator("form[data-question=q-cross-entropy-one-token]")
+        field, feedback = form.locator("input"), form.locator(".self-check__feedback")
+        for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "1,204"):
+            field.fill(written)
+            field.press("Enter")
+            assert feedback.inner_text().strip() == "Right.", f"{written!r} was not read as {loss:.3f}"
+        field.fill(f"{-math.log10(0.3):.3f}")
+        form.locator("button").click()
+        assert "base-10 logarithm" in feedback.inner_text(), "the base-10 slip got no hint"
+        assert form.locator(".self-check__mark").inner_text() == "not right"
+
+        choice = questions["q-softmax-temperature"].parts[2]
+        form = page.locator("form[data-question=q-softmax-temperature]")
+        for index, option in enumerate(choice.choices):
+            form.locator(f"#q-softmax-temperature-2-{index}").check()
+            form.locator("button").click()
+            shown = form.locator(".self-check__note").last.inner_text()
+            assert plain_text(option.why)[:40] in shown, f"choice {index} showed {shown!r}"
+
+        field = page.locator("#q-time-to-generate-images-0")
+        field.fill("4")
+        page.locator("#q-time-to-generate-images-1").fill("48")
+        field.press("Enter")
+
+        def right_so_far() -> int:  # the chapters' counts in the table at the top, added up
+            return sum(int(text.split(" of ")[0]) for text in page.locator(".practice-progress").all_inner_texts())
+
+        assert right_so_far() == 2  # questions 1 and 2
+        page.reload()
+        assert right_so_far() == 2, "progress lost on reload"
+        page.get_by_role("button", name="Forget my answers").click()
+        assert right_so_far() == 0
+        assert not errors, errors
+        outside = [url for url in requests if not url.startswith(site_url)]
+        assert not outside, f"requests outside the site: {outside}"
     finally:
         page.close()

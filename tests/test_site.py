@@ -124,7 +124,7 @@ def test_no_formula_sets_a_colour_of_its_own():
     covers them too (test_browser.py leaves the drawn copy out: AXE_CONTEXT). Only these KaTeX
     commands give a formula a colour of its own."""
     colour = re.compile(r"\\(?:color|textcolor|colorbox|fcolorbox)\b")
-    sources = [*ROOT.glob("docs/**/*.md"), *ROOT.glob("notebooks/*.py"), *ROOT.glob("includes/*")]
+    sources = [*ROOT.glob("docs/**/*.md"), *ROOT.glob("notebooks/*.py"), *ROOT.glob("includes/**/*.*")]
     assert len(sources) > 10
     for path in sources:
         found = colour.search(path.read_text(encoding="utf-8"))

@@ -269,7 +269,7 @@ def _document(
     css = site / "assets" / "stylesheets"
     styles = sorted(css.glob("main.*.min.css")) + sorted(css.glob("palette.*.min.css"))
     links = [p.relative_to(site).as_posix() for p in styles] + ["assets/katex/katex.min.css"]
-    links += [f"stylesheets/{n}.css" for n in ("extra", "notebook", "print")]
+    links += [f"stylesheets/{n}.css" for n in ("extra", "print")]
     head = "".join(f'<link rel="stylesheet" href="../../{href}">' for href in links)
     attributes = "".join(BODY_ATTRIBUTES.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
     return (

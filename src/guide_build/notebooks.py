@@ -10,7 +10,7 @@ with ``execute: false``; the ``.ipynb`` and the ``.py`` are also offered as down
 
 :func:`page_html` keeps notebook pages light and consistent with the rest of the site: it drops the
 JupyterLab CSS that mkdocs-jupyter inlines into every page, more than the page-weight budget
-(``stylesheets/notebook.css`` styles the cells instead), marks ``$...$`` math in Markdown cells for
+(``stylesheets/extra.css`` styles the cells instead), marks ``$...$`` math in Markdown cells for
 the KaTeX hook, and adds the download links.
 """
 

@@ -73,7 +73,18 @@ FUNCTIONS: dict[str, Any] = {
 def _package() -> dict[str, Any]:
     import importlib
 
-    names = ("attention", "bigram", "forward", "losses", "probability", "reverse", "sampling", "schedules", "timing")
+    names = (
+        "attention",
+        "bigram",
+        "forward",
+        "losses",
+        "probability",
+        "reverse",
+        "sampling",
+        "schedules",
+        "timing",
+        "tokenizer",
+    )
     return {name: importlib.import_module(f"diffusion_vs_llms.{name}") for name in names}
 
 
