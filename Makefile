@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: install system-deps build pdf serve check test outputs bench lighthouse lint format lock clean help
+.PHONY: install system-deps build pdf serve check test outputs worksheet bench lighthouse lint format lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,6 +60,9 @@ test: install system-deps  ## Run every test: unit, property, snippet, code-bloc
 
 outputs: $(VENV)/.installed  ## Run every Python block of the pages that prints and write what it printed under it
 	$(BIN)/python -m tests.outputs
+
+worksheet: install system-deps  ## A worksheet with fresh numbers: SEED=7 QUESTIONS=q-cross-entropy-one-token,diffusion (ids, chapters or all); PDFs in worksheets/
+	$(BIN)/python -m guide_build.worksheet --seed "$(SEED)" --questions "$(QUESTIONS)"
 
 bench: install system-deps  ## Measure builds, page weight and test time; prints a table, writes bench.json
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)

@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: loading a build hook as a module, building a throwaway MkDocs project."""
+"""Helpers shared by the tests: loading a build hook as a module, building a throwaway MkDocs project, the
+text of a printed PDF."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import html
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 from tests.markdown_blocks import ROOT
 
@@ -48,3 +53,18 @@ def text_of(page_html: str) -> str:
     page_html = re.sub(r"<annotation.*?</annotation>", "", page_html, flags=re.S)
     page_html = re.sub(r"<(script|style)\b.*?</\1>", "", page_html, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page_html)))
+
+
+def normalise(text: str) -> str:
+    """NFKC (ligatures such as "ﬀ" become "ff"), no soft hyphens, single spaces, lower case."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def pdf_text(path: Path) -> list[str]:
+    """The text of each page of the PDF at ``path``, read by poppler's pdftotext (``make system-deps``
+    installs it with Chromium; pypdf reads the same text more than ten times slower)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext not found: apt-get install poppler-utils (make test does it as root)")
+    proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
+    return proc.stdout.split("\f")[:-1]  # every page ends with a form feed

@@ -7,10 +7,8 @@ import html
 import io
 import os
 import re
-import shutil
 import subprocess
 import tempfile
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,31 +19,16 @@ from pypdf import PdfReader
 
 from guide_build import handouts, plain_text, practice
 from guide_build.browser import FLAGS, find_chromium
-from tests.helpers import build_project
+from tests.helpers import build_project, normalise, pdf_text
 
 CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
 EDITIONS = tuple(handouts.EDITIONS)
 BOOKLET = handouts.BOOKLET
 
 
-def normalise(text: str) -> str:
-    """NFKC (ligatures such as "ﬀ" become "ff"), no soft hyphens, single spaces, lower case."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
 @pytest.fixture(scope="module")
 def pdfs(site_dir: Path) -> dict[str, PdfReader]:
     return {p.stem: PdfReader(p) for p in sorted((site_dir / "handouts").glob("*.pdf"))}
-
-
-def pdf_text(path: Path) -> list[str]:
-    """The text of each page of the PDF at ``path``, read by poppler's pdftotext (``make system-deps``
-    installs it with Chromium; pypdf reads the same text more than ten times slower)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext not found: apt-get install poppler-utils (make test does it as root)")
-    proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
-    return proc.stdout.split("\f")[:-1]  # every page ends with a form feed
 
 
 @pytest.fixture(scope="module")

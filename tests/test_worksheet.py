@@ -1,0 +1,66 @@
+"""``make worksheet`` (src/guide_build/worksheet.py): two seeds give two worksheets with different
+numbers, each answer key with the answers the package computes for its numbers; the same seed gives
+the same bytes; a student edition holds no answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guide_build import practice, worksheet
+from tests.helpers import normalise, pdf_text
+
+QUESTIONS = practice.load()
+CHOSEN = "q-cross-entropy-one-token,q-time-to-generate-images,q-model-calls-for-a-reply"
+
+
+def test_questions_are_chosen_by_id_or_chapter_once_each_in_the_order_named():
+    chosen = worksheet.select(QUESTIONS, "q-ddpm-against-ddim, diffusion")
+    assert chosen[0].id == "q-ddpm-against-ddim"
+    assert [q.id for q in chosen[1:]] == [q.id for q in QUESTIONS if q.page == "diffusion.md" and q.id != chosen[0].id]
+    assert worksheet.select(QUESTIONS, "all") == QUESTIONS
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--seed", "7", "--questions", "q-no-such"], "QUESTIONS: 'q-no-such' is neither a question id"),
+        (["--seed", "-1", "--questions", "all"], "SEED must be a whole number >= 0, got '-1'"),
+        (["--seed", "seven", "--questions", "all"], "SEED must be a whole number >= 0, got 'seven'"),
+    ],
+)
+def test_a_bad_argument_is_named_with_what_it_accepts(argv, message, capsys):
+    assert worksheet.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_worksheet_markdown_leaves_out_the_code_written_for_seed_zero():
+    text = worksheet.worksheet_markdown(worksheet.select(QUESTIONS, CHOSEN), 7)
+    assert "```" not in text and "import " not in text
+    assert "## Question 1: Cross-entropy of one token" in text and "## Question 3: Model calls for" in text
+
+
+@pytest.mark.build
+def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_dir: Path, tmp_path: Path):
+    chosen = worksheet.select(QUESTIONS, CHOSEN)
+    keys = {}
+    for seed in (7, 8):
+        student, key = worksheet.build(seed, CHOSEN, site=site_dir, out=tmp_path / str(seed))
+        keys[seed] = key.read_bytes()
+        key_text = normalise(" ".join(pdf_text(key)))
+        student_text = normalise(" ".join(pdf_text(student)))
+        assert "name" in student_text and "class" in student_text and "answer" in key_text
+        for question in chosen:
+            drawn = practice.draw(question, seed)
+            for name, value in drawn.items():
+                assert f"{value}" in student_text, f"seed {seed}: {question.id}'s {name} = {value} not in the question"
+            numbers = [c["answer"] for c in practice.answers(question, seed) if c]
+            for number in numbers:
+                shown = [f"{number:.3f}", f"{number:.2f}", f"{number:g}"]
+                assert any(s in key_text for s in shown), f"seed {seed}: {question.id}'s answer {number} not in the key"
+        loss = practice.answers(chosen[0], seed)[0]["answer"]
+        assert f"{loss:.3f}" not in student_text, "the student edition shows an answer"
+    assert keys[7] != keys[8]
+    _, again = worksheet.build(7, CHOSEN, site=site_dir, out=tmp_path / "again")
+    assert again.read_bytes() == keys[7], "the same seed printed different bytes"
