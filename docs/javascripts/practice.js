@@ -94,8 +94,7 @@
   function enhanceChoices(list, question) {
     var kind = list.getAttribute("data-kind");
     var items = list.querySelectorAll(":scope > ol > li");
-    list.querySelector("ol").setAttribute("role", kind === "choice" ? "radiogroup" : "group");
-    list.querySelector("ol").setAttribute("aria-label", list.getAttribute("data-label"));
+    list.setAttribute("role", kind === "choice" ? "radiogroup" : "group"); // labelled by the part's label
     items.forEach(function (item, index) {
       var id = question + "-" + list.getAttribute("data-part") + "-" + index;
       var input = element("input");

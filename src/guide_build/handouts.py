@@ -392,6 +392,42 @@ def reproducible(pdf: bytes) -> bytes:
 
 
 PAGINATE = """most => {
+    // A question too tall to keep whole may split, but not between its text and its answer: the
+    // text and the answer's beginning (the box's first ruled line, or the worked answer's title)
+    // stay together whatever their height, and the rest of the answer continues after them.
+    const keepStartTogether = (question, answer, height) => {
+        const start = document.createElement("div");
+        start.className = "question-start";
+        while (question.firstChild !== answer) start.append(question.firstChild);
+        question.prepend(start);
+        if (answer.matches(".answer-space")) {
+            start.append(answer);
+            if (height > 0.8) {
+                const rest = document.createElement("div");
+                rest.className = "answer-space answer-space--continued";
+                rest.style.height = `${height - 0.8}cm`;
+                answer.style.height = "0.8cm";
+                answer.classList.add("answer-space--continues");
+                question.append(rest);
+            }
+            return;
+        }
+        const opened = document.createElement("div");  // the worked answer as a box in two pieces
+        opened.className = "admonition success answer-start";
+        const title = document.createElement("p");
+        title.className = "admonition-title";
+        title.textContent = answer.querySelector("summary").textContent;
+        answer.querySelector("summary").remove();
+        opened.append(title);
+        start.append(opened);
+        if (answer.firstElementChild) {  // the worked answer itself, in the box's second piece
+            const rest = document.createElement("div");
+            rest.className = "admonition success answer-rest";
+            while (answer.firstChild) rest.append(answer.firstChild);
+            question.append(rest);
+        }
+        answer.remove();
+    };
     for (const answer of document.querySelectorAll(".answer-space, details.success")) {
         let first = answer;
         while (first.previousElementSibling && !/^H[1-6]$/.test(first.tagName)) {
@@ -407,10 +443,16 @@ PAGINATE = """most => {
             question.append(node);
         }
         question.append(answer);
+        let height = 0;
         if (answer.matches(".answer-space")) {
-            const parts = new Set(question.textContent.match(/\\([a-h]\\)/g)).size;
-            answer.style.height = `${3.2 + 1.6 * Math.max(parts - 1, 0)}cm`;  // 4 ruled lines, 2 more a part
+            // 4 ruled lines, 2 more for each further part to write; 2 lines when every part is a choice
+            // (the student marks its letter): the bank's form says how many parts are written
+            const form = question.querySelector("form[data-written]");
+            const parts = form ? +form.dataset.written : new Set(question.textContent.match(/\\([a-h]\\)/g)).size;
+            height = parts ? 3.2 + 1.6 * Math.max(parts - 1, 0) : 1.6;
+            answer.style.height = `${height}cm`;
         }
+        if (question.getBoundingClientRect().height > most) keepStartTogether(question, answer, height);
     }
     const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
     // an attribute, not a class: Material styles only tables without one (table:not([class]))

@@ -382,10 +382,11 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
             items.append(f"1. {choice.text}")
     correct = ",".join(str(i) for i, c in enumerate(part.choices) if c.correct)
     label = html.escape(part.label or "Your choice", quote=True)
+    label_id = f"{question.id}-{index}-label"
     data = f' data-part="{index}"'
     if not solution:
-        data += f' data-kind="{part.kind}" data-correct="{correct}" data-label="{label}"'
-    heading = f'<p class="choices__label"><strong>{label}</strong></p>\n' if part.label and not solution else ""
+        data += f' data-kind="{part.kind}" data-correct="{correct}" aria-labelledby="{label_id}"'
+    heading = f'<p class="choices__label" id="{label_id}">{label}</p>\n' if not solution else ""
     return heading + f'<div class="{kind}" markdown{data}>\n\n' + "\n".join(items) + "\n\n</div>"
 
 
@@ -416,8 +417,9 @@ def _form(question: Question, seed: int) -> str:
             f'<label for="{control}">{label}</label> '
             f'<input id="{control}" type="text" autocomplete="off" spellcheck="false">{unit}</p>'
         )
+    written = sum(part.kind not in ("choice", "select") for part in question.parts)
     return (
-        f'<form class="self-check" data-question="{question.id}" markdown>\n\n'
+        f'<form class="self-check" data-question="{question.id}" data-written="{written}" markdown>\n\n'
         + "\n\n".join(rows)
         + '\n\n<p class="self-check__actions" hidden><button type="submit" class="md-button">Check</button></p>\n'
         '<div class="self-check__feedback" role="status"></div>\n\n</form>'
@@ -430,8 +432,8 @@ def _short_answer(question: Question, seed: int) -> str:
     for index, (part, computed) in enumerate(zip(question.parts, answers(question, seed), strict=True)):
         label = f"{part.label}: " if part.label else ""
         if part.kind == "numeric":
-            decimals = max(0, math.ceil(-math.log10(2 * part.tolerance)))
-            lines.append(f"- {label}{_number(round(computed['answer'], decimals))} {part.unit}".rstrip())
+            decimals = max(0, math.ceil(-math.log10(2 * part.tolerance)))  # as many as the tolerance asks
+            lines.append(f"- {label}{computed['answer']:.{decimals}f} {part.unit}".rstrip())
         elif part.kind == "text":
             lines.append(f"- {label}{part.accept[0]}")
         elif part.kind in ("choice", "select"):
