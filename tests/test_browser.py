@@ -655,10 +655,17 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
     try:
         form = page.locator("form[data-question=q-cross-entropy-one-token]")
         field, feedback = form.locator("input"), form.locator(".self-check__feedback")
-        for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "1,204"):
+        for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "ln10 - ln3", "1.204 nats"):
             field.fill(written)
             field.press("Enter")
             assert feedback.inner_text().strip() == "Right.", f"{written!r} was not read as {loss:.3f}"
+        kv = practice.answers(questions["q-kv-cache-saves"])[0]["answer"]
+        field = page.locator("#q-kv-cache-saves-0")
+        for written in (f"{kv:,.0f}", f"{kv:.0f}", "100*101/2"):  # a comma separates thousands
+            field.fill(written)
+            field.press("Enter")
+            mark = page.locator("form[data-question=q-kv-cache-saves] .self-check__mark").first
+            assert mark.inner_text() == "right", f"{written!r} was not read as {kv:.0f}"
         field.fill(f"{-math.log10(0.3):.3f}")
         form.locator("button").click()
         assert "base-10 logarithm" in feedback.inner_text(), "the base-10 slip got no hint"

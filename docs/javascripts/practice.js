@@ -25,21 +25,23 @@
     }
   }
 
-  // A number as a reader types it; NaN when it is not one.
+  // A number as a reader types it (1.204, 5,050, 786 432, 10/3, ln(10/3), ln2, e^2, 86.7 %, 4 s);
+  // NaN when it is not one. A comma separates thousands, as in the guide's text.
   function parse(text) {
     var s = text.trim().replace(/\u2212/g, "-").replace(/[×·]/g, "*").replace(/÷/g, "/");
-    if (s.indexOf(",") >= 0 && s.indexOf(".") < 0) s = s.replace(",", ".");
+    s = s.replace(/(\d),(?=\d{3}\b)/g, "$1").replace(/(\d) (?=\d{3}\b)/g, "$1");
     var scale = 1;
-    if (/%$/.test(s)) {
+    var percent = /\s*(%|percent)$/i;
+    if (percent.test(s)) {
       scale = 0.01;
-      s = s.slice(0, -1);
+      s = s.replace(percent, "");
     }
     var value = evaluate(s);
     if (isNaN(value)) value = evaluate(s.replace(/\s*[a-zA-Zµ]+$/, "")); // a unit after the number: 4 s
     return value * scale;
   }
   function evaluate(s) {
-    var tokens = s.match(/\d*\.?\d+(?:e[+-]?\d+)?|[a-zπ]+\d*|[-+*/^()]|\S/gi) || [];
+    var tokens = s.match(/\d+\.?\d*(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?|log(?:2|10)(?=\s*\()|[a-zπ]+|[-+*/^()]|\S/gi) || [];
     var at = 0;
     function peek() {
       return tokens[at];
@@ -94,7 +96,7 @@
   function enhanceChoices(list, question) {
     var kind = list.getAttribute("data-kind");
     var items = list.querySelectorAll(":scope > ol > li");
-    list.setAttribute("role", kind === "choice" ? "radiogroup" : "group"); // labelled by the part's label
+    if (kind === "choice") list.setAttribute("role", "radiogroup"); // a group, labelled by the part's label
     items.forEach(function (item, index) {
       var id = question + "-" + list.getAttribute("data-part") + "-" + index;
       var input = element("input");
@@ -179,6 +181,12 @@
       var answer = form.nextElementSibling;
       form.querySelectorAll(".self-check__part, .choices").forEach(function (part) {
         var result = part.matches(".choices") ? checkChoices(part, answer) : checkPart(part);
+        var labelled = part.matches(".choices")
+          ? document.getElementById(part.getAttribute("aria-labelledby"))
+          : part.querySelector("label");
+        result.label = labelled ? labelled.textContent.trim() : "Your answer";
+        var input = part.querySelector("input[type=text]");
+        if (input) input.setAttribute("aria-invalid", result.answered && !result.right ? "true" : "false");
         mark(part, result);
         results.push(result);
       });
@@ -189,6 +197,14 @@
         return r.right;
       }).length;
       feedback.textContent = "";
+      if (results.length > 1) {
+        // each part's verdict in words, so that a screen reader hears which part was wrong
+        var verdicts = element("ul", "self-check__verdicts");
+        results.forEach(function (result) {
+          if (result.answered) verdicts.appendChild(element("li", "", result.label + ": " + (result.right ? "right" : "not right")));
+        });
+        if (verdicts.children.length) feedback.appendChild(verdicts);
+      }
       var summary = element("p", "self-check__summary");
       if (!answered.length) summary.textContent = "Type an answer or pick a choice first.";
       else if (right === results.length) summary.textContent = results.length > 1 ? "All " + right + " parts right." : "Right.";

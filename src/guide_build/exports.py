@@ -30,7 +30,6 @@ MOODLE = "downloads/practice-moodle.xml"
 QTI = "downloads/practice-qti.zip"
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 """Every file of the zip is dated the same, so that the same bank gives the same bytes."""
-LETTERS = "ABCDEFGH"
 MOODLE_FRACTIONS = {1: "100", 2: "50", 3: "33.33333", 4: "25", 5: "20", 6: "16.66667", 7: "14.28571", 8: "12.5"}
 """The grades Moodle accepts for a right choice of a question with 1 to 8 right choices."""
 EXTENSIONS = [
@@ -114,12 +113,12 @@ def moodle_xml(questions: list[Question], site_url: str, titles: dict[str, str],
                 _text(item, "generalfeedback", worked)
                 _sub(item, "defaultgrade", "1")
                 _sub(item, "idnumber", f"{question.id}-{index}")
-                _moodle_answers(item, part, computed, worked)
+                _moodle_answers(item, part, computed, worked, lambda text: _html(text, site_url, numbers))
     ET.indent(quiz)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"
 
 
-def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], worked: str) -> None:
+def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], worked: str, to_html) -> None:
     if part.kind == "numeric":
         shown = [(computed["answer"], "100", "Right.")]
         shown += [(computed[f"slip {i}"], "0", hint) for i, (_, hint) in enumerate(part.slips)]
@@ -140,8 +139,8 @@ def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], wo
             else:
                 fraction = MOODLE_FRACTIONS[right] if choice.correct else "-" + MOODLE_FRACTIONS[wrong]
             answer = _sub(item, "answer", fraction=fraction, format="html")
-            _sub(answer, "text", _html(choice.text, "", {}).removeprefix("<p>").removesuffix("</p>"))
-            _text(answer, "feedback", _html(choice.why, "", {}))
+            _sub(answer, "text", to_html(choice.text).removeprefix("<p>").removesuffix("</p>"))
+            _text(answer, "feedback", to_html(choice.why))
     elif part.kind == "text":
         _sub(item, "usecase", "0")
         for accepted in part.accept:
@@ -186,14 +185,14 @@ def qti_assessment(questions: list[Question], site_url: str, seed: int = 0) -> b
             processing = _sub(item, "resprocessing")
             outcomes = _sub(processing, "outcomes")
             _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
-            _qti_part(item, presentation, processing, part, computed)
+            _qti_part(item, presentation, processing, part, computed, lambda text: _html(text, site_url, numbers))
             general = _sub(item, "itemfeedback", ident="general_fb")
             _mattext(_sub(general, "flow_mat"), worked)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def _qti_part(item, presentation, processing, part: Part, computed: dict[str, float]) -> None:
+def _qti_part(item, presentation, processing, part: Part, computed: dict[str, float], to_html) -> None:
     def score(condition: ET.Element) -> None:
         _sub(condition, "setvar", "100", action="Set", varname="SCORE")
 
@@ -230,11 +229,11 @@ def _qti_part(item, presentation, processing, part: Part, computed: dict[str, fl
         render = _sub(response, "render_choice")
         for i, choice in enumerate(part.choices):
             label = _sub(render, "response_label", ident=f"c{i}")
-            _mattext(label, _html(choice.text, "", {}))
+            _mattext(label, to_html(choice.text))
             feedback = _sub(processing, "respcondition", **{"continue": "Yes"})
             _sub(_sub(feedback, "conditionvar"), "varequal", f"c{i}", respident="response1")
             _sub(feedback, "displayfeedback", feedbacktype="Response", linkrefid=f"c{i}_fb")
-            _mattext(_sub(_sub(item, "itemfeedback", ident=f"c{i}_fb"), "flow_mat"), _html(choice.why, "", {}))
+            _mattext(_sub(_sub(item, "itemfeedback", ident=f"c{i}_fb"), "flow_mat"), to_html(choice.why))
         condition = _sub(processing, "respcondition", **{"continue": "No"})
         every = _sub(_sub(condition, "conditionvar"), "and")
         for i, choice in enumerate(part.choices):
@@ -264,5 +263,6 @@ def qti_package(questions: list[Question], site_url: str, seed: int = 0) -> byte
         for name, data in files.items():
             info = zipfile.ZipInfo(name, ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever system writes it: the same bytes everywhere
             archive.writestr(info, data)
     return buffer.getvalue()

@@ -36,6 +36,8 @@ BANK = ROOT / "includes" / "questions"
 INDEX = "index.yml"
 ANSWER_LINE = "## Answer"
 KINDS = ("numeric", "choice", "select", "text", "explain")
+LETTERS = "ABCDEFGH"
+"""The letters of a part's choices: at most eight."""
 """A part is answered with a number, one choice, several choices, a word or phrase, or in words."""
 QUESTION_FIELDS = ("title", "practises", "params", "values", "parts")
 PART_FIELDS = {
@@ -214,7 +216,13 @@ def _part(node: yaml.Node, name: str) -> Part:
         raise BankError(f"{line}: a {kind} part has no field {sorted(unknown)[0]!r} ({', '.join(PART_FIELDS[kind])})")
     label = str(data.get("label", ""))
     if kind == "numeric":
-        if "answer" not in data or not isinstance(data.get("tolerance"), int | float) or data["tolerance"] <= 0:
+        tolerance = data.get("tolerance")
+        if (
+            "answer" not in data
+            or isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or tolerance <= 0
+        ):
             raise BankError(f"{line}: a numeric part needs answer: (an expression) and tolerance: (a positive number)")
         slips = []
         for slip in data.get("slips") or []:
@@ -225,13 +233,22 @@ def _part(node: yaml.Node, name: str) -> Part:
     if kind in ("choice", "select"):
         choices = []
         for choice in data.get("choices") or []:
-            if not isinstance(choice, dict) or set(choice) != {"text", "correct", "why"} or not str(choice["why"]):
+            if (
+                not isinstance(choice, dict)
+                or set(choice) != {"text", "correct", "why"}
+                or not isinstance(choice["correct"], bool)
+                or not str(choice["why"])
+            ):
                 raise BankError(f"{line}: each choice is text:, correct: (true or false) and why: (its explanation)")
             choices.append(Choice(str(choice["text"]), choice["correct"] is True, str(choice["why"]).strip()))
         right = sum(c.correct for c in choices)
-        if len(choices) < 2 or (kind == "choice" and right != 1) or (kind == "select" and right < 1):
+        if (
+            not 2 <= len(choices) <= len(LETTERS)
+            or (kind == "choice" and right != 1)
+            or (kind == "select" and right < 1)
+        ):
             raise BankError(
-                f"{line}: a {kind} part needs at least two choices and "
+                f"{line}: a {kind} part needs 2 to {len(LETTERS)} choices and "
                 + ("exactly one correct" if kind == "choice" else "at least one correct")
                 + f" (got {len(choices)} choices, {right} correct)"
             )
@@ -374,7 +391,7 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
     """The choices as a lettered list (question), or each choice's explanation (worked answer)."""
     kind = "choice-explanations" if solution else "choices"
     items = []
-    for letter, choice in zip("ABCDEFGH", part.choices, strict=False):
+    for letter, choice in zip(LETTERS, part.choices, strict=False):
         if solution:
             verdict = "right" if choice.correct else "wrong"
             items.append(f"1. **({letter}) is {verdict}.** {choice.why}")
@@ -385,7 +402,7 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
     label_id = f"{question.id}-{index}-label"
     data = f' data-part="{index}"'
     if not solution:
-        data += f' data-kind="{part.kind}" data-correct="{correct}" aria-labelledby="{label_id}"'
+        data += f' data-kind="{part.kind}" data-correct="{correct}" role="group" aria-labelledby="{label_id}"'
     heading = f'<p class="choices__label" id="{label_id}">{label}</p>\n' if not solution else ""
     return heading + f'<div class="{kind}" markdown{data}>\n\n' + "\n".join(items) + "\n\n</div>"
 

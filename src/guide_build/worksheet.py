@@ -24,6 +24,7 @@ from guide_build import ROOT, browser, handouts, katex, practice
 from guide_build.mkdocs import mkdocs_build
 
 OUT = ROOT / "worksheets"
+ANSWER = '??? success "Answer"\n'
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ ]*$\n?", re.M | re.S)
 
 
@@ -50,12 +51,18 @@ def select(questions: list[practice.Question], spec: str) -> list[practice.Quest
     return list(once.values())
 
 
+ABOUT_CODE = re.compile(r"\b(code|script)\b", re.I)
+"""A paragraph of a worked answer that introduces its code, which a worksheet leaves out."""
+
+
 def worksheet_markdown(questions: list[practice.Question], seed: int) -> str:
-    """The questions for ``seed``, each with its worked answer (without code) in a collapsed block."""
+    """The questions for ``seed``, each with its worked answer in a collapsed block, without the code
+    (written for seed 0) and the paragraphs that introduce it."""
     parts = []
     for number, question in enumerate(questions, 1):
-        text = practice.question_markdown(question, number, seed=seed)
-        parts.append(FENCE.sub("", text))
+        text, marker, answer = practice.question_markdown(question, number, seed=seed).partition(ANSWER)
+        paragraphs = FENCE.sub("", answer).split("\n\n")
+        parts.append(text + marker + "\n\n".join(p for p in paragraphs if not ABOUT_CODE.search(p)))
     return "\n".join(parts)
 
 
