@@ -660,10 +660,10 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
             field.press("Enter")
             assert feedback.inner_text().strip() == "Right.", f"{written!r} was not read as {loss:.3f}"
         kv = practice.answers(questions["q-kv-cache-saves"])[0]["answer"]
-        field = page.locator("#q-kv-cache-saves-0")
+        kv_field = page.locator("#q-kv-cache-saves-0")
         for written in (f"{kv:,.0f}", f"{kv:.0f}", "100*101/2"):  # a comma separates thousands
-            field.fill(written)
-            field.press("Enter")
+            kv_field.fill(written)
+            kv_field.press("Enter")
             mark = page.locator("form[data-question=q-kv-cache-saves] .self-check__mark").first
             assert mark.inner_text() == "right", f"{written!r} was not read as {kv:.0f}"
         field.fill(f"{-math.log10(0.3):.3f}")
