@@ -652,15 +652,24 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
     questions = {q.id: q for q in practice.load()}
     loss = practice.answers(questions["q-cross-entropy-one-token"])[0]["answer"]
     page, requests, errors = open_page(own_context, site_url + "practice/")
+
+    def form_of(question: str):
+        """The question's form, once the reader has scrolled to it (practice.js sets a form up then)."""
+        page.locator(f"#{question}").scroll_into_view_if_needed()
+        page.wait_for_selector(f"form[data-question={question}].self-check--live", timeout=5000)
+        return page.locator(f"form[data-question={question}]")
+
     try:
-        form = page.locator("form[data-question=q-cross-entropy-one-token]")
+        live = page.locator("form.self-check--live").count()
+        assert 0 < live < len(questions), f"{live} of {len(questions)} forms set up before the reader scrolled"
+        form = form_of("q-cross-entropy-one-token")
         field, feedback = form.locator("input"), form.locator(".self-check__feedback")
         for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "ln10 - ln3", "1.204 nats"):
             field.fill(written)
             field.press("Enter")
             assert feedback.inner_text().strip() == "Right.", f"{written!r} was not read as {loss:.3f}"
         kv = practice.answers(questions["q-kv-cache-saves"])[0]["answer"]
-        kv_field = page.locator("#q-kv-cache-saves-0")
+        kv_field = form_of("q-kv-cache-saves").locator("#q-kv-cache-saves-0")
         for written in (f"{kv:,.0f}", f"{kv:.0f}", "100*101/2"):  # a comma separates thousands
             kv_field.fill(written)
             kv_field.press("Enter")
@@ -672,14 +681,14 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
         assert form.locator(".self-check__mark").inner_text() == "not right"
 
         choice = questions["q-softmax-temperature"].parts[2]
-        form = page.locator("form[data-question=q-softmax-temperature]")
+        form = form_of("q-softmax-temperature")
         for index, option in enumerate(choice.choices):
             form.locator(f"#q-softmax-temperature-2-{index}").check()
             form.locator("button").click()
             shown = form.locator(".self-check__note").last.inner_text()
             assert plain_text(option.why)[:40] in shown, f"choice {index} showed {shown!r}"
 
-        field = page.locator("#q-time-to-generate-images-0")
+        field = form_of("q-time-to-generate-images").locator("#q-time-to-generate-images-0")
         field.fill("4")
         page.locator("#q-time-to-generate-images-1").fill("48")
         field.press("Enter")

@@ -254,8 +254,30 @@
     });
   }
 
+  // A form is set up when it comes within a screen of the viewport, not all of them at load: a page
+  // of many questions would otherwise spend its first moments on forms far below.
   function start() {
-    document.querySelectorAll("form.self-check:not(.self-check--live)").forEach(setUp);
+    var forms = document.querySelectorAll("form.self-check:not(.self-check--live)");
+    var ready = function (form) {
+      if (!form.classList.contains("self-check--live")) setUp(form);
+    };
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(
+        function (entries) {
+          entries.forEach(function (entry) {
+            if (!entry.isIntersecting) return;
+            observer.unobserve(entry.target);
+            ready(entry.target);
+          });
+        },
+        { rootMargin: "100% 0px" }
+      );
+      forms.forEach(function (form) {
+        observer.observe(form);
+      });
+    } else {
+      forms.forEach(ready);
+    }
     addReset();
     showProgress();
   }
