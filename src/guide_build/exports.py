@@ -23,7 +23,7 @@ import markdown
 
 from guide_build import ROOT
 from guide_build.mkdocs import page_url
-from guide_build.practice import REFERENCE, Part, Question, answers, render_text
+from guide_build.practice import REFERENCE, Part, Question, answers, number_text, render_text
 
 SITE_NAME = "Diffusion Models vs LLMs"
 MOODLE = "downloads/practice-moodle.xml"
@@ -76,10 +76,6 @@ def _parts(question: Question, seed: int, site_url: str, numbers: dict[str, int]
         yield index, part, computed, name, text + label, worked
 
 
-def _number(value: float) -> str:
-    return f"{value:.10g}"
-
-
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
     if text is not None:
@@ -124,8 +120,8 @@ def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], wo
         shown += [(computed[f"slip {i}"], "0", hint) for i, (_, hint) in enumerate(part.slips)]
         for value, fraction, feedback in shown:
             answer = _sub(item, "answer", fraction=fraction, format="moodle_auto_format")
-            _sub(answer, "text", _number(value))
-            _sub(answer, "tolerance", _number(part.tolerance))
+            _sub(answer, "text", number_text(value))
+            _sub(answer, "tolerance", number_text(part.tolerance))
             _text(answer, "feedback", feedback)
     elif part.kind in ("choice", "select"):
         right = sum(c.correct for c in part.choices)
@@ -205,16 +201,16 @@ def _qti_part(item, presentation, processing, part: Part, computed: dict[str, fl
     if part.kind == "numeric":
         condition = _sub(processing, "respcondition", **{"continue": "No"})
         either = _sub(_sub(condition, "conditionvar"), "or")
-        _sub(either, "varequal", _number(computed["answer"]), respident="response1")
+        _sub(either, "varequal", number_text(computed["answer"]), respident="response1")
         within = _sub(either, "and")
-        _sub(within, "vargte", _number(computed["answer"] - part.tolerance), respident="response1")
-        _sub(within, "varlte", _number(computed["answer"] + part.tolerance), respident="response1")
+        _sub(within, "vargte", number_text(computed["answer"] - part.tolerance), respident="response1")
+        _sub(within, "varlte", number_text(computed["answer"] + part.tolerance), respident="response1")
         score(condition)
         for i, (_, hint) in enumerate(part.slips):  # a slip's hint, shown to a student who made it
             slip = _sub(processing, "respcondition", **{"continue": "Yes"})
             near = _sub(_sub(slip, "conditionvar"), "and")
-            _sub(near, "vargte", _number(computed[f"slip {i}"] - part.tolerance), respident="response1")
-            _sub(near, "varlte", _number(computed[f"slip {i}"] + part.tolerance), respident="response1")
+            _sub(near, "vargte", number_text(computed[f"slip {i}"] - part.tolerance), respident="response1")
+            _sub(near, "varlte", number_text(computed[f"slip {i}"] + part.tolerance), respident="response1")
             _sub(slip, "displayfeedback", feedbacktype="Response", linkrefid=f"slip{i}_fb")
             _mattext(_sub(_sub(item, "itemfeedback", ident=f"slip{i}_fb"), "flow_mat"), f"<p>{hint}</p>")
     elif part.kind == "text":

@@ -330,7 +330,7 @@ def check(question: Question) -> None:
     render_text(question.solution, question, 0, "solution")
 
 
-def _number(value: Any, decimals: int | None = None) -> str:
+def number_text(value: Any, decimals: int | None = None) -> str:
     """A number as the guide writes it: ``4`` for 4.0, ``decimals`` places when given."""
     if decimals is not None:
         return f"{value:.{decimals}f}"
@@ -340,8 +340,8 @@ def _number(value: Any, decimals: int | None = None) -> str:
 
 
 _JINJA = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-_JINJA.filters["dp"] = lambda value, decimals: _number(value, decimals)
-_JINJA.finalize = lambda value: _number(value) if isinstance(value, int | float) else value
+_JINJA.filters["dp"] = lambda value, decimals: number_text(value, decimals)
+_JINJA.finalize = lambda value: number_text(value) if isinstance(value, int | float) else value
 
 
 def render_text(text: str, question: Question, seed: int, where: str) -> str:
