@@ -2,7 +2,8 @@
 
 Formulas are taken out of the pages once all of them are HTML (``on_env`` comes after every hook's
 ``on_page_content``), so the search plugin indexes placeholders, and put back into the finished
-pages (``on_post_page``). After the build, the fonts are cut down to the characters formulas draw.
+pages (``on_post_page``); the HTML files that hooks make (``on_files``) are typeset in place. After
+the build, the fonts are cut down to the characters formulas draw.
 """
 
 from __future__ import annotations
@@ -32,9 +33,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_env(env, config: MkDocsConfig, files: Files):
     pages = [file.page for file in files.documentation_pages() if file.page and file.page.content is not None]
-    taken = _build["formulas"].take({page.file.src_uri: page.content for page in pages})
+    # and the HTML files other hooks made (on_files), such as the worksheet page's numbers of a seed
+    made = [f for f in files if f.generated_by and f.src_uri.endswith(".html") and not f.is_documentation_page()]
+    taken = _build["formulas"].take(
+        {page.file.src_uri: page.content for page in pages} | {file.src_uri: file.content_string for file in made}
+    )
     for page in pages:
         page.content = taken[page.file.src_uri]
+    for file in made:
+        file.content_string = _build["formulas"].put(taken[file.src_uri], get_relative_url(katex.FONTS, file.url))
     return env
 
 

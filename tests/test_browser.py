@@ -706,3 +706,63 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
         assert not outside, f"requests outside the site: {outside}"
     finally:
         page.close()
+
+
+def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(site_url, own_context):
+    """javascripts/worksheet.js: the ticked questions, numbered 1, 2 … in order, with the numbers of
+    the chosen seed (the same as ``make worksheet``, guide_build.practice) in the chosen edition; on
+    paper the worksheet alone; a seed whose file does not come keeps the numbers shown, and says so."""
+    questions = {q.id: q for q in practice.load()}
+    chosen = ["q-cross-entropy-one-token", "q-pixels-and-token-ids", "q-noising-one-value"]  # in the bank's order
+    loss = {seed: practice.answers(questions[chosen[0]], seed)[0]["answer"] for seed in (0, 7)}
+    assert f"{loss[0]:.3f}" != f"{loss[7]:.3f}", "seed 7 should change the first question's numbers"
+    page, requests, errors = open_page(own_context, site_url + "worksheet/")
+    sheet, status = page.locator(".worksheet-sheet"), page.locator(".worksheet-status")
+    shown = page.locator(".worksheet-question:not([hidden])")
+    try:
+        page.get_by_role("button", name="Untick all").click()
+        assert shown.count() == 0 and page.get_by_role("button", name="Print").is_disabled()
+        assert status.inner_text() == "0 questions, seed 0, student edition."
+        for question in chosen:
+            page.locator(f"input[value={question}]").check()
+        page.select_option("#worksheet-seed", "7")
+        page.wait_for_function("document.querySelector('.worksheet-seed').textContent === '7'", timeout=5000)
+        assert status.inner_text() == "3 questions, seed 7, student edition."
+        assert not RAW_LATEX.search(visible_text_without_code(page)), "a formula of seed 7 was not typeset"
+        titles = [practice.render_text(questions[q].title, questions[q], 0, "title") for q in chosen]
+        headings = [text.rstrip("¶").strip() for text in shown.locator("h3").all_inner_texts()]
+        assert headings == [f"Question {n}: {title}" for n, title in enumerate(titles, 1)]
+        assert shown.locator(".answer-space:visible").count() == 3
+        assert shown.locator("details:visible").count() == 0, "the student edition shows answers"
+
+        page.get_by_label("Answer key").check()
+        assert sheet.locator("h2").inner_text().startswith("Worksheet, seed 7: Answer key")
+        first = shown.first.inner_text()
+        assert f"{loss[7]:.3f}" in first and f"{loss[0]:.3f}" not in first, first
+        assert shown.locator(".answer-space:visible").count() == 0
+        page.emulate_media(media="print")
+        printed = page.evaluate("""() => Array.from(document.querySelector('.md-content__inner').children)
+            .filter(e => getComputedStyle(e).display !== 'none').map(e => e.className)""")
+        assert printed == ["worksheet-sheet"], printed
+        page.emulate_media(media="screen")
+
+        page.route("**/seed-3.html", lambda route: route.abort())
+        page.select_option("#worksheet-seed", "3")
+        page.wait_for_function("document.querySelector('#worksheet-seed').value === '7'", timeout=5000)
+        assert "could not be loaded" in status.inner_text() and f"{loss[7]:.3f}" in shown.first.inner_text()
+        page.select_option("#worksheet-seed", "0")
+        assert f"{loss[0]:.3f}" in shown.first.inner_text()
+        errors = [e for e in errors if "seed-3.html" not in e and "ERR_FAILED" not in e]
+        assert not errors, errors
+        outside = [url for url in requests if not url.startswith(site_url)]
+        assert not outside, f"requests outside the site: {outside}"
+    finally:
+        page.close()
+    without_script = own_context.browser.new_context(java_script_enabled=False)
+    try:
+        page = without_script.new_page()
+        page.goto(site_url + "worksheet/")
+        assert page.locator(".worksheet-nojs").is_visible() and not page.locator(".worksheet-controls").is_visible()
+        assert page.locator(".worksheet-question .answer-space:visible").count() == len(questions)
+    finally:
+        without_script.close()

@@ -45,6 +45,31 @@ def test_worksheet_markdown_leaves_out_the_code_written_for_seed_zero():
     assert "## Question 1: Cross-entropy of one token" in text and "## Question 3: Model calls for" in text
 
 
+def test_the_worksheet_page_holds_the_bank_and_each_seed_file_its_parametrised_questions(tmp_path, monkeypatch):
+    """The site's worksheet page: every question at seed 0, with a box sized by its written parts;
+    a seed's file: the parametrised questions only, with that seed's numbers (the same text as
+    ``make worksheet``)."""
+    monkeypatch.setenv("GUIDE_CACHE", str(tmp_path))
+    page = worksheet.page_html(QUESTIONS, {q.page: q.page for q in QUESTIONS}, "worksheet.js")
+    sections = re.findall(r'<section class="worksheet-question" data-question="([^"]+)"', page)
+    assert sections == [q.id for q in QUESTIONS]
+    boxes = re.findall(r'name="question" value="([^"]+)"', page)  # by chapter
+    assert sorted(boxes) == sorted(q.id for q in QUESTIONS)
+    heights = dict(re.findall(r'data-question="([^"]+)".*?class="answer-space"[^>]*height: ([\d.]+)cm', page, re.S))
+    assert heights["q-time-to-generate-images"] == "4.8"  # two numbers to write
+    assert heights["q-pixels-and-token-ids"] == "1.6"  # letters to tick
+    fragment = worksheet.seed_fragment(QUESTIONS, 7)
+    assert re.findall(r'data-question="([^"]+)"', fragment) == [q.id for q in QUESTIONS if q.params]
+    first = fragment[: fragment.index("</section>")]
+    question = QUESTIONS[0]
+    assert question.id == "q-cross-entropy-one-token"
+    loss = {seed: practice.answers(question, seed)[0]["answer"] for seed in (0, 7)}
+    assert f"{loss[7]:.3f}" in first and f"{loss[0]:.3f}" not in first
+    ours = re.sub(r"\s+", " ", worksheet._html(worksheet.worksheet_markdown([question], 7)))
+    start = re.sub(r"\s+", " ", first).index("<p>")
+    assert re.sub(r"\s+", " ", first)[start:][:200] in ours, "the page's text differs from make worksheet's"
+
+
 def plain_sentences(markdown: str) -> list[str]:
     """The sentences of ``markdown`` that hold a number and no markup (no math, link, emphasis or
     code), as the PDF's text shows them."""

@@ -51,7 +51,8 @@ PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<ancho
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
 """``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
 MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check) -->$", re.MULTILINE)
-"""The line a page puts where its questions go: all of them (the Practice page), or the page's own."""
+"""The line a page puts where its questions go: all of them (the Practice page), or the page's own.
+(The worksheet page's ``<!-- questions: worksheet -->`` is filled in by ``guide_build.worksheet``.)"""
 
 
 class BankError(PluginError):
@@ -459,14 +460,22 @@ def _short_answer(question: Question, seed: int) -> str:
     return "\n".join(lines)
 
 
-def question_markdown(question: Question, number: int, *, seed: int = 0, level: int = 2, worked: bool = True) -> str:
-    """The Markdown of one question: heading, text, choices, self-check form and collapsed answer
-    (the worked answer, or a chapter self-check's short one)."""
+def question_markdown(
+    question: Question, number: int, *, seed: int = 0, level: int = 2, worked: bool = True, form: bool = True
+) -> str:
+    """The Markdown of one question: heading, text, choices, self-check form (or, ``form=False``, the
+    choices alone) and collapsed answer (the worked answer, or a chapter self-check's short one)."""
     text = render_text(question.question, question, seed, "question").strip("\n")
     title = render_text(question.title, question, seed, "title")
     blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id}}}", text]
-    if question.checkable:
+    if question.checkable and form:
         blocks.append(_form(question, seed))
+    elif question.checkable:
+        blocks += [
+            _choices_markdown(question, i, part, solution=False)
+            for i, part in enumerate(question.parts)
+            if part.kind in ("choice", "select")
+        ]
     if worked:
         answer = render_text(question.solution, question, seed, "solution").strip("\n")
         for index, part in enumerate(question.parts):

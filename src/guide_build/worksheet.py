@@ -5,12 +5,19 @@ in that order, with the parameters of the seed (seed 0: the site's numbers), pri
 the site's stylesheets into ``worksheets/``: a student edition (a Name / Class / Date line and ruled
 space for each answer) and an answer key (the worked answers for those numbers, without the site's
 code, which is written for seed 0). The same seed and questions give the same bytes.
+
+The site's worksheet page (``<!-- questions: worksheet -->``) is the same for the browser: every
+question with seed 0's numbers (:func:`page_html`), the numbers of :data:`SITE_SEEDS` in one small
+file each (:func:`seed_fragment`), and ``worksheet.js`` to choose the questions, the seed and the
+edition before the reader prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import html
 import os
 import re
 import sys
@@ -20,11 +27,16 @@ from pathlib import Path
 import markdown
 from mkdocs.config import load_config
 
-from guide_build import ROOT, browser, handouts, katex, practice
+from guide_build import ROOT, browser, cache, handouts, katex, practice
 from guide_build.mkdocs import mkdocs_build
 
 OUT = ROOT / "worksheets"
 ANSWER = '??? success "Answer"\n'
+SITE_SEEDS = range(1, 11)
+"""The seeds the site's worksheet page offers besides 0 (``make worksheet`` takes any)."""
+PAGE_MARKER = "<!-- questions: worksheet -->"
+FRAGMENT = "seed-{seed}.html"
+"""A seed's numbers for the worksheet page: a file next to the page."""
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ ]*$\n?", re.M | re.S)
 
 
@@ -55,28 +67,124 @@ ABOUT_CODE = re.compile(r"\b(code|script)\b", re.I)
 """A paragraph of a worked answer that introduces its code, which a worksheet leaves out."""
 
 
+def _without_code(answer: str) -> str:
+    paragraphs = FENCE.sub("", answer).split("\n\n")
+    return "\n\n".join(p for p in paragraphs if not ABOUT_CODE.search(p))
+
+
 def worksheet_markdown(questions: list[practice.Question], seed: int) -> str:
     """The questions for ``seed``, each with its worked answer in a collapsed block, without the code
     (written for seed 0) and the paragraphs that introduce it."""
     parts = []
     for number, question in enumerate(questions, 1):
         text, marker, answer = practice.question_markdown(question, number, seed=seed).partition(ANSWER)
-        paragraphs = FENCE.sub("", answer).split("\n\n")
-        parts.append(text + marker + "\n\n".join(p for p in paragraphs if not ABOUT_CODE.search(p)))
+        parts.append(text + marker + _without_code(answer))
     return "\n".join(parts)
 
 
-def _html(text: str) -> str:
+@functools.cache
+def _converter() -> markdown.Markdown:
     config = load_config(str(ROOT / "mkdocs.yml"))
-    converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+
+
+def _html(text: str) -> str:
+    converter = _converter()
     cwd = os.getcwd()
     os.chdir(ROOT)  # pymdownx.snippets reads from the repository
     try:
-        converted = converter.convert(text)
+        converted = converter.reset().convert(text)
     finally:
         os.chdir(cwd)
     # links within the worksheet: the questions are renumbered, so "question N" of the site is dropped
     return re.sub(r'<a href="[^"]*">(.*?)</a>', r"\1", converted)
+
+
+# ---- The site's worksheet page ----------------------------------------------------------------------
+
+
+def answer_space_cm(question: practice.Question) -> float:
+    """The height of a question's answer box: room for its first written part and 1.6 cm for each
+    further one; 1.6 cm to write the letters when every part is a choice."""
+    written = sum(part.kind not in ("choice", "select") for part in question.parts)
+    return 3.2 + 1.6 * (written - 1) if written else 1.6
+
+
+def entries_html(questions: list[practice.Question], seed: int, numbers: dict[str, int]) -> str:
+    """The questions as the worksheet page shows them, for ``seed``: heading, text and choices, an
+    answer box (student edition) and the worked answer without code (answer key); formulas still TeX."""
+    entries = []
+    for question in questions:
+        text, marker, answer = practice.question_markdown(
+            question, numbers[question.id], seed=seed, level=3, form=False
+        ).partition(ANSWER)
+        space = (
+            '<div class="answer-space" role="img" aria-label="Space for your answer"'
+            f' style="height: {answer_space_cm(question):g}cm"></div>\n\n'
+        )
+        seeded = " data-seeded" if question.params else ""
+        entries.append(
+            f'<section class="worksheet-question" data-question="{question.id}"{seeded}>\n'
+            f"{_html(text + space + marker + _without_code(answer))}\n</section>"
+        )
+    return "\n".join(entries)
+
+
+def _cached(name: str, make) -> str:
+    """``make()``, kept in the build cache under the inputs of every worksheet: the bank, the code
+    that computes and writes its numbers, and the Markdown settings."""
+    inputs = [*practice.BANK.iterdir(), *(ROOT / "src").rglob("*.py"), ROOT / "mkdocs.yml"]
+    path = cache.folder("worksheets") / f"{cache.key(cache.files_key(inputs), name)}.html"
+    if not path.is_file():
+        cache.write_atomic(path, make())
+    return path.read_text(encoding="utf-8")
+
+
+def seed_fragment(questions: list[practice.Question], seed: int) -> str:
+    """The parametrised questions for ``seed``, as the worksheet page shows them (formulas still TeX)."""
+    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    return _cached(f"seed-{seed}", lambda: entries_html([q for q in questions if q.params], seed, numbers))
+
+
+def page_html(questions: list[practice.Question], titles: dict[str, str], script: str) -> str:
+    """The worksheet page's tool: the questions to tick by chapter, the seed, the edition and a Print
+    button (``worksheet.js``, whose URL is ``script``, makes them work; without scripting they are not
+    shown, extra.css), then the worksheet itself with every question at seed 0."""
+    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    groups = []
+    for page, title in titles.items():
+        own = [q for q in questions if q.page == page]
+        if own:
+            boxes = "".join(
+                f'<li><label><input type="checkbox" name="question" value="{q.id}" checked> '
+                f"{html.escape(practice.render_text(q.title, q, 0, 'title'))}</label></li>"
+                for q in own
+            )
+            groups.append(f"<fieldset><legend>{html.escape(title)}</legend><ul>{boxes}</ul></fieldset>")
+    seeds = "".join(f'<option value="{s}">{s}</option>' for s in SITE_SEEDS)
+    controls = (
+        '<form class="worksheet-controls">'
+        '<fieldset class="worksheet-questions"><legend>Questions</legend>'
+        '<p><button type="button" class="md-button" data-select="all">Tick all</button> '
+        '<button type="button" class="md-button" data-select="none">Untick all</button></p>'
+        f"{''.join(groups)}</fieldset>"
+        '<p><label for="worksheet-seed">Numbers</label> <select id="worksheet-seed" name="seed">'
+        f'<option value="0">seed 0: the site\'s numbers</option>{seeds}</select></p>'
+        '<fieldset class="worksheet-edition"><legend>Edition</legend>'
+        '<label><input type="radio" name="edition" value="student" checked> Student edition</label> '
+        '<label><input type="radio" name="edition" value="answer-key"> Answer key</label></fieldset>'
+        '<p><button type="button" class="md-button md-button--primary" data-print>Print</button></p>'
+        '<p class="worksheet-status" role="status"></p></form>'
+        '<p class="worksheet-nojs">Choosing the questions, the seed and the edition needs JavaScript. '
+        "Without it, this page prints every question with seed 0's numbers as a student edition.</p>"
+    )
+    sheet = (
+        f'<div class="worksheet-sheet" data-edition="student" data-fragment="{FRAGMENT}">'
+        '<h2 id="worksheet">Worksheet, seed <span class="worksheet-seed">0</span>: '
+        '<span class="worksheet-edition-name">Student edition</span></h2>'
+        f"{handouts.NAME_LINE}\n{_cached('seed-0', lambda: entries_html(questions, 0, numbers))}</div>"
+    )
+    return f'{controls}\n{sheet}\n<script src="{script}" defer></script>'
 
 
 def document(site: Path, questions: list[practice.Question], seed: int, edition: str) -> str:
