@@ -73,11 +73,11 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_pages(site_dir: Path) -> dict[str, str]:
-    """HTML of every built page, keyed by its path relative to the site root."""
+    """HTML of every built page, keyed by its path relative to the site root (not the 404 page, nor
+    the files of HTML that pages fetch, such as the worksheet page's numbers of a seed)."""
     return {
         str(path.relative_to(site_dir)): path.read_text(encoding="utf-8")
-        for path in sorted(site_dir.rglob("*.html"))
-        if path.name != "404.html"
+        for path in sorted(site_dir.rglob("index.html"))
     }
 
 

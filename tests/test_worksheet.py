@@ -102,3 +102,16 @@ def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_
     assert keys[7] != keys[8]
     _, again = worksheet.build(7, CHOSEN, site=site_dir, out=tmp_path / "again")
     assert again.read_bytes() == keys[7], "the same seed printed different bytes"
+
+
+def test_the_site_has_a_typeset_file_of_numbers_for_each_seed_of_the_worksheet_page(site_dir: Path):
+    """Each seed the worksheet page lists has its file next to the page, with the parametrised
+    questions and every formula typeset (the page fetches it; the browser runs no math script)."""
+    page = (site_dir / "worksheet" / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<option value="(\d+)"', page)
+    assert listed == [str(s) for s in [0, *worksheet.SITE_SEEDS]]
+    seeded = [q.id for q in QUESTIONS if q.params]
+    for seed in worksheet.SITE_SEEDS:
+        text = (site_dir / "worksheet" / worksheet.FRAGMENT.format(seed=seed)).read_text(encoding="utf-8")
+        assert re.findall(r'data-question="([^"]+)"', text) == seeded, seed
+        assert "arithmatex" not in text and "\\(" not in text and 'class="katex"' in text, seed
