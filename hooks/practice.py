@@ -11,7 +11,6 @@ import posixpath
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 
 from guide_build import exports, practice, worksheet
 from guide_build.mkdocs import nav_pages
@@ -53,5 +52,4 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if worksheet.PAGE_MARKER not in html:
         return html
-    script = get_relative_url("javascripts/worksheet.js", page.url)  # on this page only
-    return html.replace(worksheet.PAGE_MARKER, worksheet.page_html(_state["questions"], _titles(config), script), 1)
+    return html.replace(worksheet.PAGE_MARKER, worksheet.page_html(_state["questions"], _titles(config)), 1)

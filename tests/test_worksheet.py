@@ -50,7 +50,7 @@ def test_the_worksheet_page_holds_the_bank_and_each_seed_file_its_parametrised_q
     a seed's file: the parametrised questions only, with that seed's numbers (the same text as
     ``make worksheet``)."""
     monkeypatch.setenv("GUIDE_CACHE", str(tmp_path))
-    page = worksheet.page_html(QUESTIONS, {q.page: q.page for q in QUESTIONS}, "worksheet.js")
+    page = worksheet.page_html(QUESTIONS, {q.page: q.page for q in QUESTIONS})
     sections = re.findall(r'<section class="worksheet-question" data-question="([^"]+)"', page)
     assert sections == [q.id for q in QUESTIONS]
     boxes = re.findall(r'name="question" value="([^"]+)"', page)  # by chapter

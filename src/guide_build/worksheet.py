@@ -146,10 +146,10 @@ def seed_fragment(questions: list[practice.Question], seed: int) -> str:
     return _cached(f"seed-{seed}", lambda: entries_html([q for q in questions if q.params], seed, numbers))
 
 
-def page_html(questions: list[practice.Question], titles: dict[str, str], script: str) -> str:
+def page_html(questions: list[practice.Question], titles: dict[str, str]) -> str:
     """The worksheet page's tool: the questions to tick by chapter, the seed, the edition and a Print
-    button (``worksheet.js``, whose URL is ``script``, makes them work; without scripting they are not
-    shown, extra.css), then the worksheet itself with every question at seed 0."""
+    button (the page's ``worksheet.js`` makes them work; without scripting they are not shown,
+    extra.css), then the worksheet itself with every question at seed 0."""
     numbers = {q.id: n for n, q in enumerate(questions, 1)}
     groups = []
     for page, title in titles.items():
@@ -184,7 +184,7 @@ def page_html(questions: list[practice.Question], titles: dict[str, str], script
         '<span class="worksheet-edition-name">Student edition</span></h2>'
         f"{handouts.NAME_LINE}\n{_cached('seed-0', lambda: entries_html(questions, 0, numbers))}</div>"
     )
-    return f'{controls}\n{sheet}\n<script src="{script}" defer></script>'
+    return f"{controls}\n{sheet}"
 
 
 def document(site: Path, questions: list[practice.Question], seed: int, edition: str) -> str:
