@@ -36,6 +36,7 @@ SITE_SEEDS = range(1, 11)
 """The seeds the site's worksheet page offers besides 0 (``make worksheet`` takes any)."""
 PAGE_MARKER = "<!-- questions: worksheet -->"
 FRAGMENT = "seed-{seed}.html"
+HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>')
 """A seed's numbers for the worksheet page: a file next to the page."""
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ ]*$\n?", re.M | re.S)
 
@@ -123,10 +124,8 @@ def entries_html(questions: list[practice.Question], seed: int, numbers: dict[st
             f' style="height: {answer_space_cm(question):g}cm"></div>\n\n'
         )
         seeded = " data-seeded" if question.params else ""
-        entries.append(
-            f'<section class="worksheet-question" data-question="{question.id}"{seeded}>\n'
-            f"{_html(text + space + marker + _without_code(answer))}\n</section>"
-        )
+        body = HEADERLINK.sub("", _html(text + space + marker + _without_code(answer)))  # no "¶" on a worksheet
+        entries.append(f'<section class="worksheet-question" data-question="{question.id}"{seeded}>{body}</section>')
     return "\n".join(entries)
 
 
