@@ -713,12 +713,13 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
     the chosen seed (the same as ``make worksheet``, guide_build.practice) in the chosen edition; on
     paper the worksheet alone; a seed whose file does not come keeps the numbers shown, and says so."""
     questions = {q.id: q for q in practice.load()}
-    chosen = ["q-cross-entropy-one-token", "q-pixels-and-token-ids", "q-noising-one-value"]  # in the bank's order
-    loss = {seed: practice.answers(questions[chosen[0]], seed)[0]["answer"] for seed in (0, 7)}
+    chosen = ["q-pixels-and-token-ids", "q-noising-one-value", "q-cross-entropy-one-token"]  # the nav's order
+    loss = {seed: practice.answers(questions[chosen[2]], seed)[0]["answer"] for seed in (0, 7)}
     assert f"{loss[0]:.3f}" != f"{loss[7]:.3f}", "seed 7 should change the first question's numbers"
     page, requests, errors = open_page(own_context, site_url + "worksheet/")
     sheet, status = page.locator(".worksheet-sheet"), page.locator(".worksheet-status")
     shown = page.locator(".worksheet-question:not([hidden])")
+    loss_question = page.locator(f".worksheet-question[data-question={chosen[2]}]")
     try:
         page.get_by_role("button", name="Untick all").click()
         assert shown.count() == 0 and page.get_by_role("button", name="Print").is_disabled()
@@ -733,12 +734,16 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
         headings = [text.rstrip("¶").strip() for text in shown.locator("h3").all_inner_texts()]
         assert headings == [f"Question {n}: {title}" for n, title in enumerate(titles, 1)]
         assert shown.locator(".answer-space:visible").count() == 3
-        assert shown.locator("details:visible").count() == 0, "the student edition shows answers"
+        assert shown.locator(".admonition:visible").count() == 0, "the student edition shows answers"
+        assert sheet.locator("h2").inner_text().startswith("Worksheet: Student edition"), "a student sees the seed"
+        calls = questions["q-model-calls-for-a-reply"]
+        label = page.locator("input[value=q-model-calls-for-a-reply] + span").inner_text()
+        assert label == practice.render_text(calls.title, calls, 7, "title"), "the list keeps seed 0's title"
 
         page.get_by_label("Answer key").check()
         assert sheet.locator("h2").inner_text().startswith("Worksheet, seed 7: Answer key")
-        first = shown.first.inner_text()
-        assert f"{loss[7]:.3f}" in first and f"{loss[0]:.3f}" not in first, first
+        text = loss_question.inner_text()
+        assert f"{loss[7]:.3f}" in text and f"{loss[0]:.3f}" not in text, text
         assert shown.locator(".answer-space:visible").count() == 0
         page.emulate_media(media="print")
         printed = page.evaluate("""() => Array.from(document.querySelector('.md-content__inner').children)
@@ -749,9 +754,9 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
         page.route("**/seed-3.html", lambda route: route.abort())
         page.select_option("#worksheet-seed", "3")
         page.wait_for_function("document.querySelector('#worksheet-seed').value === '7'", timeout=5000)
-        assert "could not be loaded" in status.inner_text() and f"{loss[7]:.3f}" in shown.first.inner_text()
+        assert "could not be loaded" in status.inner_text() and f"{loss[7]:.3f}" in loss_question.inner_text()
         page.select_option("#worksheet-seed", "0")
-        assert f"{loss[0]:.3f}" in shown.first.inner_text()
+        assert f"{loss[0]:.3f}" in loss_question.inner_text()
         errors = [e for e in errors if "seed-3.html" not in e and "ERR_FAILED" not in e]
         assert not errors, errors
         outside = [url for url in requests if not url.startswith(site_url)]

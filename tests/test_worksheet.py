@@ -5,6 +5,7 @@ the same bytes; a student edition holds no answer."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,12 @@ def test_the_worksheet_page_holds_the_bank_and_each_seed_file_its_parametrised_q
     a seed's file: the parametrised questions only, with that seed's numbers (the same text as
     ``make worksheet``)."""
     monkeypatch.setenv("GUIDE_CACHE", str(tmp_path))
-    page = worksheet.page_html(QUESTIONS, {q.page: q.page for q in QUESTIONS})
+    titles = {"llms.md": "LLMs", "diffusion.md": "Diffusion", "generative-ai.md": "AI", "comparison.md": "x"}
+    titles |= {q.page: q.page for q in QUESTIONS}
+    page = worksheet.page_html(QUESTIONS, titles)
     sections = re.findall(r'<section class="worksheet-question" data-question="([^"]+)"', page)
-    assert sections == [q.id for q in QUESTIONS]
+    pages = [next(q.page for q in QUESTIONS if q.id == s) for s in sections]
+    assert sorted(sections) == sorted(q.id for q in QUESTIONS) and pages == sorted(pages, key=list(titles).index)
     boxes = re.findall(r'name="question" value="([^"]+)"', page)  # by chapter
     assert sorted(boxes) == sorted(q.id for q in QUESTIONS)
     heights = dict(re.findall(r'data-question="([^"]+)".*?class="answer-space"[^>]*height: ([\d.]+)cm', page, re.S))
@@ -77,6 +81,13 @@ def plain_sentences(markdown: str) -> list[str]:
     return [normalise(x) for x in sentences if re.search(r"\d", x) and not re.search(r"[$\[*`|]", x)]
 
 
+def build_apart(*args, **kwargs) -> list[Path]:
+    """``worksheet.build`` in a thread of its own: a browser test in this process leaves Playwright's
+    event loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(worksheet.build, *args, **kwargs).result()
+
+
 @pytest.mark.build
 def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_dir: Path, tmp_path: Path):
     """Each question's sentences with numbers, filled in for the seed, are in the student edition, and
@@ -84,7 +95,7 @@ def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_
     chosen = worksheet.select(QUESTIONS, CHOSEN)
     keys = {}
     for seed in (7, 8):
-        student, key = worksheet.build(seed, CHOSEN, site=site_dir, out=tmp_path / str(seed))
+        student, key = build_apart(seed, CHOSEN, site=site_dir, out=tmp_path / str(seed))
         keys[seed] = key.read_bytes()
         key_text = normalise(" ".join(pdf_text(key)))
         student_text = normalise(" ".join(pdf_text(student)))
@@ -100,7 +111,7 @@ def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_
                 assert sentence in key_text, f"seed {seed}: the key lacks {sentence!r}"
                 assert sentence not in student_text, f"seed {seed}: the student edition shows {sentence!r}"
     assert keys[7] != keys[8]
-    _, again = worksheet.build(7, CHOSEN, site=site_dir, out=tmp_path / "again")
+    _, again = build_apart(7, CHOSEN, site=site_dir, out=tmp_path / "again")
     assert again.read_bytes() == keys[7], "the same seed printed different bytes"
 
 

@@ -1,5 +1,5 @@
-// The worksheet page (made by src/guide_build/worksheet.py): tick the questions, choose a seed and
-// the edition, print. The page holds every question with seed 0's numbers; the parametrised ones of
+// The worksheet page (made by src/guide_build/worksheet.py): choose a seed and the edition, tick the
+// questions, print. The page holds every question with seed 0's numbers; the parametrised ones of
 // another seed come from a small file next to the page (seed-7.html), made at build time by the
 // same code as `make worksheet`. The chosen questions are numbered 1, 2 ... in the page's order.
 (function () {
@@ -11,11 +11,18 @@
   var seedField = form.elements.seed;
   var status = form.querySelector(".worksheet-status");
   var printButton = form.querySelector("[data-print]");
+  var seeded = entries.filter(function (entry) {
+    return "seeded" in entry.dataset;
+  });
   var seeds = { 0: {} }; // seed -> question id -> its HTML for that seed
-  entries.forEach(function (entry) {
-    if ("seeded" in entry.dataset) seeds[0][entry.dataset.question] = entry.innerHTML;
+  seeded.forEach(function (entry) {
+    seeds[0][entry.dataset.question] = entry.innerHTML;
   });
   var shownSeed = "0";
+
+  function title(entry) {
+    return entry.querySelector("h3").firstChild;
+  }
 
   function show(announce) {
     var chosen = {};
@@ -28,11 +35,7 @@
       entry.hidden = !chosen[entry.dataset.question];
       if (entry.hidden) return;
       number += 1;
-      var heading = entry.querySelector("h3").firstChild;
-      heading.nodeValue = heading.nodeValue.replace(/^Question \d+/, "Question " + number);
-      entry.querySelectorAll("details").forEach(function (details) {
-        details.open = key; // the answer key prints the worked answers open
-      });
+      title(entry).nodeValue = title(entry).nodeValue.replace(/^Question \d+/, "Question " + number);
     });
     var edition = key ? "Answer key" : "Student edition";
     sheet.dataset.edition = key ? "answer-key" : "student";
@@ -46,9 +49,10 @@
   }
 
   function useSeed(seed) {
-    entries.forEach(function (entry) {
-      var html = seeds[seed][entry.dataset.question];
-      if (html !== undefined) entry.innerHTML = html;
+    seeded.forEach(function (entry) {
+      entry.innerHTML = seeds[seed][entry.dataset.question];
+      var name = title(entry).nodeValue.replace(/^Question \d+: /, "");
+      form.querySelector('input[value="' + entry.dataset.question + '"] + span').textContent = name;
     });
     shownSeed = seed;
     show(true);
@@ -66,13 +70,18 @@
       .then(function (text) {
         var template = document.createElement("template");
         template.innerHTML = text;
-        seeds[seed] = {};
+        var found = {};
         template.content.querySelectorAll(".worksheet-question").forEach(function (entry) {
-          seeds[seed][entry.dataset.question] = entry.innerHTML;
+          found[entry.dataset.question] = entry.innerHTML;
         });
+        seeded.forEach(function (entry) {
+          if (!(entry.dataset.question in found)) throw new Error("it lacks " + entry.dataset.question);
+        });
+        seeds[seed] = found;
         if (seedField.value === seed) useSeed(seed);
       })
       .catch(function (error) {
+        if (seedField.value !== seed) return; // the reader has chosen another seed since
         seedField.value = shownSeed;
         status.textContent = "The numbers of seed " + seed + " could not be loaded (" + error.message + "); the worksheet keeps seed " + shownSeed + "'s.";
       });
@@ -96,6 +105,11 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+  });
+  // a browser may put back the controls' earlier values (back button, reload): show what they say
+  addEventListener("pageshow", function () {
+    if (seedField.value !== shownSeed) load(seedField.value);
+    else show(false);
   });
   show(false);
 })();

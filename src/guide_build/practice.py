@@ -50,9 +50,9 @@ PART_FIELDS = {
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
 """``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
-MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check) -->$", re.MULTILINE)
-"""The line a page puts where its questions go: all of them (the Practice page), or the page's own.
-(The worksheet page's ``<!-- questions: worksheet -->`` is filled in by ``guide_build.worksheet``.)"""
+MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check|worksheet) -->$", re.MULTILINE)
+"""The line a page puts where its questions go: all of them (the Practice page), or the page's own,
+or the worksheet page's (filled in from the page's HTML by ``guide_build.worksheet``)."""
 
 
 class BankError(PluginError):
@@ -515,6 +515,8 @@ def fill_in(
     numbers = {q.id: n for n, q in enumerate(questions, 1)}
 
     def questions_here(match: re.Match[str]) -> str:
+        if match["which"] == "worksheet":
+            return match[0]
         if match["which"] == "all":
             body = "\n".join(question_markdown(q, numbers[q.id]) for q in questions)
             return overview(questions, titles) + "\n" + body

@@ -36,8 +36,8 @@ SITE_SEEDS = range(1, 11)
 """The seeds the site's worksheet page offers besides 0 (``make worksheet`` takes any)."""
 PAGE_MARKER = "<!-- questions: worksheet -->"
 FRAGMENT = "seed-{seed}.html"
-HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>')
 """A seed's numbers for the worksheet page: a file next to the page."""
+HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>')
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ ]*$\n?", re.M | re.S)
 
 
@@ -84,13 +84,15 @@ def worksheet_markdown(questions: list[practice.Question], seed: int) -> str:
 
 
 @functools.cache
-def _converter() -> markdown.Markdown:
+def _converter(settings: str) -> markdown.Markdown:
+    """A Markdown converter with the extensions of ``mkdocs.yml``, whose text is ``settings`` (so that
+    an edit to it, during ``mkdocs serve``, gives a new converter)."""
     config = load_config(str(ROOT / "mkdocs.yml"))
     return markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
 
 
 def _html(text: str) -> str:
-    converter = _converter()
+    converter = _converter((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     cwd = os.getcwd()
     os.chdir(ROOT)  # pymdownx.snippets reads from the repository
     try:
@@ -116,72 +118,81 @@ def entries_html(questions: list[practice.Question], seed: int, numbers: dict[st
     answer box (student edition) and the worked answer without code (answer key); formulas still TeX."""
     entries = []
     for question in questions:
-        text, marker, answer = practice.question_markdown(
+        text, _, answer = practice.question_markdown(
             question, numbers[question.id], seed=seed, level=3, form=False
         ).partition(ANSWER)
-        space = (
-            '<div class="answer-space" role="img" aria-label="Space for your answer"'
-            f' style="height: {answer_space_cm(question):g}cm"></div>\n\n'
-        )
+        # the ruled box is drawn for paper; the page's text says each question has one
+        height = answer_space_cm(question)
+        space = f'<div class="answer-space" aria-hidden="true" style="height: {height:g}cm"></div>\n\n'
         seeded = " data-seeded" if question.params else ""
-        body = HEADERLINK.sub("", _html(text + space + marker + _without_code(answer)))  # no "¶" on a worksheet
+        opened = '!!! success "Answer"\n'  # shown in the answer key, on screen as on paper: a box that may split
+        body = HEADERLINK.sub("", _html(text + space + opened + _without_code(answer)))  # no "¶" on a worksheet
         entries.append(f'<section class="worksheet-question" data-question="{question.id}"{seeded}>{body}</section>')
     return "\n".join(entries)
 
 
-def _cached(name: str, make) -> str:
-    """``make()``, kept in the build cache under the inputs of every worksheet: the bank, the code
-    that computes and writes its numbers, and the Markdown settings."""
-    inputs = [*practice.BANK.iterdir(), *(ROOT / "src").rglob("*.py"), ROOT / "mkdocs.yml"]
-    path = cache.folder("worksheets") / f"{cache.key(cache.files_key(inputs), name)}.html"
+def _cached(questions: list[practice.Question], name: str, make) -> str:
+    """``make()``, kept in the build cache under the inputs of a worksheet: ``questions`` (all they
+    hold), the code that computes and writes their numbers, the snippets a question may include, the
+    Markdown settings and the locked versions of the libraries (numpy's random numbers, Markdown's HTML)."""
+    inputs = [*(ROOT / "src").rglob("*.py"), *(ROOT / "snippets").rglob("*.py")]
+    inputs += [ROOT / "mkdocs.yml", ROOT / "requirements.lock"]
+    key = cache.key(repr(questions), cache.files_key(inputs), name)
+    path = cache.folder("worksheets") / f"{key}.html"
     if not path.is_file():
         cache.write_atomic(path, make())
     return path.read_text(encoding="utf-8")
 
 
+def by_chapter(questions: list[practice.Question], titles: dict[str, str]) -> list[practice.Question]:
+    """``questions`` grouped by the chapter they practise, in the order of ``titles`` (the nav's)."""
+    return [q for page in titles for q in questions if q.page == page]
+
+
 def seed_fragment(questions: list[practice.Question], seed: int) -> str:
     """The parametrised questions for ``seed``, as the worksheet page shows them (formulas still TeX)."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
-    return _cached(f"seed-{seed}", lambda: entries_html([q for q in questions if q.params], seed, numbers))
+    seeded = [q for q in questions if q.params]
+    return _cached(questions, f"seed-{seed}", lambda: entries_html(seeded, seed, {q.id: 0 for q in seeded}))
 
 
 def page_html(questions: list[practice.Question], titles: dict[str, str]) -> str:
-    """The worksheet page's tool: the questions to tick by chapter, the seed, the edition and a Print
-    button (the page's ``worksheet.js`` makes them work; without scripting they are not shown,
-    extra.css), then the worksheet itself with every question at seed 0."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    """The worksheet page's tool: the seed, the edition, a Print button and the questions to tick by
+    chapter (the page's ``worksheet.js`` makes them work; without scripting they are not shown,
+    extra.css), then the worksheet itself with every question at seed 0, in the same order."""
+    ordered = by_chapter(questions, titles)
     groups = []
     for page, title in titles.items():
-        own = [q for q in questions if q.page == page]
+        own = [q for q in ordered if q.page == page]
         if own:
             boxes = "".join(
                 f'<li><label><input type="checkbox" name="question" value="{q.id}" checked> '
-                f"{html.escape(practice.render_text(q.title, q, 0, 'title'))}</label></li>"
+                f"<span>{html.escape(practice.render_text(q.title, q, 0, 'title'))}</span></label></li>"
                 for q in own
             )
             groups.append(f"<fieldset><legend>{html.escape(title)}</legend><ul>{boxes}</ul></fieldset>")
-    seeds = "".join(f'<option value="{s}">{s}</option>' for s in SITE_SEEDS)
+    seeds = "".join(f'<option value="{s}">seed {s}</option>' for s in SITE_SEEDS)
     controls = (
-        '<form class="worksheet-controls">'
-        '<fieldset class="worksheet-questions"><legend>Questions</legend>'
-        '<p><button type="button" class="md-button" data-select="all">Tick all</button> '
-        '<button type="button" class="md-button" data-select="none">Untick all</button></p>'
-        f"{''.join(groups)}</fieldset>"
-        '<p><label for="worksheet-seed">Numbers</label> <select id="worksheet-seed" name="seed">'
-        f'<option value="0">seed 0: the site\'s numbers</option>{seeds}</select></p>'
+        '<form class="worksheet-controls" autocomplete="off">'
+        '<div class="worksheet-settings"><p><label for="worksheet-seed">Numbers</label> '
+        f'<select id="worksheet-seed" name="seed"><option value="0">seed 0: the site\'s</option>{seeds}</select></p>'
         '<fieldset class="worksheet-edition"><legend>Edition</legend>'
         '<label><input type="radio" name="edition" value="student" checked> Student edition</label> '
         '<label><input type="radio" name="edition" value="answer-key"> Answer key</label></fieldset>'
-        '<p><button type="button" class="md-button md-button--primary" data-print>Print</button></p>'
-        '<p class="worksheet-status" role="status"></p></form>'
+        '<p><button type="button" class="md-button md-button--primary" data-print>Print</button></p></div>'
+        '<p class="worksheet-status" role="status"></p>'
+        '<fieldset class="worksheet-questions"><legend>Questions</legend>'
+        '<p><button type="button" class="md-button" data-select="all">Tick all</button> '
+        '<button type="button" class="md-button" data-select="none">Untick all</button></p>'
+        f"{''.join(groups)}</fieldset></form>"
         '<p class="worksheet-nojs">Choosing the questions, the seed and the edition needs JavaScript. '
         "Without it, this page prints every question with seed 0's numbers as a student edition.</p>"
     )
+    numbers = {q.id: n for n, q in enumerate(ordered, 1)}
     sheet = (
         f'<div class="worksheet-sheet" data-edition="student" data-fragment="{FRAGMENT}">'
-        '<h2 id="worksheet">Worksheet, seed <span class="worksheet-seed">0</span>: '
-        '<span class="worksheet-edition-name">Student edition</span></h2>'
-        f"{handouts.NAME_LINE}\n{_cached('seed-0', lambda: entries_html(questions, 0, numbers))}</div>"
+        '<h2 id="worksheet">Worksheet<span class="worksheet-seed-name">, seed <span class="worksheet-seed">0'
+        '</span></span>: <span class="worksheet-edition-name">Student edition</span></h2>'
+        f"{handouts.NAME_LINE}\n{_cached(questions, 'page', lambda: entries_html(ordered, 0, numbers))}</div>"
     )
     return f"{controls}\n{sheet}"
 
