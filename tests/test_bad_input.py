@@ -446,6 +446,26 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         },
     ),
     (
+        "grouped_query_attention",
+        attention.grouped_query_attention,
+        dict(q=np.zeros((4, 2, 3)), k=np.ones((2, 5, 3)), v=np.ones((2, 5, 2))),
+        {
+            "q": floats_arg(np.zeros((4, 2, 3)), shapes=[(2, 3), (3, 2, 3), (4, 2, 0)]),
+            "k": floats_arg(np.ones((2, 5, 3)), shapes=[(3, 5, 3), (2, 5, 4), (5, 3)]),
+            "v": floats_arg(np.ones((2, 5, 2)), shapes=[(4, 5, 2), (2, 4, 2), (2, 5, 0)]),
+            "causal": not_a_flag,
+        },
+    ),
+    (
+        "kv_cache_bytes",
+        attention.kv_cache_bytes,
+        dict(layers=2, kv_heads=2, head_dim=4, tokens=3, bytes_per_number=2),
+        {
+            name: int_arg(st.integers(None, 0))
+            for name in ("layers", "kv_heads", "head_dim", "tokens", "bytes_per_number")
+        },
+    ),
+    (
         "KVCache",
         attention.KVCache,
         dict(d_k=3, d_v=2),

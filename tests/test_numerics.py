@@ -8,7 +8,13 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from diffusion_vs_llms.attention import KVCache, causal_mask, scaled_dot_product_attention
+from diffusion_vs_llms.attention import (
+    KVCache,
+    causal_mask,
+    grouped_query_attention,
+    kv_cache_bytes,
+    scaled_dot_product_attention,
+)
 from diffusion_vs_llms.bigram import BigramModel
 from diffusion_vs_llms.forward import forward_diffuse, sample_forward, signal_and_noise_scales
 from diffusion_vs_llms.gaussian_mixture import GaussianMixture
@@ -256,6 +262,33 @@ def test_kv_cache_matches_full_causal_attention():
         cache.append(k[i], v[i])
         assert np.allclose(cache.attend(q[i]), full[i])
     assert len(cache) == 5
+
+
+def test_grouped_query_attention_is_multi_head_attention_with_shared_keys_and_values():
+    """Each group of h/g query heads uses one key/value head; g = h is ordinary multi-head attention."""
+    rng = np.random.default_rng(4)
+    h, g, n, d = 6, 2, 5, 4
+    q, k, v = rng.standard_normal((h, n, d)), rng.standard_normal((g, n, d)), rng.standard_normal((g, n, 3))
+    out, weights = grouped_query_attention(q, k, v, causal=True)
+    assert out.shape == (h, n, 3) and weights.shape == (h, n, n)
+    for head in range(h):
+        group = head // (h // g)  # heads 0-2 share key/value head 0, heads 3-5 head 1
+        alone, _ = scaled_dot_product_attention(q[head], k[group], v[group], causal=True)
+        assert np.allclose(out[head], alone)
+    full, _ = grouped_query_attention(q, np.repeat(k, 3, axis=0), np.repeat(v, 3, axis=0), causal=True)
+    assert np.allclose(full, out)  # g = h with each key/value head repeated: the same attention
+    with pytest.raises(ValueError, match=r"the 6 heads of q must split into equal groups over the 4 heads of k"):
+        grouped_query_attention(q, rng.standard_normal((4, n, d)), rng.standard_normal((4, n, 3)))
+
+
+def test_kv_cache_bytes_of_published_model_shapes():
+    # smallest GPT-2: 12 layers of 12 heads of 64 (Radford et al., 2019), 16-bit numbers
+    assert kv_cache_bytes(12, 12, 64, tokens=1) == 2 * 18_432
+    # Mistral 7B: 32 layers, 8 key/value heads of 128 for 32 query heads (Jiang et al., 2023, Table 1)
+    assert kv_cache_bytes(32, 8, 128, tokens=8192) == 2**30  # 1 GiB; with 32 heads, 4 GiB
+    assert kv_cache_bytes(32, 32, 128, tokens=8192) == 4 * kv_cache_bytes(32, 8, 128, tokens=8192)
+    with pytest.raises(ValueError, match=r"kv_heads must be >= 1, got 0"):
+        kv_cache_bytes(32, 0, 128, tokens=8192)
 
 
 def test_seed_practice_question_cross_entropy():

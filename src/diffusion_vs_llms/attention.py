@@ -1,4 +1,5 @@
-"""Scaled dot-product attention (Vaswani et al., 2017), the causal mask and a KV cache.
+"""Scaled dot-product attention (Vaswani et al., 2017), the causal mask, a KV cache, and keys and values
+shared by groups of heads (grouped-query attention, Ainslie et al., 2023) with the memory they save.
 
 ``Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V``, in the row-vector convention: each row of
 ``Q``, ``K`` and ``V`` is one position (``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``).
@@ -71,6 +72,50 @@ def _attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool) -> tup
         scores = np.where(allowed, scores, -np.inf)
     weights = _softmax(scores, axis=-1)  # every row keeps at least one finite score
     return weights @ v, weights
+
+
+def grouped_query_attention(
+    q: np.ndarray, k: np.ndarray, v: np.ndarray, causal: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attention of ``h`` query heads over ``g`` key/value heads (Ainslie et al., 2023): query heads
+    ``j * h/g`` to ``(j + 1) * h/g - 1`` all use key/value head ``j``. ``g = h`` is ordinary
+    multi-head attention, ``g = 1`` multi-query attention (Shazeer, 2019).
+
+    Args:
+        q: queries, shape ``(..., h, n_q, d_k)``, finite.
+        k: keys, shape ``(..., g, n_k, d_k)``, finite, with ``h`` a multiple of ``g``.
+        v: values, shape ``(..., g, n_k, d_v)``, finite.
+        causal: as in :func:`scaled_dot_product_attention`.
+
+    Returns:
+        ``(output, weights)`` of every query head: ``(..., h, n_q, d_v)`` and ``(..., h, n_q, n_k)``.
+    """
+    q, k, v = (as_real_array(name, a, allow_empty=True) for name, a in (("q", q), ("k", k), ("v", v)))
+    if q.ndim < 3 or k.ndim < 3 or v.ndim < 3:
+        raise ValueError(
+            "q, k and v must have a head dimension before positions and width, (..., heads, n, d), "
+            f"got q.shape={q.shape}, k.shape={k.shape}, v.shape={v.shape}"
+        )
+    h, g = q.shape[-3], k.shape[-3]
+    if v.shape[-3] != g:
+        raise ValueError(f"k and v must have the same number of heads, got k.shape={k.shape} and v.shape={v.shape}")
+    if g == 0 or h % g:
+        raise ValueError(
+            f"the {h} heads of q must split into equal groups over the {g} heads of k and v, "
+            f"got q.shape={q.shape} and k.shape={k.shape}"
+        )
+    repeat = h // g  # each key/value head serves this many query heads
+    return scaled_dot_product_attention(q, np.repeat(k, repeat, axis=-3), np.repeat(v, repeat, axis=-3), causal)
+
+
+def kv_cache_bytes(layers: int, kv_heads: int, head_dim: int, tokens: int, bytes_per_number: int = 2) -> int:
+    """Memory of a KV cache: one key and one value of ``head_dim`` numbers for every key/value head,
+    layer and token, ``2 * layers * kv_heads * head_dim * tokens * bytes_per_number`` bytes
+    (``bytes_per_number=2`` for 16-bit numbers). Every argument is an integer >= 1."""
+    sizes = {"layers": layers, "kv_heads": kv_heads, "head_dim": head_dim, "tokens": tokens}
+    sizes |= {"bytes_per_number": bytes_per_number}
+    checked = [require_int_in_range(name, value, 1) for name, value in sizes.items()]
+    return 2 * int(np.prod(checked, dtype=object))
 
 
 class KVCache:
