@@ -155,8 +155,12 @@ def test_a_figure_too_wide_or_with_small_text_is_refused():
         draw(2.0, fontsize=10).render(LIGHT)
 
 
+NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)")
+
+
 def numbers_in(text: str) -> set[str]:
-    return set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?", text))
+    """The numbers ``text`` states, written without thousands separators (8,192 is 8192)."""
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
 def justified_numbers() -> dict[str, set[str]]:
@@ -175,6 +179,7 @@ def justified_numbers() -> dict[str, set[str]]:
     weights = llm.attention_weights()
     patches = (arch.LATENT_SIDE // arch.PATCH) ** 2
     token_ids = {str(i) for i in comparison.sentence_tokens()[1]}
+    context = llm.MISTRAL_7B["context"]
     assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
     return {
         "noise-schedules": {
@@ -201,6 +206,9 @@ def justified_numbers() -> dict[str, set[str]]:
         # the image's side, the 3 x 3 crop, the range of the values, the ids of the tokens
         "pixels-and-tokens": {str(comparison.PIXELS_SIDE), "3", "1"} | token_ids,
         "dit-patches": {str(arch.LATENT_SIDE), str(arch.PATCH), str(patches), "1", "2", "2023"},  # "(8/2)^2"
+        # the model's shape, the context and twice it, the cache of each key/value head count there, 16-bit
+        "kv-cache-memory": {str(n) for n in (*llm.MISTRAL_7B.values(), *llm.KV_HEADS, 2 * context, 0, 2, 16, 2023)}
+        | {f"{llm._cache_gib(heads, context):g}" for heads in llm.KV_HEADS},
     }
 
 

@@ -1,11 +1,11 @@
-"""Figures of the language-model chapter: temperature, causal attention, cross-entropy."""
+"""Figures of the language-model chapter: temperature, causal attention, cross-entropy, KV-cache memory."""
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..attention import scaled_dot_product_attention
+from ..attention import kv_cache_bytes, scaled_dot_product_attention
 from ..probability import softmax
 from .registry import figure
 from .style import SMALLEST_TEXT, Theme, new_figure
@@ -141,4 +141,56 @@ def cross_entropy_curve(theme: Theme) -> Figure:
     ax.grid(True)
     ax.set_axisbelow(True)
     ax.legend(loc="upper right")
+    return fig
+
+
+MISTRAL_7B = {"layers": 32, "query_heads": 32, "kv_heads": 8, "head_dim": 128, "context": 8192}
+"""The shape of the Mistral model (Jiang et al., 2023, Table 1): grouped-query attention, 8 key/value
+heads for 32 query heads, an 8,192-token context."""
+KV_HEADS = (32, 8, 1)
+"""Key/value heads compared in the KV-cache figure: multi-head, Mistral's groups, multi-query."""
+GIB = 2**30
+_CONTEXT = MISTRAL_7B["context"]
+
+
+def _cache_gib(kv_heads: int, tokens: int) -> float:
+    shape = MISTRAL_7B
+    return kv_cache_bytes(shape["layers"], kv_heads, shape["head_dim"], tokens) / GIB
+
+
+@figure(
+    "kv-cache-memory",
+    alt=(
+        "Three straight lines of KV-cache memory in GiB against the context length in tokens, from 0 to "
+        f"{2 * _CONTEXT:,}, for a model of the Mistral model's shape at 16 bits per number. With 32 key/value "
+        f"heads (multi-head attention) the cache reaches {_cache_gib(32, _CONTEXT):g} GiB at {_CONTEXT:,} tokens; "
+        f"with Mistral's 8 (grouped-query attention) {_cache_gib(8, _CONTEXT):g} GiB; with 1 (multi-query "
+        f"attention) {_cache_gib(1, _CONTEXT):g} GiB."
+    ),
+    caption=(
+        "KV-cache memory of one sequence for a model of the Mistral model's shape (32 layers, 32 query heads of width "
+        "128, 16-bit numbers; Jiang et al., 2023): $2 \\cdot L \\cdot g \\cdot d_\\text{head}$ numbers per token "
+        "for $g$ key/value heads. Sharing each key and value among a group of query heads divides the cache by "
+        "the group size; the line grows with every token of the context."
+    ),
+)
+def kv_cache_memory(theme: Theme) -> Figure:
+    fig = new_figure(3.2)
+    ax = fig.subplots()
+    tokens = np.array([0, 2 * MISTRAL_7B["context"]])
+    names = {32: "32 (multi-head)", 8: "8 (grouped, as Mistral)", 1: "1 (multi-query)"}
+    for i, kv_heads in enumerate(KV_HEADS):
+        ax.plot(tokens, [0, _cache_gib(kv_heads, int(tokens[1]))], color=theme.series[i], label=names[kv_heads])
+    context = MISTRAL_7B["context"]
+    ax.axvline(context, color=theme.muted, ls=":", lw=1.2)
+    label_at = (context, 0.75 * _cache_gib(32, context))  # above the lines, right of the dotted mark
+    ax.annotate(f"{context:,} tokens", label_at, xytext=(4, 0), textcoords="offset points")
+    ax.set_xlim(0, tokens[1])
+    ax.set_ylim(0, _cache_gib(32, int(tokens[1])) * 1.05)
+    ax.set_xticks(np.arange(0, tokens[1] + 1, 4096), [f"{t:,}" for t in range(0, int(tokens[1]) + 1, 4096)])
+    ax.set_xlabel("context length (tokens)")
+    ax.set_ylabel("KV cache (GiB)")
+    ax.grid(True)
+    ax.set_axisbelow(True)
+    ax.legend(title="key/value heads", loc="upper left")
     return fig
