@@ -162,13 +162,13 @@ def _cache_gib(kv_heads: int, tokens: int) -> float:
     "kv-cache-memory",
     alt=(
         "Three straight lines of KV-cache memory in GiB against the context length in tokens, from 0 to "
-        f"{2 * _CONTEXT:,}, for a model of the Mistral model's shape at 16 bits per number. With 32 key/value "
+        f"{2 * _CONTEXT:,}, for a model of Mistral's shape at 16 bits per number. With 32 key/value "
         f"heads (multi-head attention) the cache reaches {_cache_gib(32, _CONTEXT):g} GiB at {_CONTEXT:,} tokens; "
         f"with Mistral's 8 (grouped-query attention) {_cache_gib(8, _CONTEXT):g} GiB; with 1 (multi-query "
         f"attention) {_cache_gib(1, _CONTEXT):g} GiB."
     ),
     caption=(
-        "KV-cache memory of one sequence for a model of the Mistral model's shape (32 layers, 32 query heads of width "
+        "KV-cache memory of one sequence for a model of Mistral's shape (32 layers, 32 query heads of width "
         "128, 16-bit numbers; Jiang et al., 2023): $2 \\cdot L \\cdot g \\cdot d_\\text{head}$ numbers per token "
         "for $g$ key/value heads. Sharing each key and value among a group of query heads divides the cache by "
         "the group size; the line grows with every token of the context."
