@@ -171,7 +171,7 @@ def _cache_gib(kv_heads: int, tokens: int) -> float:
         "KV-cache memory of one sequence for a model of Mistral's shape (32 layers, 32 query heads of width "
         "128, 16-bit numbers; Jiang et al., 2023): $2 \\cdot L \\cdot g \\cdot d_\\text{head}$ numbers per token "
         "for $g$ key/value heads. Sharing each key and value among a group of query heads divides the cache by "
-        "the group size; the line grows with every token of the context."
+        "the group size; a full cache grows with every token of the context."
     ),
 )
 def kv_cache_memory(theme: Theme) -> Figure:
