@@ -466,6 +466,12 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         },
     ),
     (
+        "expected_tokens_per_pass",
+        sampling.expected_tokens_per_pass,
+        dict(acceptance=0.5, draft_tokens=4),
+        {"acceptance": real_arg(st.floats(1.01, 5)), "draft_tokens": int_arg(st.integers(None, 0))},
+    ),
+    (
         "KVCache",
         attention.KVCache,
         dict(d_k=3, d_v=2),

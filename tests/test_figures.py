@@ -23,6 +23,7 @@ from diffusion_vs_llms.figures import llm_figures as llm
 from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
 from diffusion_vs_llms.figures.style import LIGHT, SMALLEST_TEXT, WIDTH, new_figure
 from diffusion_vs_llms.probability import softmax
+from diffusion_vs_llms.sampling import expected_tokens_per_pass
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
 from guide_build import figures
@@ -209,6 +210,10 @@ def justified_numbers() -> dict[str, set[str]]:
         # the model's shape, the context and twice it, the cache of each key/value head count there, 16-bit
         "kv-cache-memory": {str(n) for n in (*llm.MISTRAL_7B.values(), *llm.KV_HEADS, 2 * context, 0, 2, 16, 2023)}
         | {f"{llm._cache_gib(heads, context):g}" for heads in llm.KV_HEADS},
+        # the draft lengths, the acceptance of the chapter's example and its tokens per pass at g = 4, the ends
+        "speculative-acceptance": {str(g) for g in llm.DRAFT_LENGTHS}
+        | {f"{llm.SPECULATIVE_ACCEPTANCE:.3f}", f"{expected_tokens_per_pass(llm.SPECULATIVE_ACCEPTANCE, 4):.2f}"}
+        | {"0", "1", "2023"},
     }
 
 

@@ -34,7 +34,14 @@ from diffusion_vs_llms.reverse import (
     sample_ddim,
     sample_ddpm,
 )
-from diffusion_vs_llms.sampling import generate, greedy, next_token_distribution, top_k_filter, top_p_filter
+from diffusion_vs_llms.sampling import (
+    expected_tokens_per_pass,
+    generate,
+    greedy,
+    next_token_distribution,
+    top_k_filter,
+    top_p_filter,
+)
 from diffusion_vs_llms.schedules import NoiseSchedule, cosine_alpha_bar, cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
 from diffusion_vs_llms.tokenizer import BPETokenizer
@@ -419,3 +426,18 @@ def test_diffusion_image_time_counts_network_evaluations():
         diffusion_image_time(50, float("nan"))
     with pytest.raises(ValueError, match=r"^evaluations_per_step must be >= 1, got 0"):
         diffusion_image_time(50, 0.08, evaluations_per_step=0)
+
+
+def test_expected_tokens_per_pass_of_speculative_decoding():
+    """Leviathan et al. (2023), eq. 1, against its ends and a direct sum over the first rejection."""
+    assert expected_tokens_per_pass(0.0, 4) == 1.0  # every draft rejected: the pass's own token
+    assert expected_tokens_per_pass(1.0, 4) == 5.0  # all 4 kept, plus the bonus token
+    a, g = 0.775, 4
+    # k drafted tokens kept, then one of the pass's own: k + 1 tokens, with probability a^k (1 - a),
+    # or all g kept (probability a^g) and a bonus token: g + 1
+    direct = sum((k + 1) * a**k * (1 - a) for k in range(g)) + (g + 1) * a**g
+    assert expected_tokens_per_pass(a, g) == pytest.approx(direct)
+    with pytest.raises(ValueError, match=r"acceptance must be in \[0, 1\], got 1.5"):
+        expected_tokens_per_pass(1.5, 4)
+    with pytest.raises(ValueError, match=r"draft_tokens must be >= 1, got 0"):
+        expected_tokens_per_pass(0.5, 0)

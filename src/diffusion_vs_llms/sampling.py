@@ -210,3 +210,14 @@ def generate(
             break
     new_tokens = tokens[len(prompt_ids) :]
     return Generation(tokens, new_tokens, len(contexts), contexts)
+
+
+def expected_tokens_per_pass(acceptance: float, draft_tokens: int) -> float:
+    """Expected tokens a pass of the large model yields in speculative decoding (Leviathan et al.,
+    2023, equation 1): ``(1 - a**(g + 1)) / (1 - a)`` for ``draft_tokens`` ``g >= 1`` drafted
+    tokens, each accepted with probability ``acceptance`` ``a`` in ``[0, 1]`` independently; the
+    pass always yields one token of its own after the accepted ones (a replacement, or a bonus token
+    when all ``g`` are accepted), so the result runs from 1 (``a = 0``) to ``g + 1`` (``a = 1``)."""
+    a = require_number_in_interval("acceptance", acceptance, 0.0, 1.0, low_closed=True, high_closed=True)
+    g = require_int_in_range("draft_tokens", draft_tokens, 1)
+    return float(g + 1) if a == 1.0 else (1.0 - a ** (g + 1)) / (1.0 - a)

@@ -1,4 +1,5 @@
-"""Figures of the language-model chapter: temperature, causal attention, cross-entropy, KV-cache memory."""
+"""Figures of the language-model chapter: temperature, causal attention, cross-entropy, KV-cache memory,
+speculative decoding."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from matplotlib.figure import Figure
 
 from ..attention import kv_cache_bytes, scaled_dot_product_attention
 from ..probability import softmax
+from ..sampling import expected_tokens_per_pass
 from .registry import figure
 from .style import SMALLEST_TEXT, Theme, new_figure
 
@@ -193,4 +195,49 @@ def kv_cache_memory(theme: Theme) -> Figure:
     ax.grid(True)
     ax.set_axisbelow(True)
     ax.legend(title="key/value heads", loc="upper left")
+    return fig
+
+
+DRAFT_LENGTHS = (1, 2, 4, 8)
+"""Drafted tokens per pass compared in the speculative-decoding figure."""
+SPECULATIVE_P = softmax(np.array([3.0, 2.0, 1.0, 0.5, -1.0]))
+"""The large model's next-token distribution in the chapter's speculative-decoding example."""
+SPECULATIVE_Q = softmax(np.array([2.5, 2.5, 0.5, 0.5, 0.0]))
+"""The draft model's guess of it."""
+SPECULATIVE_ACCEPTANCE = float(np.minimum(SPECULATIVE_P, SPECULATIVE_Q).sum())
+"""The chance that a drafted token is kept, sum of min(p, q): marked in the figure."""
+_MARKED = expected_tokens_per_pass(SPECULATIVE_ACCEPTANCE, 4)
+
+
+@figure(
+    "speculative-acceptance",
+    alt=(
+        "Four rising curves of the expected tokens per pass of the large model against the acceptance rate, from "
+        f"0 to 1, for {', '.join(str(g) for g in DRAFT_LENGTHS[:-1])} and {DRAFT_LENGTHS[-1]} drafted tokens. All "
+        "start at 1 token when no draft is accepted; each ends at one more than its number of drafted tokens. "
+        f"A marked point at acceptance {SPECULATIVE_ACCEPTANCE:.3f} with 4 drafted tokens shows {_MARKED:.2f} tokens "
+        "per pass."
+    ),
+    caption=(
+        "Speculative decoding: expected tokens per pass of the large model, $(1 - a^{g+1}) / (1 - a)$ for $g$ "
+        "drafted tokens each kept with probability $a$ (Leviathan et al., 2023). The mark is the chapter's "
+        f"example, $a = {SPECULATIVE_ACCEPTANCE:.3f}$ with $g = 4$: {_MARKED:.2f} tokens per pass. More drafted "
+        "tokens pay off only when the draft is usually right."
+    ),
+)
+def speculative_acceptance(theme: Theme) -> Figure:
+    fig = new_figure(3.2)
+    ax = fig.subplots()
+    a = np.linspace(0.0, 1.0, 201)
+    for i, g in enumerate(DRAFT_LENGTHS):
+        ax.plot(a, [expected_tokens_per_pass(x, g) for x in a], color=theme.series[i], label=f"g = {g}")
+    ax.plot(SPECULATIVE_ACCEPTANCE, _MARKED, "o", color=theme.series[2], ms=7)
+    ax.annotate(f"{_MARKED:.2f}", (SPECULATIVE_ACCEPTANCE, _MARKED), xytext=(-34, 6), textcoords="offset points")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, DRAFT_LENGTHS[-1] + 1.5)
+    ax.set_xlabel("acceptance rate, $a$")
+    ax.set_ylabel("tokens per large-model pass")
+    ax.grid(True)
+    ax.set_axisbelow(True)
+    ax.legend(title="drafted tokens", loc="upper left")
     return fig
