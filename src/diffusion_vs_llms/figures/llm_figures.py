@@ -179,17 +179,17 @@ def _cache_gib(kv_heads: int, tokens: int) -> float:
 def kv_cache_memory(theme: Theme) -> Figure:
     fig = new_figure(3.2)
     ax = fig.subplots()
-    tokens = np.array([0, 2 * MISTRAL_7B["context"]])
+    end = 2 * _CONTEXT
     names = {32: "32 (multi-head)", 8: "8 (grouped, as Mistral)", 1: "1 (multi-query)"}
     for i, kv_heads in enumerate(KV_HEADS):
-        ax.plot(tokens, [0, _cache_gib(kv_heads, int(tokens[1]))], color=theme.series[i], label=names[kv_heads])
-    context = MISTRAL_7B["context"]
-    ax.axvline(context, color=theme.muted, ls=":", lw=1.2)
-    label_at = (context, 0.75 * _cache_gib(32, context))  # above the lines, right of the dotted mark
-    ax.annotate(f"{context:,} tokens", label_at, xytext=(4, 0), textcoords="offset points")
-    ax.set_xlim(0, tokens[1])
-    ax.set_ylim(0, _cache_gib(32, int(tokens[1])) * 1.05)
-    ax.set_xticks(np.arange(0, tokens[1] + 1, 4096), [f"{t:,}" for t in range(0, int(tokens[1]) + 1, 4096)])
+        ax.plot([0, end], [0, _cache_gib(kv_heads, end)], color=theme.series[i], label=names[kv_heads])
+    ax.axvline(_CONTEXT, color=theme.muted, ls=":", lw=1.2)
+    label_at = (_CONTEXT, 0.75 * _cache_gib(32, _CONTEXT))  # above the lines, right of the dotted mark
+    ax.annotate(f"{_CONTEXT:,} tokens", label_at, xytext=(4, 0), textcoords="offset points")
+    ax.set_xlim(0, end)
+    ax.set_ylim(0, _cache_gib(32, end) * 1.05)
+    ticks = range(0, end + 1, 4096)
+    ax.set_xticks(list(ticks), [f"{t:,}" for t in ticks])
     ax.set_xlabel("context length (tokens)")
     ax.set_ylabel("KV cache (GiB)")
     ax.grid(True)
