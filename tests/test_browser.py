@@ -448,6 +448,21 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
         second.hover()
         page.wait_for_function("document.querySelectorAll('.md-tooltip2').length === 1", timeout=3000)
         assert page.locator(".md-tooltip2--active").inner_text().strip() == definition
+        # A term hovered and another focused within one frame (a page scrolled under the pointer
+        # while tabbing): only the focused one's definition fades in.
+        page.mouse.move(0, 0)
+        page.wait_for_function("document.querySelectorAll('.md-tooltip2').length === 0", timeout=3000)
+        active = page.evaluate(
+            """() => new Promise(resolve => {
+                const links = document.querySelectorAll('article a.glossary-term');
+                links[0].querySelector('abbr').dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+                links[1].focus();
+                requestAnimationFrame(() => requestAnimationFrame(() => resolve(
+                    [...document.querySelectorAll('.md-tooltip2--active')].map(t => t.textContent))));
+            })"""
+        )
+        second_term = page.locator("article a.glossary-term").nth(1).locator("abbr")
+        assert active == [second_term.get_attribute("data-title")], active
     finally:
         page.close()
 

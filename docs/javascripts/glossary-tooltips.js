@@ -54,7 +54,8 @@
     var state = { term: term, tip: tip, inner: inner, hovered: false, focused: false };
     place(state);
     requestAnimationFrame(function () {
-      tip.classList.add("md-tooltip2--active"); // fades in
+      // fades in, unless another term took over within the same frame
+      if (shown === state) tip.classList.add("md-tooltip2--active");
     });
     return state;
   }
