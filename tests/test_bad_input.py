@@ -30,6 +30,7 @@ from diffusion_vs_llms import (
     gaussian_mixture,
     losses,
     nn,
+    preferences,
     probability,
     reverse,
     sampling,
@@ -472,6 +473,45 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         {"acceptance": real_arg(st.floats(1.01, 5)), "draft_tokens": int_arg(st.integers(None, 0))},
     ),
     (
+        "preference_probability",
+        preferences.preference_probability,
+        dict(reward_preferred=1.0, reward_other=0.0),
+        {"reward_preferred": real_arg(), "reward_other": real_arg()},
+    ),
+    (
+        "dpo_loss",
+        preferences.dpo_loss,
+        dict(policy_preferred=-1.0, policy_other=-2.0, reference_preferred=-1.5, reference_other=-1.5, beta_kl=0.1),
+        {
+            **{
+                name: real_arg(st.floats(0.01, 5))
+                for name in ("policy_preferred", "policy_other", "reference_preferred", "reference_other")
+            },
+            "beta_kl": real_arg(st.floats(None, 0)),
+        },
+    ),
+    (
+        "kl_regularized_optimum",
+        preferences.kl_regularized_optimum,
+        dict(reference=np.array([0.5, 0.3, 0.2]), rewards=np.array([0.0, 1.0, -1.0]), beta_kl=0.5),
+        {
+            "reference": floats_arg([0.5, 0.3, 0.2], shapes=[(3, 3), (1,)], out_of_range=st.floats(-5, 0)),
+            "rewards": floats_arg([0.0, 1.0, -1.0], shapes=[(2,), (3, 1)]),
+            "beta_kl": real_arg(st.floats(None, 0)),
+        },
+    ),
+    (
+        "fit_dpo",
+        preferences.fit_dpo,
+        dict(reference=np.array([0.5, 0.3, 0.2]), rewards=np.array([0.0, 1.0, -1.0]), beta_kl=0.5, steps=3),
+        {
+            "reference": floats_arg([0.5, 0.3, 0.2], shapes=[(3, 3), (1,)], out_of_range=st.floats(-5, 0)),
+            "rewards": floats_arg([0.0, 1.0, -1.0], shapes=[(2,), (3, 1)]),
+            "beta_kl": real_arg(st.floats(None, 0)),
+            "steps": int_arg(st.integers(None, 0)),
+        },
+    ),
+    (
         "KVCache",
         attention.KVCache,
         dict(d_k=3, d_v=2),
@@ -856,7 +896,7 @@ def test_every_public_function_is_covered():
     import inspect
 
     modules = [schedules, forward, reverse, gaussian_mixture, probability, attention, losses]
-    modules += [sampling, tokenizer, bigram, timing, nn]
+    modules += [sampling, tokenizer, bigram, timing, nn, preferences]
     records = {"SamplingResult", "Generation", "MlpCache", "LMCache"}  # results, not called by users
     without_arguments = {"NoiseSchedule.signal_to_noise_ratio"}
     public = set()

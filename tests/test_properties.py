@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 from diffusion_vs_llms.attention import KVCache, scaled_dot_product_attention
 from diffusion_vs_llms.forward import signal_and_noise_scales
 from diffusion_vs_llms.losses import token_cross_entropy
+from diffusion_vs_llms.preferences import dpo_loss, fit_dpo, kl_regularized_optimum, preference_probability
 from diffusion_vs_llms.probability import sequence_log_probability, sequence_probability, softmax
 from diffusion_vs_llms.reverse import ddim_step, predict_x0
 from diffusion_vs_llms.sampling import top_k_filter, top_p_filter
@@ -118,3 +119,54 @@ def test_tokenizer_round_trips(text, merges):
     tokenizer = BPETokenizer.train(text, merges)
     assert tokenizer.decode(tokenizer.encode(text)) == text
     assert len(tokenizer.encode(text)) <= len(text)
+
+
+answer_counts = st.integers(2, 6)
+
+
+@st.composite
+def preference_problems(draw):
+    """A reference distribution over a few answers (each > 0), their rewards, and beta_KL."""
+    n = draw(answer_counts)
+    weights = draw(arrays(float, n, elements=st.floats(0.05, 1.0)))
+    rewards = draw(arrays(float, n, elements=st.floats(-3, 3)))
+    return weights / weights.sum(), rewards, draw(st.floats(0.2, 5.0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(preference_problems())
+def test_dpo_on_every_pair_reaches_the_optimum_of_the_kl_regularized_reward(problem):
+    """Rafailov et al. (2023): the minimum of the expected DPO loss is pi_ref exp(r / beta_KL) / Z."""
+    reference, rewards, beta_kl = problem
+    optimum = kl_regularized_optimum(reference, rewards, beta_kl)
+    assert np.allclose(fit_dpo(reference, rewards, beta_kl), optimum, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(preference_problems(), st.integers(0, 2**32 - 1))
+def test_the_optimum_beats_every_other_distribution_on_the_objective(problem, seed):
+    """No distribution q has a larger E_q[r] - beta_KL KL(q || pi_ref) than the closed-form optimum."""
+    reference, rewards, beta_kl = problem
+
+    def objective(q):
+        return float(q @ rewards - beta_kl * np.sum(q * np.log(q / reference)))
+
+    best = objective(kl_regularized_optimum(reference, rewards, beta_kl))
+    others = np.random.default_rng(seed).dirichlet(np.ones(reference.size), size=20)
+    assert all(objective(q) <= best + 1e-12 for q in others)
+
+
+@given(*[st.floats(-30, 0) for _ in range(4)], st.floats(0.01, 10))
+def test_the_dpo_loss_is_bradley_terry_on_the_implied_rewards(plus, minus, ref_plus, ref_minus, beta_kl):
+    """-log P(a+ > a-) with rewards beta_KL log(pi / pi_ref): log 2 when the model is the reference."""
+    loss = dpo_loss(plus, minus, ref_plus, ref_minus, beta_kl)
+    implied = preference_probability(beta_kl * (plus - ref_plus), beta_kl * (minus - ref_minus))
+    assert np.isclose(loss, -np.log(implied), rtol=1e-9, atol=1e-12)
+    assert np.isclose(dpo_loss(ref_plus, ref_minus, ref_plus, ref_minus, beta_kl), np.log(2))
+
+
+def test_preference_probability_is_finite_for_huge_reward_gaps():
+    assert preference_probability(1000.0, 0.0) == 1.0
+    assert preference_probability(0.0, 1000.0) == 0.0
+    assert dpo_loss(0.0, -1e4, -1e4, 0.0, 1.0) == 0.0  # log(1 + exp(-2e4)), no overflow
+    assert np.isclose(dpo_loss(-1e4, 0.0, 0.0, -1e4, 1.0), 2e4)

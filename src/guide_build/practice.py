@@ -81,6 +81,7 @@ def _package() -> dict[str, Any]:
         "bigram",
         "forward",
         "losses",
+        "preferences",
         "probability",
         "reverse",
         "sampling",
