@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from diffusion_vs_llms import (
     attention,
     bigram,
+    evaluation,
     forward,
     gaussian_mixture,
     losses,
@@ -473,6 +474,15 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         {"acceptance": real_arg(st.floats(1.01, 5)), "draft_tokens": int_arg(st.integers(None, 0))},
     ),
     (
+        "frechet_distance",
+        evaluation.frechet_distance,
+        dict(real=np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]), generated=np.array([[0.5, 0.5], [1.0, 2.0]])),
+        {
+            "real": floats_arg(np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]]), shapes=[(3,), (1, 2)]),
+            "generated": floats_arg(np.array([[0.5, 0.5], [1.0, 2.0]]), shapes=[(2, 3), (1, 2), (4,)]),
+        },
+    ),
+    (
         "preference_probability",
         preferences.preference_probability,
         dict(reward_preferred=1.0, reward_other=0.0),
@@ -896,7 +906,7 @@ def test_every_public_function_is_covered():
     import inspect
 
     modules = [schedules, forward, reverse, gaussian_mixture, probability, attention, losses]
-    modules += [sampling, tokenizer, bigram, timing, nn, preferences]
+    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation]
     records = {"SamplingResult", "Generation", "MlpCache", "LMCache"}  # results, not called by users
     without_arguments = {"NoiseSchedule.signal_to_noise_ratio"}
     public = set()

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from diffusion_vs_llms.attention import KVCache, scaled_dot_product_attention
+from diffusion_vs_llms.evaluation import frechet_distance
 from diffusion_vs_llms.forward import signal_and_noise_scales
 from diffusion_vs_llms.losses import token_cross_entropy
 from diffusion_vs_llms.preferences import dpo_loss, fit_dpo, kl_regularized_optimum, preference_probability
@@ -170,3 +171,26 @@ def test_preference_probability_is_finite_for_huge_reward_gaps():
     assert preference_probability(0.0, 1000.0) == 0.0
     assert dpo_loss(0.0, -1e4, -1e4, 0.0, 1.0) == 0.0  # log(1 + exp(-2e4)), no overflow
     assert np.isclose(dpo_loss(-1e4, 0.0, 0.0, -1e4, 1.0), 2e4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_the_frechet_distance_is_a_distance_between_the_fitted_gaussians(d, seed):
+    """0 for the same samples, symmetric, >= 0, and for equal covariances the squared gap of the means."""
+    rng = np.random.default_rng(seed)
+    mixing = rng.normal(size=(d, d))
+    a = rng.normal(size=(50, d)) @ mixing
+    b = rng.normal(size=(60, d)) @ mixing.T + rng.normal(size=d)
+    assert abs(frechet_distance(a, a)) < 1e-9
+    assert np.isclose(frechet_distance(a, b), frechet_distance(b, a), rtol=1e-7, atol=1e-9)
+    assert frechet_distance(a, b) >= 0
+    shift = rng.normal(size=d)
+    assert np.isclose(frechet_distance(a, a + shift), shift @ shift, rtol=1e-7, atol=1e-9)
+
+
+def test_the_frechet_distance_of_one_feature_is_the_gap_of_means_and_of_deviations():
+    """In 1-D the formula is (mu_1 - mu_2)^2 + (s_1 - s_2)^2 with the sample standard deviations."""
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0, 2, (500, 1)), rng.normal(1, 0.5, (400, 1))
+    expected = (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2
+    assert np.isclose(frechet_distance(a, b), expected, rtol=1e-9)

@@ -101,6 +101,46 @@ def test_every_local_resource_exists(site_dir: Path, site_pages):
     assert not missing, f"resources referenced but not built: {missing[:10]}"
 
 
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Nesting(HTMLParser):
+    """Records every end tag that does not close the element open last."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, int]] = []
+        self.misnested: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag not in VOID_ELEMENTS:
+            self.open.append((tag, self.getpos()[0]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_ELEMENTS:
+            return
+        if self.open and self.open[-1][0] == tag:
+            self.open.pop()
+            return
+        innermost = self.open[-1] if self.open else ("nothing", 0)
+        self.misnested.append(
+            f"line {self.getpos()[0]}: </{tag}> while <{innermost[0]}> of line {innermost[1]} is open"
+        )
+        names = [name for name, _ in self.open]
+        if tag in names:  # recover as a browser does: close everything up to the matching element
+            del self.open[len(names) - 1 - names[::-1].index(tag) :]
+
+
+def test_every_page_closes_its_elements_in_order(site_pages):
+    """An element closed out of order makes the browser move the rest of the page out of its column
+    (a ``<`` inside math in a Markdown table once did: the page's text stood one letter per line)."""
+    for page, html in site_pages.items():
+        checker = _Nesting()
+        checker.feed(html)
+        assert not checker.misnested, f"{page}: " + "; ".join(checker.misnested[:3])
+        assert [name for name, _ in checker.open] == [], f"{page}: never closed: {checker.open[:5]}"
+
+
 def test_katex_stylesheet_and_fonts_are_served(site_dir: Path):
     css = (site_dir / "assets/katex/katex.min.css").read_text("utf-8")
     fonts = [u for u in css_urls(css) if u.startswith("fonts/")]
