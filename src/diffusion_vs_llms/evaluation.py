@@ -1,7 +1,7 @@
 """Measuring generated images against real ones: the Fréchet distance behind FID.
 
 FID (Heusel et al., 2017) fits a Gaussian to the features of real images and another to the
-features of generated images, and reports the Fréchet (2-Wasserstein) distance between the two:
+features of generated images, and reports the squared Fréchet (2-Wasserstein) distance between the two:
 
 ``‖μ_r − μ_g‖² + Tr(Σ_r + Σ_g − 2 (Σ_r Σ_g)^{1/2})``
 
@@ -24,7 +24,7 @@ def _features(name: str, value: np.ndarray) -> np.ndarray:
 
 
 def frechet_distance(real: np.ndarray, generated: np.ndarray) -> float:
-    """The Fréchet distance between Gaussians fitted to two sets of feature vectors (FID's formula).
+    """The squared Fréchet distance between Gaussians fitted to two sets of feature vectors (FID's formula).
 
     Args:
         real: features of real samples, shape ``(n_real, d)``, ``n_real >= 2``.
@@ -33,8 +33,9 @@ def frechet_distance(real: np.ndarray, generated: np.ndarray) -> float:
     Returns:
         ``‖μ_r − μ_g‖² + Tr(Σ_r) + Tr(Σ_g) − 2 Tr((Σ_r Σ_g)^{1/2})`` with the sample means and
         covariances; 0 for identical statistics, and >= 0 always. ``Tr((Σ_r Σ_g)^{1/2})`` is the
-        sum of the square roots of the eigenvalues of ``Σ_r Σ_g``, which are real and >= 0 because
-        the product is similar to the positive semi-definite ``Σ_r^{1/2} Σ_g Σ_r^{1/2}``.
+        sum of the square roots of the eigenvalues of ``Σ_r Σ_g``, which are real and >= 0: they are
+        those of the positive semi-definite ``Σ_r^{1/2} Σ_g Σ_r^{1/2}``, as ``AB`` and ``BA`` share
+        their eigenvalues.
     """
     real, generated = _features("real", real), _features("generated", generated)
     if generated.shape[1] != real.shape[1]:
