@@ -459,6 +459,16 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         },
     ),
     (
+        "rope",
+        attention.rope,
+        dict(x=np.ones(4), position=3.0, base=10_000.0),
+        {
+            "x": floats_arg(np.ones(4), shapes=[(3,), (2, 2)]),
+            "position": real_arg(),
+            "base": real_arg(st.floats(None, 1.0)),
+        },
+    ),
+    (
         "kv_cache_bytes",
         attention.kv_cache_bytes,
         dict(layers=2, kv_heads=2, head_dim=4, tokens=3, bytes_per_number=2),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from diffusion_vs_llms.attention import KVCache, scaled_dot_product_attention
+from diffusion_vs_llms.attention import KVCache, rope, scaled_dot_product_attention
 from diffusion_vs_llms.evaluation import frechet_distance
 from diffusion_vs_llms.forward import signal_and_noise_scales
 from diffusion_vs_llms.losses import token_cross_entropy
@@ -194,3 +194,11 @@ def test_the_frechet_distance_of_one_feature_is_the_gap_of_means_and_of_deviatio
     a, b = rng.normal(0, 2, (500, 1)), rng.normal(1, 0.5, (400, 1))
     expected = (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2
     assert np.isclose(frechet_distance(a, b), expected, rtol=1e-9)
+
+
+@given(st.integers(1, 8), st.floats(-1e4, 1e4), st.floats(-1e4, 1e4), st.floats(-100, 100), st.integers(0, 2**32 - 1))
+def test_rope_keeps_lengths_and_scores_depend_on_the_offset_only(pairs, m, n, shift, seed):
+    """Su et al. (2021): a rotation keeps the length, and shifting both positions keeps the score."""
+    q, k = np.random.default_rng(seed).normal(size=(2, 2 * pairs))
+    assert np.isclose(np.linalg.norm(rope(q, m)), np.linalg.norm(q))
+    assert np.isclose(rope(q, m) @ rope(k, n), rope(q, m + shift) @ rope(k, n + shift), atol=1e-7)

@@ -1,5 +1,6 @@
 """Scaled dot-product attention (Vaswani et al., 2017), the causal mask, a KV cache, and keys and values
-shared by groups of heads (grouped-query attention, Ainslie et al., 2023) with the memory they save.
+shared by groups of heads (grouped-query attention, Ainslie et al., 2023) with the memory they save,
+and rotary position embedding (RoPE, Su et al., 2021).
 
 ``Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V``, in the row-vector convention: each row of
 ``Q``, ``K`` and ``V`` is one position (``Q = X W_Q``, ``K = X W_K``, ``V = X W_V``).
@@ -10,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from .probability import _softmax
-from .validation import as_real_array, require_bool, require_int_in_range
+from .validation import (
+    as_real_array,
+    require_bool,
+    require_finite_real,
+    require_int_in_range,
+    require_number_in_interval,
+)
 
 
 def causal_mask(n: int) -> np.ndarray:
@@ -153,3 +160,28 @@ class KVCache:
             raise ValueError("the KV cache must not be empty: append a key and a value first, got 0 positions")
         out, _ = scaled_dot_product_attention(q[None, :], self.keys, self.values)
         return out[0]
+
+
+def rope(x: np.ndarray, position: float, base: float = 10_000.0) -> np.ndarray:
+    """RoPE (Su et al., 2021): the coordinate pairs ``(x_1, x_2), (x_3, x_4), ...`` of a query or key
+    ``x`` rotated by ``position`` times each pair's frequency ``base ** (-2i / d)``, ``i = 0 … d/2 - 1``.
+
+    Rotations keep the length, and ``rope(q, m) @ rope(k, n)`` depends on the positions only through
+    ``m - n``. ``position`` may be fractional, as position interpolation makes it (Chen et al., 2023).
+
+    Args:
+        x: one vector of even width ``d >= 2``, finite.
+        position: the token's position, a finite real number.
+        base: ``> 1``; sets the slowest frequency, ``base ** (-(d - 2) / d)``.
+    """
+    x = as_real_array("x", x, ndim=1)
+    if x.size % 2:
+        raise ValueError(f"x must have an even width (coordinate pairs), got {x.size}")
+    position = require_finite_real("position", position)
+    base = require_number_in_interval("base", base, 1.0, np.inf, low_closed=False, high_closed=False)
+    frequencies = base ** (-np.arange(0, x.size, 2) / x.size)
+    cos, sin = np.cos(position * frequencies), np.sin(position * frequencies)
+    rotated = np.empty_like(x)
+    rotated[0::2] = x[0::2] * cos - x[1::2] * sin
+    rotated[1::2] = x[0::2] * sin + x[1::2] * cos
+    return rotated

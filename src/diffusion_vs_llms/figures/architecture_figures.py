@@ -100,13 +100,13 @@ def u_net(theme: Theme) -> Figure:
         "the bottom, go through layer normalization and masked self-attention, and the result is added back to "
         "the input at a plus sign (a residual connection drawn as a line around the attention). The sum goes "
         "through a second layer normalization and a feed-forward network (MLP), added back again by a second "
-        "residual connection. The output leaves at the top, to the next of L identical blocks."
+        "residual connection. The output leaves at the top, to the next of many identical blocks."
     ),
     caption=(
         "One transformer block of a GPT-style language model, with the normalization before each sub-layer as "
         "in GPT-2 (Vaswani et al., 2017; Radford et al., 2019). Attention mixes information between positions "
         "(masked so that no position sees a later one); the MLP transforms each position on its own; each "
-        "residual connection adds the sub-layer's output to its input. A model stacks $L$ such blocks."
+        "residual connection adds the sub-layer's output to its input. A model stacks $N_\\text{layers}$ such blocks."
     ),
 )
 def transformer_block(theme: Theme) -> Figure:

@@ -170,10 +170,11 @@ def _cache_gib(kv_heads: int, tokens: int) -> float:
         f"attention) {_cache_gib(1, _CONTEXT):g} GiB."
     ),
     caption=(
-        "KV-cache memory of one sequence for a model of Mistral's shape (32 layers, 32 query heads of width "
-        "128, 16-bit numbers; Jiang et al., 2023): $2 \\cdot L \\cdot g \\cdot d_\\text{head}$ numbers per token "
-        "for $g$ key/value heads. Sharing each key and value among a group of query heads divides the cache by "
-        "the group size; a full cache grows with every token of the context."
+        "KV-cache memory of one sequence for a model of Mistral's shape (32 layers, 32 query heads of "
+        "width 128, 16-bit numbers; Jiang et al., 2023): $2 \\cdot N_\\text{layers} \\cdot h_\\text{kv} "
+        "\\cdot d_k$ numbers per token for $h_\\text{kv}$ key/value heads. Sharing each key and value among "
+        "a group of query heads divides the cache by the group size; a full cache grows with every token of "
+        "the context."
     ),
 )
 def kv_cache_memory(theme: Theme) -> Figure:
@@ -219,10 +220,11 @@ _MARKED = expected_tokens_per_pass(SPECULATIVE_ACCEPTANCE, 4)
         "per pass."
     ),
     caption=(
-        "Speculative decoding: expected tokens per pass of the large model, $(1 - a^{g+1}) / (1 - a)$ for $g$ "
-        "drafted tokens each kept with probability $a$ (Leviathan et al., 2023). The mark is the chapter's "
-        f"example, $a = {SPECULATIVE_ACCEPTANCE:.3f}$ with $g = 4$: {_MARKED:.2f} tokens per pass. More drafted "
-        "tokens pay off only when the draft is usually right."
+        "Speculative decoding: expected tokens per pass of the large model, "
+        "$(1 - p_\\text{accept}^{N_\\text{draft}+1}) / (1 - p_\\text{accept})$ for $N_\\text{draft}$ drafted "
+        "tokens each kept with probability $p_\\text{accept}$ (Leviathan et al., 2023). The mark is the "
+        f"chapter's example, $p_\\text{{accept}} = {SPECULATIVE_ACCEPTANCE:.3f}$ with $N_\\text{{draft}} = 4$: "
+        f"{_MARKED:.2f} tokens per pass. More drafted tokens pay off only when the draft is usually right."
     ),
 )
 def speculative_acceptance(theme: Theme) -> Figure:
@@ -230,12 +232,12 @@ def speculative_acceptance(theme: Theme) -> Figure:
     ax = fig.subplots()
     a = np.linspace(0.0, 1.0, 201)
     for i, g in enumerate(DRAFT_LENGTHS):
-        ax.plot(a, [expected_tokens_per_pass(x, g) for x in a], color=theme.series[i], label=f"g = {g}")
+        ax.plot(a, [expected_tokens_per_pass(x, g) for x in a], color=theme.series[i], label=f"{g}")
     ax.plot(SPECULATIVE_ACCEPTANCE, _MARKED, "o", color=theme.series[2], ms=7)
     ax.annotate(f"{_MARKED:.2f}", (SPECULATIVE_ACCEPTANCE, _MARKED), xytext=(-34, 6), textcoords="offset points")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, DRAFT_LENGTHS[-1] + 1.5)
-    ax.set_xlabel("acceptance rate, $a$")
+    ax.set_xlabel("acceptance rate, $p_\\mathrm{accept}$")
     ax.set_ylabel("tokens per large-model pass")
     ax.grid(True)
     ax.set_axisbelow(True)
