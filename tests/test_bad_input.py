@@ -27,6 +27,7 @@ from diffusion_vs_llms import (
     attention,
     bigram,
     evaluation,
+    flow_matching,
     forward,
     gaussian_mixture,
     losses,
@@ -401,6 +402,100 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
         {
             "x_t": floats_arg(np.zeros((2, 2)), shapes=[(2, 3), (1, 2, 2), (3,)]),
             "alpha_bar": real_arg(st.floats(max_value=0.0) | st.floats(min_value=1.0)),
+        },
+    ),
+    (
+        "GaussianMixture.log_density",
+        lambda x_t, alpha_bar: MIXTURE.log_density(x_t, alpha_bar),
+        dict(x_t=np.zeros((2, 2)), alpha_bar=0.5),
+        {
+            "x_t": floats_arg(np.zeros((2, 2)), shapes=[(2, 3), (1, 2, 2), (3,)]),
+            "alpha_bar": real_arg(probability_outside),
+        },
+    ),
+    (
+        "GaussianMixture.score",
+        lambda x_t, alpha_bar: MIXTURE.score(x_t, alpha_bar),
+        dict(x_t=np.zeros((2, 2)), alpha_bar=0.5),
+        {
+            "x_t": floats_arg(np.zeros((2, 2)), shapes=[(2, 3), (1, 2, 2), (3,)]),
+            "alpha_bar": real_arg(probability_outside),
+        },
+    ),
+    (
+        "GaussianMixture.posterior_mean",
+        lambda x_t, signal, noise_std: MIXTURE.posterior_mean(x_t, signal, noise_std),
+        dict(x_t=np.zeros((2, 2)), signal=0.5, noise_std=0.5),
+        {
+            "x_t": floats_arg(np.zeros((2, 2)), shapes=[(2, 3), (1, 2, 2), (3,)]),
+            "signal": real_arg(st.floats(max_value=0.0, exclude_max=True)),
+            "noise_std": real_arg(non_positive),
+        },
+    ),
+    (
+        "velocity",
+        forward.velocity,
+        dict(x0=np.zeros(3), noise=np.ones(3), alpha_bar=0.5),
+        {
+            "x0": floats_arg(np.zeros(3), shapes=[(2,), (4,), (3, 1)]),
+            "noise": floats_arg(np.ones(3), shapes=[(2,), (1, 3)]),
+            "alpha_bar": floats_arg(0.5, shapes=[(2,), (4,), (2, 3), (3, 1)], out_of_range=unit_open_closed_outside),
+        },
+    ),
+    (
+        "predict_from_velocity",
+        reverse.predict_from_velocity,
+        dict(x_t=np.zeros(3), v=np.ones(3), alpha_bar=0.5),
+        {
+            "x_t": floats_arg(np.zeros(3), shapes=[(2,)]),
+            "v": floats_arg(np.ones(3), shapes=[(4,), (3, 1)]),
+            "alpha_bar": real_arg(unit_open_closed_outside),
+        },
+    ),
+    (
+        "interpolate",
+        flow_matching.interpolate,
+        dict(x0=np.zeros(3), noise=np.ones(3), t=0.5),
+        {
+            "x0": floats_arg(np.zeros(3), shapes=[(2,), (4,), (3, 1)]),
+            "noise": floats_arg(np.ones(3), shapes=[(2,), (1, 3)]),
+            "t": floats_arg(0.5, shapes=[(2,), (4,), (2, 3), (3, 1)], out_of_range=probability_outside),
+        },
+    ),
+    (
+        "equivalent_alpha_bar",
+        flow_matching.equivalent_alpha_bar,
+        dict(t=0.5),
+        {"t": floats_arg(0.5, out_of_range=probability_outside)},
+    ),
+    (
+        "mixture_velocity",
+        flow_matching.mixture_velocity,
+        dict(mixture=MIXTURE, x_t=np.zeros((2, 2)), t=0.5),
+        {
+            "mixture": other_arg(st.one_of(st.none(), st.text(max_size=3), st.just(np.zeros((2, 2))))),
+            "x_t": floats_arg(np.zeros((2, 2)), shapes=[(2, 3), (1, 2, 2), (3,)]),
+            "t": real_arg(unit_open_closed_outside),
+        },
+    ),
+    (
+        "euler_times",
+        flow_matching.euler_times,
+        dict(num_steps=3),
+        {"num_steps": int_arg(st.integers(None, 0))},
+    ),
+    (
+        "sample_euler",
+        flow_matching.sample_euler,
+        dict(velocity_model=zero_model, shape=(3,), num_steps=2, rng=rng()),
+        {
+            "velocity_model": other_arg(
+                st.one_of(st.integers(), st.just(nan_model), st.just(model_with_a_wrong_shape), st.text(max_size=2))
+            ),
+            "shape": bad_sample_shapes,
+            "num_steps": int_arg(st.integers(None, 0)),
+            "rng": not_an_rng,
+            "keep_trajectory": not_a_flag,
         },
     ),
     (
@@ -916,7 +1011,7 @@ def test_every_public_function_is_covered():
     import inspect
 
     modules = [schedules, forward, reverse, gaussian_mixture, probability, attention, losses]
-    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation]
+    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation, flow_matching]
     records = {"SamplingResult", "Generation", "MlpCache", "LMCache"}  # results, not called by users
     without_arguments = {"NoiseSchedule.signal_to_noise_ratio"}
     public = set()

@@ -19,6 +19,7 @@ from diffusion_vs_llms.figures import REGISTRY, figure
 from diffusion_vs_llms.figures import architecture_figures as arch
 from diffusion_vs_llms.figures import comparison_figures as comparison
 from diffusion_vs_llms.figures import diffusion_figures as diffusion
+from diffusion_vs_llms.figures import flow_figures as flow
 from diffusion_vs_llms.figures import llm_figures as llm
 from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
 from diffusion_vs_llms.figures.style import LIGHT, SMALLEST_TEXT, WIDTH, new_figure
@@ -182,6 +183,11 @@ def justified_numbers() -> dict[str, set[str]]:
     token_ids = {str(i) for i in comparison.sentence_tokens()[1]}
     context = llm.MISTRAL_7B["context"]
     assert np.allclose(weights.sum(axis=1), 1) and np.allclose(np.triu(weights, 1), 0)
+    flow_snr = flow.flow_log_snr((np.arange(linear.T) + 0.5) / linear.T)
+    log_snr_shares = {
+        f"{100 * flow.share_below(values):.0f}"
+        for values in (np.log(linear.signal_to_noise_ratio()), np.log(cosine.signal_to_noise_ratio()), flow_snr)
+    }
     return {
         "noise-schedules": {
             "0",
@@ -211,6 +217,11 @@ def justified_numbers() -> dict[str, set[str]]:
         "kv-cache-memory": {str(n) for n in (*llm.MISTRAL_7B.values(), *llm.KV_HEADS, 2 * context, 0, 2, 16, 2023)}
         | {f"{llm._cache_gib(heads, context):g}" for heads in llm.KV_HEADS},
         # the draft lengths, the acceptance of the chapter's example and its tokens per pass at g = 4, the ends
+        # the band and the shares of steps below it; T
+        "log-snr-schedules": {"0", "1", f"{flow.LOG_SNR_LIMIT:g}", "1000"} | log_snr_shares,
+        # the paths, the 4 coarse steps, DDPM's steps and stride, the samples, the step counts named
+        "flow-matching-paths": {str(n) for n in (flow.PATHS, flow.DDPM_PATHS, 4, 1000, flow.DDPM_STRIDE, flow.POINTS)}
+        | {str(flow.STEP_COUNTS[0]), str(flow.STEP_COUNTS[-1]), "2", "16"},
         "speculative-acceptance": {str(g) for g in llm.DRAFT_LENGTHS}
         | {f"{llm.SPECULATIVE_ACCEPTANCE:.3f}", f"{expected_tokens_per_pass(llm.SPECULATIVE_ACCEPTANCE, 4):.2f}"}
         | {"0", "1", "2023"},
@@ -288,3 +299,18 @@ def test_a_reference_to_a_figure_reads_its_number_on_the_page():
     assert figures.ids(html) == {"figure-first", "figure-second"}
     with pytest.raises(ValueError, match=r"docs/page.md: \[\]\(#figure-third\) refers to no figure on this page"):
         figures.insert('<a href="#figure-third"></a>', {}, "docs/page.md")
+
+
+def test_the_flow_figures_show_what_their_alt_texts_say():
+    linear, cosine = linear_schedule(), cosine_schedule()
+    middle = slice(50, 950)  # 5 % to 95 % of the way, away from the ends where both curves are steep
+    flow_snr = flow.flow_log_snr((np.arange(linear.T) + 0.5) / linear.T)
+    cosine_snr = np.log(cosine.signal_to_noise_ratio())
+    assert np.abs(flow_snr - cosine_snr)[middle].max() < 1.2  # "nearly the same curve", on a range of 20
+    assert np.all(np.log(linear.signal_to_noise_ratio())[middle] < cosine_snr[middle])  # "falls fastest"
+    mixture = flow.three_blobs()
+    distances = flow.frechet_by_steps(mixture, mixture.sample(flow.POINTS, np.random.default_rng(1)))
+    ratio = dict(zip(flow.STEP_COUNTS, np.divide(distances["ddim"], distances["flow"]), strict=True))
+    assert ratio[2] > 3 and ratio[4] > 3  # "several times closer"
+    assert all(0.67 < ratio[n] < 1.5 for n in flow.STEP_COUNTS if n >= 16)  # "from 16 on the two are close"
+    assert "several times" in REGISTRY["flow-matching-paths"].alt

@@ -9,11 +9,13 @@ from hypothesis.extra.numpy import arrays
 
 from diffusion_vs_llms.attention import KVCache, rope, scaled_dot_product_attention
 from diffusion_vs_llms.evaluation import frechet_distance
-from diffusion_vs_llms.forward import signal_and_noise_scales
+from diffusion_vs_llms.flow_matching import equivalent_alpha_bar, mixture_velocity, sample_euler
+from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales, velocity
+from diffusion_vs_llms.gaussian_mixture import GaussianMixture
 from diffusion_vs_llms.losses import token_cross_entropy
 from diffusion_vs_llms.preferences import dpo_loss, fit_dpo, kl_regularized_optimum, preference_probability
 from diffusion_vs_llms.probability import sequence_log_probability, sequence_probability, softmax
-from diffusion_vs_llms.reverse import ddim_step, predict_x0
+from diffusion_vs_llms.reverse import ddim_step, predict_from_velocity, predict_x0
 from diffusion_vs_llms.sampling import top_k_filter, top_p_filter
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.tokenizer import BPETokenizer
@@ -202,3 +204,83 @@ def test_rope_keeps_lengths_and_scores_depend_on_the_offset_only(pairs, m, n, sh
     q, k = np.random.default_rng(seed).normal(size=(2, 2 * pairs))
     assert np.isclose(np.linalg.norm(rope(q, m)), np.linalg.norm(q))
     assert np.isclose(rope(q, m) @ rope(k, n), rope(q, m + shift) @ rope(k, n + shift), atol=1e-7)
+
+
+mixtures = st.integers(0, 10_000).map(
+    lambda seed: GaussianMixture(
+        means=np.random.default_rng(seed).normal(0, 2, (3, 2)),
+        stds=np.random.default_rng(seed + 1).uniform(0.2, 1.5, 3),
+        weights=np.random.default_rng(seed + 2).dirichlet(np.ones(3)),
+    )
+)
+points = arrays(float, (4, 2), elements=st.floats(-4, 4))
+
+
+@settings(max_examples=40)
+@given(mixtures, points, st.floats(0.0, 1.0))
+def test_the_score_is_the_gradient_of_the_log_density(mixture, x, alpha_bar):
+    h = 1e-5
+    numeric = np.stack(
+        [
+            (mixture.log_density(x + d, alpha_bar) - mixture.log_density(x - d, alpha_bar)) / (2 * h)
+            for d in h * np.eye(2)
+        ],
+        axis=1,
+    )
+    assert np.allclose(numeric, mixture.score(x, alpha_bar), rtol=1e-4, atol=1e-4)
+
+
+def test_the_noisy_density_integrates_to_one():
+    mixture = GaussianMixture(means=[[-2.0], [1.0]], stds=[0.3, 0.8], weights=[0.3, 0.7])
+    grid = np.linspace(-12, 12, 48_001)
+    for alpha_bar in (0.0, 0.4, 1.0):
+        density = np.exp(mixture.log_density(grid[:, None], alpha_bar))
+        assert abs(np.trapezoid(density, grid) - 1) < 1e-6
+
+
+@settings(max_examples=40)
+@given(mixtures, points, st.floats(1e-3, 1 - 1e-3))
+def test_tweedie_links_the_score_the_noise_prediction_and_the_denoiser(mixture, x, alpha_bar):
+    score = mixture.score(x, alpha_bar)
+    eps_hat = mixture.optimal_epsilon(x, alpha_bar)
+    assert np.allclose(eps_hat, -np.sqrt(1 - alpha_bar) * score, atol=1e-9)
+    x0_hat = mixture.posterior_mean(x, np.sqrt(alpha_bar), np.sqrt(1 - alpha_bar))
+    assert np.allclose(x0_hat, predict_x0(x, eps_hat, alpha_bar), rtol=1e-6, atol=1e-6)
+
+
+def test_the_posterior_mean_is_the_average_clean_point_near_a_noisy_one():
+    """Monte Carlo: among pairs whose x_t falls near a point, the clean x_0 average to posterior_mean."""
+    mixture = GaussianMixture(means=[[-2.0], [1.0]], stds=[0.3, 0.8], weights=[0.3, 0.7])
+    rng = np.random.default_rng(0)
+    x0 = mixture.sample(2_000_000, rng)
+    signal, noise_std = 0.6, 0.7
+    x_t = signal * x0 + noise_std * rng.standard_normal(x0.shape)
+    for point in (-1.0, 0.0, 0.8):
+        near = np.abs(x_t[:, 0] - point) < 0.01
+        assert abs(x0[near].mean() - mixture.posterior_mean([point], signal, noise_std)[0, 0]) < 0.02
+
+
+@given(arrays(float, 5, elements=finite), arrays(float, 5, elements=finite), st.floats(1e-3, 1.0))
+def test_velocity_predictions_give_back_the_clean_data_and_the_noise(x0, eps, alpha_bar):
+    x_t = forward_diffuse(x0, alpha_bar, eps)
+    x0_back, eps_back = predict_from_velocity(x_t, velocity(x0, eps, alpha_bar), alpha_bar)
+    assert np.allclose(x0_back, x0, atol=1e-8) and np.allclose(eps_back, eps, atol=1e-8)
+
+
+@settings(max_examples=40)
+@given(mixtures, points, st.floats(0.05, 0.95), st.floats(0.0, 1.0))
+def test_an_euler_step_of_rectified_flow_is_a_ddim_step(mixture, x, t, fraction):
+    t_next = t * fraction
+    scale, scale_next = np.hypot(1 - t, t), np.hypot(1 - t_next, t_next)
+    euler = x + (t_next - t) * mixture_velocity(mixture, x, t)
+    alpha_bar, alpha_bar_next = equivalent_alpha_bar(t), equivalent_alpha_bar(t_next)
+    ddim = ddim_step(x / scale, mixture.optimal_epsilon(x / scale, alpha_bar), alpha_bar, alpha_bar_next)
+    assert np.allclose(euler / scale_next, ddim, rtol=1e-6, atol=1e-6)
+
+
+def test_the_exact_flow_carries_noise_to_the_data():
+    mixture = GaussianMixture(means=[[-2.0, -1.0], [2.0, -1.0], [0.0, 2.0]], stds=[0.3] * 3, weights=[0.5, 0.3, 0.2])
+    result = sample_euler(lambda x, t: mixture_velocity(mixture, x, t), (4000, 2), 200, np.random.default_rng(0))
+    nearest = np.linalg.norm(result.sample[:, None] - mixture.means[None], axis=2).argmin(axis=1)
+    assert np.allclose(np.bincount(nearest, minlength=3) / 4000, mixture.weights, atol=0.03)
+    assert result.network_evaluations == 200 and result.timesteps[0] == 1.0 and min(result.timesteps) > 0

@@ -5,7 +5,8 @@ Every formula on the site is computed by one function in this package:
 - :mod:`.schedules`: DDPM noise schedules (``beta_t``, ``alpha_t``, ``alpha_bar_t``).
 - :mod:`.forward`: the forward process ``q(x_t | x_0)``.
 - :mod:`.reverse`: DDPM and DDIM reverse steps, samplers and classifier-free guidance.
-- :mod:`.gaussian_mixture`: toy data whose exact denoiser is known in closed form.
+- :mod:`.gaussian_mixture`: toy data whose exact denoiser and score are known in closed form.
+- :mod:`.flow_matching`: straight paths from data to noise (rectified flow) and Euler sampling.
 - :mod:`.probability`: softmax with temperature and the chain rule of probability.
 - :mod:`.attention`: scaled dot-product attention, the causal mask and a KV cache.
 - :mod:`.losses`: cross-entropy and mean squared error.

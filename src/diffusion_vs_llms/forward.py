@@ -54,6 +54,17 @@ def forward_diffuse(x0: np.ndarray, alpha_bar: float | np.ndarray, noise: np.nda
     return np.sqrt(alpha_bar) * x0 + np.sqrt(1.0 - alpha_bar) * noise
 
 
+def velocity(x0: np.ndarray, noise: np.ndarray, alpha_bar: float | np.ndarray) -> np.ndarray:
+    """The velocity ``v = sqrt(alpha_bar) noise - sqrt(1 - alpha_bar) x0``, the training target of
+    v-prediction (Salimans and Ho, 2022); arguments as in :func:`forward_diffuse`, same shape as ``x0``."""
+    x0 = as_real_array("x0", x0)
+    noise = as_real_array("noise", noise)
+    require_same_shape("x0", x0, "noise", noise)
+    alpha_bar = _alpha_bar("alpha_bar", alpha_bar)
+    require_broadcasts_to("alpha_bar", alpha_bar, "x0", x0.shape)
+    return np.sqrt(alpha_bar) * noise - np.sqrt(1.0 - alpha_bar) * x0
+
+
 def sample_forward(
     x0: np.ndarray, t: int, schedule: NoiseSchedule, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -52,6 +52,20 @@ def predict_x0(x_t: np.ndarray, eps: np.ndarray, alpha_bar: float) -> np.ndarray
     return (x_t - np.sqrt(1.0 - alpha_bar) * eps) / np.sqrt(alpha_bar)
 
 
+def predict_from_velocity(x_t: np.ndarray, v: np.ndarray, alpha_bar: float) -> tuple[np.ndarray, np.ndarray]:
+    """Turn a velocity prediction into ``(x0_hat, eps_hat)`` (Salimans and Ho, 2022):
+    ``x0_hat = sqrt(alpha_bar) x_t - sqrt(1 - alpha_bar) v`` and
+    ``eps_hat = sqrt(1 - alpha_bar) x_t + sqrt(alpha_bar) v``.
+
+    ``x_t`` and ``v`` are finite and share one shape; ``alpha_bar`` is a number in ``(0, 1]``. Unlike
+    :func:`predict_x0`, nothing is divided by ``sqrt(alpha_bar)``, so an error in ``v`` is never amplified.
+    """
+    x_t, v = _sample_and_noise("x_t", x_t, "v", v)
+    alpha_bar = _alpha_bar("alpha_bar", alpha_bar)
+    signal, noise = np.sqrt(alpha_bar), np.sqrt(1.0 - alpha_bar)
+    return signal * x_t - noise * v, noise * x_t + signal * v
+
+
 def ddpm_step(
     x_t: np.ndarray,
     t: int,
@@ -137,13 +151,14 @@ class SamplingResult:
     Attributes:
         sample: the generated ``x_0``, shape ``shape`` given to the sampler.
         network_evaluations: how many times the noise model was called.
-        timesteps: the timesteps visited, in order (starting at ``T``).
+        timesteps: the timesteps visited, in order (starting at ``T``); for
+            :func:`~.flow_matching.sample_euler`, the times in ``(0, 1]`` (starting at 1).
         trajectory: ``x`` before every step and the final sample, if requested.
     """
 
     sample: np.ndarray
     network_evaluations: int
-    timesteps: list[int]
+    timesteps: list[int] | list[float]
     trajectory: list[np.ndarray] = field(default_factory=list)
 
 

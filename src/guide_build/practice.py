@@ -79,6 +79,7 @@ def _package() -> dict[str, Any]:
     names = (
         "attention",
         "bigram",
+        "flow_matching",
         "forward",
         "losses",
         "preferences",

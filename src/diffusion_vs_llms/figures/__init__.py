@@ -8,6 +8,7 @@ from . import (  # noqa: F401 - importing registers the figures
     architecture_figures,
     comparison_figures,
     diffusion_figures,
+    flow_figures,
     llm_figures,
 )
 from .registry import REGISTRY, FigureSpec, figure, themes
