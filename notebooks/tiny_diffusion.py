@@ -110,7 +110,7 @@ print(
 # The noise predictor sees the noisy point (2 numbers) and the timestep, encoded as 32 sines and
 # cosines of different frequencies, all the sines first (the sinusoidal embedding of the
 # Transformer, used for timesteps by DDPM; see the chapter's
-# [timestep embedding](../../diffusion/#architectures-u-net-and-diffusion-transformers)). Three hidden layers of 128 units with SiLU activations, 2 outputs: the predicted noise.
+# [timestep embedding](../../image-generators/#architectures-u-net-and-diffusion-transformers)). Three hidden layers of 128 units with SiLU activations, 2 outputs: the predicted noise.
 # Gradients are written by hand in `diffusion_vs_llms.nn` and checked against finite differences in
 # the test suite. The network computes in 32-bit floats, as deep-learning frameworks train by
 # default: each number takes 4 bytes instead of the 8 of numpy's default `float64`.
