@@ -2,12 +2,13 @@
 
 Convention of Esser et al. (2024): time ``t`` runs from 0 (data) to 1 (noise) and the noisy
 sample is ``x_t = (1 - t) x_0 + t epsilon``. Its rate of change along the straight path,
-``dx_t/dt = epsilon - x_0``, is the *velocity*, the network's training target (Lipman et al.,
-2023; Liu et al., 2023). Sampling integrates ``dx/dt = v(x, t)`` backwards, from pure noise at
-``t = 1`` to ``t = 0``. (Lipman et al. run time the other way: their ``t = 1`` is data.)
+``dx_t/dt = epsilon - x_0``, is the velocity ``v_flow``, the network's training target (Lipman et
+al., 2023; Liu, Gong and Liu, 2023); it is not v-prediction's ``v``. Sampling integrates
+``dx/dt = v_flow(x, t)`` backwards, from pure noise at ``t = 1`` to ``t = 0``. (Lipman et al. and
+Liu, Gong and Liu run time the other way: their ``t = 1`` is data.)
 
-These paths are a diffusion process with another noise schedule: ``x_t / s`` with
-``s = sqrt((1 - t)^2 + t^2)`` is DDPM's ``x_t`` at ``alpha_bar = (1 - t)^2 / s^2``, so the
+These paths are a diffusion process with another noise schedule: ``x_t / scale`` with
+``scale = sqrt((1 - t)^2 + t^2)`` is DDPM's ``x_t`` at ``alpha_bar = (1 - t)^2 / scale^2``, so the
 signal-to-noise ratio is ``((1 - t) / t)^2``.
 """
 
