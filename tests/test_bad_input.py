@@ -34,6 +34,7 @@ from diffusion_vs_llms import (
     nn,
     preferences,
     probability,
+    quantize,
     reverse,
     sampling,
     schedules,
@@ -496,6 +497,35 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
             "num_steps": int_arg(st.integers(None, 0)),
             "rng": not_an_rng,
             "keep_trajectory": not_a_flag,
+        },
+    ),
+    (
+        "nearest_code",
+        quantize.nearest_code,
+        dict(vectors=np.zeros((3, 2)), codebook=np.ones((2, 2))),
+        {
+            "vectors": floats_arg(np.zeros((3, 2)), shapes=[(3,), (3, 3), (1, 3, 2)]),
+            "codebook": floats_arg(np.ones((2, 2)), shapes=[(2,), (2, 3), (1, 2, 2)]),
+        },
+    ),
+    (
+        "decode_tokens",
+        quantize.decode_tokens,
+        dict(tokens=np.array([0, 1, 1]), codebook=np.ones((2, 2))),
+        {
+            "tokens": ids_arg(np.array([0, 1, 1]), 1, shapes=[(3, 1), (1, 3)], empty=False),
+            "codebook": floats_arg(np.ones((2, 2)), shapes=[(2,), (1, 2, 2)]),
+        },
+    ),
+    (
+        "fit_codebook",
+        quantize.fit_codebook,
+        dict(vectors=np.arange(8.0).reshape(4, 2), size=2, rng=rng(), iterations=3),
+        {
+            "vectors": floats_arg(np.arange(8.0).reshape(4, 2), shapes=[(4,), (1, 4, 2)]),
+            "size": int_arg(st.integers(None, 0) | st.integers(5)),
+            "rng": not_an_rng,
+            "iterations": int_arg(st.integers(None, -1)),
         },
     ),
     (
@@ -1011,7 +1041,7 @@ def test_every_public_function_is_covered():
     import inspect
 
     modules = [schedules, forward, reverse, gaussian_mixture, probability, attention, losses]
-    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation, flow_matching]
+    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation, flow_matching, quantize]
     records = {"SamplingResult", "Generation", "MlpCache", "LMCache"}  # results, not called by users
     without_arguments = {"NoiseSchedule.signal_to_noise_ratio"}
     public = set()

@@ -87,7 +87,7 @@ def test_a_warm_run_draws_nothing(cold_run):
 
 @pytest.mark.build  # a test of the build's figure cache, not of the figures: not for `make check`
 def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(cold_run, tmp_path: Path):
-    """``_hopper`` in diffusion_figures.py is imported by comparison_figures.py: flipping its image in a
+    """``hopper`` in diffusion_figures.py is imported by comparison_figures.py: flipping its image in a
     copy of the package must change the figures of both modules that use the photo, and nothing else."""
     package = tmp_path / "diffusion_vs_llms"
     shutil.copytree(figures.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -97,7 +97,7 @@ def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(cold_run, tm
     source = helper.read_text(encoding="utf-8")
     line = "    return np.asarray(image, dtype=float) / 127.5 - 1.0\n"
     assert source.count(line) == 1
-    assert "from .diffusion_figures import _hopper" in (package / "figures" / "comparison_figures.py").read_text()
+    assert "from .diffusion_figures import hopper" in (package / "figures" / "comparison_figures.py").read_text()
     helper.write_text(source.replace(line, line.replace("dtype=float)", "dtype=float)[::-1]")), encoding="utf-8")
     edited = draw(cache, package)
     assert edited.process is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from diffusion_vs_llms.gaussian_mixture import GaussianMixture
 from diffusion_vs_llms.losses import token_cross_entropy
 from diffusion_vs_llms.preferences import dpo_loss, fit_dpo, kl_regularized_optimum, preference_probability
 from diffusion_vs_llms.probability import sequence_log_probability, sequence_probability, softmax
+from diffusion_vs_llms.quantize import decode_tokens, fit_codebook, nearest_code
 from diffusion_vs_llms.reverse import ddim_step, predict_from_velocity, predict_x0
 from diffusion_vs_llms.sampling import top_k_filter, top_p_filter
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
@@ -284,3 +287,30 @@ def test_the_exact_flow_carries_noise_to_the_data():
     nearest = np.linalg.norm(result.sample[:, None] - mixture.means[None], axis=2).argmin(axis=1)
     assert np.allclose(np.bincount(nearest, minlength=3) / 4000, mixture.weights, atol=0.03)
     assert result.network_evaluations == 200 and result.timesteps[0] == 1.0 and min(result.timesteps) > 0
+
+
+@given(arrays(float, (12, 3), elements=st.floats(-5, 5)), arrays(float, (4, 3), elements=st.floats(-5, 5)))
+def test_each_token_is_the_nearest_codebook_vector(vectors, codebook):
+    tokens = nearest_code(vectors, codebook)
+    chosen = np.sum((decode_tokens(tokens, codebook) - vectors) ** 2, axis=1)
+    every = np.sum((vectors[:, None] - codebook[None]) ** 2, axis=2)
+    assert np.all(chosen <= every.min(axis=1) + 1e-12)
+
+
+@settings(max_examples=30)
+@given(st.integers(0, 10_000), st.integers(1, 8))
+def test_k_means_never_raises_the_squared_error_of_the_codebook(seed, size):
+    vectors = np.random.default_rng(seed).normal(size=(40, 2))
+
+    def error(iterations):
+        codebook = fit_codebook(vectors, size, np.random.default_rng(seed), iterations)
+        return np.sum((decode_tokens(nearest_code(vectors, codebook), codebook) - vectors) ** 2)
+
+    errors = [error(n) for n in range(5)]
+    assert all(later <= earlier + 1e-9 for earlier, later in itertools.pairwise(errors))
+
+
+def test_a_codebook_as_large_as_the_data_rebuilds_it_exactly():
+    vectors = np.random.default_rng(0).normal(size=(10, 4))
+    codebook = fit_codebook(vectors, 10, np.random.default_rng(1))
+    assert np.array_equal(decode_tokens(nearest_code(vectors, codebook), codebook), vectors)

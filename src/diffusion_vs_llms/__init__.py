@@ -13,6 +13,9 @@ Every formula on the site is computed by one function in this package:
 - :mod:`.sampling`: greedy, temperature, top-k and top-p decoding and the
   autoregressive generation loop.
 - :mod:`.tokenizer`: a tiny byte-pair-encoding tokenizer.
+- :mod:`.quantize`: vector quantization, how an image becomes discrete tokens.
+- :mod:`.preferences`: the Bradley-Terry model, DPO's loss and RLHF's optimum.
+- :mod:`.evaluation`: the Fréchet distance behind FID.
 - :mod:`.bigram`: a count-based bigram language model.
 - :mod:`.timing`: the arithmetic of generation time.
 

@@ -13,7 +13,7 @@ from ..sampling import generate
 from ..schedules import cosine_schedule
 from ..timing import diffusion_image_time, llm_generation_time, sequential_time
 from ..tokenizer import BPETokenizer
-from .diffusion_figures import _hopper
+from .diffusion_figures import hopper
 from .registry import figure
 from .style import WIDTH, Theme, new_figure
 
@@ -97,7 +97,7 @@ def generation_timeline(theme: Theme) -> Figure:
 
 def tiny_image_dataset(size: int = 32) -> np.ndarray:
     """Three grey-scale images, shape (3, size * size), values in [-1, 1]: a portrait, its mirror, its negative."""
-    grey = _hopper(size).mean(axis=2)
+    grey = hopper(size).mean(axis=2)
     return np.stack([grey, grey[:, ::-1], -grey]).reshape(3, -1)
 
 
@@ -171,7 +171,7 @@ TOKEN_SENTENCE = "the rat sat"
 
 def pixel_crop() -> tuple[np.ndarray, np.ndarray]:
     """The grey portrait at :data:`PIXELS_SIDE` pixels a side, in [-1, 1], and its 3 x 3 crop."""
-    grey = _hopper(PIXELS_SIDE).mean(axis=2)
+    grey = hopper(PIXELS_SIDE).mean(axis=2)
     row, col = PIXELS_CROP
     return grey, grey[row : row + 3, col : col + 3]
 

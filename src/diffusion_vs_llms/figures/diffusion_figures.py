@@ -70,7 +70,7 @@ def noise_schedules(theme: Theme) -> Figure:
     return fig
 
 
-def _hopper(size: int = 192) -> np.ndarray:
+def hopper(size: int = 192) -> np.ndarray:
     """Grace Hopper's portrait from matplotlib's sample data, square, in [-1, 1], shape (size, size, 3)."""
     with cbook.get_sample_data("grace_hopper.jpg") as file:
         image = Image.open(file).convert("RGB")
@@ -95,7 +95,7 @@ def _hopper(size: int = 192) -> np.ndarray:
     ),
 )
 def forward_process_photo(theme: Theme) -> Figure:
-    x0 = _hopper()
+    x0 = hopper()
     schedule = linear_schedule()
     noise = np.random.default_rng(0).standard_normal(x0.shape)
     fig = new_figure(4.0)
