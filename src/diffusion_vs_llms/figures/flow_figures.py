@@ -104,33 +104,28 @@ def frechet_by_steps(mixture: GaussianMixture, data: np.ndarray) -> dict[str, li
 @figure(
     "flow-matching-paths",
     alt=(
-        f"Two stacked panels on the three-blob toy data. Top: the paths of {PATHS} samples from Gaussian noise "
-        f"to the data, drawn by the exact flow and by 4 Euler steps, and for {DDPM_PATHS} of the same starting "
-        "points by DDPM. The exact flow, in fine Euler "
-        "steps, gives smooth paths that bend towards the blobs; 4 Euler steps follow them in straight pieces "
-        "and end near the same points; 1000 DDPM steps from the same starts wander in jagged lines and may "
-        "end in other blobs. Bottom: a log-log chart of the Fréchet distance between {POINTS} samples and the "
-        "data against the number of network evaluations, 1 to 64, for Euler steps on rectified flow and DDIM "
-        "on DDPM's linear schedule. Both fall steeply; at 2 and 4 evaluations rectified flow is several times "
-        "closer to the data, and from 16 on the two are close. One marker shows DDPM at 1000 evaluations."
+        f"Paths of {PATHS} samples on the three-blob toy data, from Gaussian noise (circles) to the data (grey "
+        f"points), drawn by the exact flow and by 4 Euler steps, and for {DDPM_PATHS} of the same starting points "
+        "by DDPM. The exact flow, in fine Euler steps, gives smooth paths that bend towards the blobs; 4 Euler "
+        "steps follow them in straight pieces and end near the same points; 1000 DDPM steps from the same starts "
+        "wander in jagged lines and may end in other blobs."
     ),
     caption=(
-        "Flow matching on the toy data, with the exact velocity and noise predictors in place of networks. "
-        "Top: paths from noise (circles) to samples, with the exact flow, with 4 Euler steps (dots at each "
-        f"step) and with DDPM's 1000 stochastic steps (drawn through every {DDPM_STRIDE}th step). Bottom: how far "
-        f"{POINTS} samples are from the data (Fréchet distance, lower is better) against network evaluations."
+        "Flow matching on the toy data, with the exact velocity and noise predictors in place of networks: "
+        "paths from noise (circles) to samples, with the exact flow, with 4 Euler steps (dots at each step) and "
+        f"with DDPM's 1000 stochastic steps (drawn through every {DDPM_STRIDE}th step)."
     ),
 )
 def flow_matching_paths(theme: Theme) -> Figure:
     mixture = three_blobs()
     data = mixture.sample(POINTS, np.random.default_rng(1))
-    fig = new_figure(6.6)
-    top, bottom = fig.subplots(2, 1, height_ratios=(1.15, 1))
+    fig = new_figure(3.6)
+    ax = fig.subplots()
     shape = (PATHS, 2)
     fine = sample_euler(_flow_model(mixture), shape, 200, np.random.default_rng(3), keep_trajectory=True)
     coarse = sample_euler(_flow_model(mixture), shape, 4, np.random.default_rng(3), keep_trajectory=True)
     ddpm = sample_ddpm(_ddim_model(mixture), shape, _LINEAR, np.random.default_rng(3), keep_trajectory=True)
-    top.scatter(data[:, 0], data[:, 1], s=3, color=theme.grid, linewidths=0, rasterized=True)
+    ax.scatter(data[:, 0], data[:, 1], s=3, color=theme.grid, linewidths=0, rasterized=True)
     paths = (
         (np.stack(ddpm.trajectory)[::DDPM_STRIDE], dict(color=theme.series[1], lw=0.6, alpha=0.7), "DDPM, 1000 steps"),
         (np.stack(fine.trajectory)[::5], dict(color=theme.series[0], lw=1.6), "exact flow"),
@@ -138,20 +133,43 @@ def flow_matching_paths(theme: Theme) -> Figure:
     )
     for trajectory, style, label in paths:
         for i in range(DDPM_PATHS if label.startswith("DDPM") else PATHS):
-            top.plot(trajectory[:, i, 0], trajectory[:, i, 1], label=label if i == 0 else None, **style)
+            ax.plot(trajectory[:, i, 0], trajectory[:, i, 1], label=label if i == 0 else None, **style)
     start = fine.trajectory[0]
-    top.scatter(start[:, 0], start[:, 1], s=28, facecolors="none", edgecolors=theme.foreground, lw=1, zorder=3)
-    top.set_aspect("equal", adjustable="datalim")
-    top.set_axis_off()
-    top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=11, frameon=False, handlelength=1.4)
+    ax.scatter(start[:, 0], start[:, 1], s=28, facecolors="none", edgecolors=theme.foreground, lw=1, zorder=3)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_axis_off()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=11, frameon=False, handlelength=1.4)
+    return fig
+
+
+@figure(
+    "flow-matching-steps",
+    alt=(
+        f"A log-log chart of the Fréchet distance between {POINTS} samples of the three-blob toy data and the "
+        f"data, against the number of network evaluations, {STEP_COUNTS[0]} to {STEP_COUNTS[-1]}, for Euler steps "
+        "on rectified flow and DDIM on DDPM's linear schedule. Both fall steeply; at 2 and 4 evaluations "
+        "rectified flow is several times closer to the data, and from 16 on the two are close. One marker shows "
+        "DDPM at 1000 evaluations."
+    ),
+    caption=(
+        f"How far {POINTS} samples are from the data (Fréchet distance, lower is better) against network "
+        "evaluations: Euler steps on rectified flow, DDIM on DDPM's linear schedule, and DDPM; exact predictors "
+        "in place of networks."
+    ),
+)
+def flow_matching_steps(theme: Theme) -> Figure:
+    mixture = three_blobs()
+    data = mixture.sample(POINTS, np.random.default_rng(1))
+    fig = new_figure(3.0)
+    ax = fig.subplots()
     distances = frechet_by_steps(mixture, data)
-    bottom.loglog(STEP_COUNTS, distances["flow"], "o-", color=theme.series[0], label="rectified flow, Euler")
-    bottom.loglog(STEP_COUNTS, distances["ddim"], "s--", color=theme.series[1], label="DDIM, linear schedule")
+    ax.loglog(STEP_COUNTS, distances["flow"], "o-", color=theme.series[0], label="rectified flow, Euler")
+    ax.loglog(STEP_COUNTS, distances["ddim"], "s--", color=theme.series[1], label="DDIM, linear schedule")
     x_ddpm = sample_ddpm(_ddim_model(mixture), (POINTS, 2), _LINEAR, np.random.default_rng(0)).sample
-    bottom.loglog([_LINEAR.T], [frechet_distance(x_ddpm, data)], "^", color=theme.series[2], label="DDPM")
-    bottom.set_xlabel("network evaluations")
-    bottom.set_ylabel("Fréchet distance")
-    bottom.set_xticks([1, 4, 16, 64, 1000], ["1", "4", "16", "64", "1000"])
-    bottom.grid(True, which="major")
-    bottom.legend(loc="upper right", fontsize=11)
+    ax.loglog([_LINEAR.T], [frechet_distance(x_ddpm, data)], "^", color=theme.series[2], label="DDPM")
+    ax.set_xlabel("network evaluations")
+    ax.set_ylabel("Fréchet distance")
+    ax.set_xticks([1, 4, 16, 64, 1000], ["1", "4", "16", "64", "1000"])
+    ax.grid(True, which="major")
+    ax.legend(loc="upper right", fontsize=11)
     return fig
