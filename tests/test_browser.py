@@ -394,9 +394,10 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
         assert not code.evaluate(drawn), "the code of a block far below the first screen is drawn at load"
         for block in (far, code):
             block.scroll_into_view_if_needed()
-            page.wait_for_function(drawn, arg=block.element_handle(), timeout=3000)
+            page.wait_for_function(drawn, arg=block.element_handle(), timeout=10_000)
         copy_button = "el => el.closest('pre').querySelector('.md-code__nav .md-code__button') !== null"
-        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=3000)
+        # a bound on waiting, not a speed goal: on a busy machine the observers fire late
+        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=10_000)
     finally:
         page.close()
     page, _, _ = open_page(contexts("light", "desktop"), site_url + "practice/")
@@ -405,7 +406,7 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
         answer.locator("summary").click()
         code = answer.locator("pre > code").first
         code.scroll_into_view_if_needed()
-        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=3000)
+        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=10_000)
     finally:
         page.close()
 
