@@ -87,7 +87,7 @@ def test_booklet_has_cover_contents_and_numbered_chapters(texts, pdfs, site_dir)
         latents = [q.id for q in practice.load()].index("q-pixels-against-latents") + 1  # its number in the bank
         for section, target in (
             ("the forward process", "diffusion--the-forward-process"),
-            ("the kv cache", "llms--the-kv-cache"),
+            ("the kv cache", "fast-generation--the-kv-cache"),
             (f"question {latents}: pixels against latents", "practice--q-pixels-against-latents"),
         ):
             entry = re.search(rf"\b{re.escape(section)} (\d+)\b", contents)
