@@ -11,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from diffusion_vs_llms.attention import KVCache, rope, scaled_dot_product_attention
 from diffusion_vs_llms.evaluation import frechet_distance
+from diffusion_vs_llms.figures.flow_figures import three_blobs
 from diffusion_vs_llms.flow_matching import equivalent_alpha_bar, mixture_velocity, sample_euler
 from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales, velocity
 from diffusion_vs_llms.gaussian_mixture import GaussianMixture
@@ -282,7 +283,7 @@ def test_an_euler_step_of_rectified_flow_is_a_ddim_step(mixture, x, t, fraction)
 
 
 def test_the_exact_flow_carries_noise_to_the_data():
-    mixture = GaussianMixture(means=[[-2.0, -1.0], [2.0, -1.0], [0.0, 2.0]], stds=[0.3] * 3, weights=[0.5, 0.3, 0.2])
+    mixture = three_blobs()
     result = sample_euler(lambda x, t: mixture_velocity(mixture, x, t), (4000, 2), 200, np.random.default_rng(0))
     nearest = np.linalg.norm(result.sample[:, None] - mixture.means[None], axis=2).argmin(axis=1)
     assert np.allclose(np.bincount(nearest, minlength=3) / 4000, mixture.weights, atol=0.03)

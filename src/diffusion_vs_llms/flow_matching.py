@@ -20,19 +20,15 @@ from collections.abc import Callable
 import numpy as np
 
 from .gaussian_mixture import GaussianMixture
-from .reverse import SamplingResult
+from .reverse import SamplingResult, _model_output, _sampler_checks
 from .validation import (
     as_real_array,
-    require_bool,
     require_broadcasts_to,
-    require_callable,
     require_instance,
     require_int_in_range,
     require_number_in_interval,
     require_real_array_in_interval,
-    require_rng,
     require_same_shape,
-    require_shape,
 )
 
 VelocityModel = Callable[[np.ndarray, float], np.ndarray]
@@ -89,19 +85,12 @@ def sample_euler(
     Calls ``velocity_model`` exactly ``num_steps`` times (never at ``t = 0``); its output must be
     finite and shaped like ``x``. The result's ``timesteps`` are the times evaluated, from 1 down.
     """
-    require_callable("velocity_model", velocity_model)
-    shape = require_shape("shape", shape)
+    shape, rng, keep_trajectory = _sampler_checks("velocity_model", velocity_model, shape, rng, keep_trajectory)
     times = euler_times(num_steps)
-    rng = require_rng("rng", rng)
-    keep_trajectory = require_bool("keep_trajectory", keep_trajectory)
     x = rng.standard_normal(shape)
     trajectory = [x] if keep_trajectory else []
     for t, t_next in itertools.pairwise(times):
-        v = as_real_array(f"velocity_model(x_t, t={t:g}) output", velocity_model(x, t), allow_empty=True)
-        if v.shape != x.shape:
-            raise ValueError(
-                f"velocity_model(x_t, t={t:g}) must return an array shaped like x_t {x.shape}, got shape {v.shape}"
-            )
+        v = _model_output(f"velocity_model(x_t, t={t:g})", velocity_model(x, t), x)
         x = x + (t_next - t) * v
         if keep_trajectory:
             trajectory.append(x)

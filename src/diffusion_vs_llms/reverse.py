@@ -162,20 +162,29 @@ class SamplingResult:
     trajectory: list[np.ndarray] = field(default_factory=list)
 
 
+def _model_output(call: str, output: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A sampler's check of what its model returned for ``x``: finite and shaped like ``x``; errors
+    name the ``call``, such as ``"eps_model(x_t, t=3)"``."""
+    output = as_real_array(f"{call} output", output, allow_empty=True)
+    if output.shape != x.shape:
+        raise ValueError(f"{call} must return an array shaped like x_t {x.shape}, got shape {output.shape}")
+    return output
+
+
+def _sampler_checks(model_name: str, model, shape, rng, keep_trajectory):
+    """A sampler's checks of its model (callable, named ``model_name``), shape, generator and flag."""
+    require_callable(model_name, model)
+    return require_shape("shape", shape), require_rng("rng", rng), require_bool("keep_trajectory", keep_trajectory)
+
+
 def _predict_noise(eps_model: EpsilonModel, x: np.ndarray, t: int) -> np.ndarray:
     """``eps_model(x, t)``, checked: finite and shaped like ``x``; errors name ``eps_model``."""
-    eps = as_real_array(f"eps_model(x_t, t={t}) output", eps_model(x, t), allow_empty=True)
-    if eps.shape != x.shape:
-        raise ValueError(f"eps_model(x_t, t={t}) must return an array shaped like x_t {x.shape}, got shape {eps.shape}")
-    return eps
+    return _model_output(f"eps_model(x_t, t={t})", eps_model(x, t), x)
 
 
 def _sampler_arguments(eps_model, shape, schedule, rng, keep_trajectory):
-    require_callable("eps_model", eps_model)
-    shape = require_shape("shape", shape)
+    shape, rng, keep_trajectory = _sampler_checks("eps_model", eps_model, shape, rng, keep_trajectory)
     schedule = require_instance("schedule", schedule, NoiseSchedule, "a NoiseSchedule")
-    rng = require_rng("rng", rng)
-    keep_trajectory = require_bool("keep_trajectory", keep_trajectory)
     return shape, schedule, rng, keep_trajectory
 
 
