@@ -670,14 +670,14 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
     page, requests, errors = open_page(own_context, site_url + "practice/")
 
     def form_of(question: str):
-        """The question's form, once the reader has scrolled to it (practice.js sets a form up then)."""
+        """The question's self-check, once the reader has scrolled to it (practice.js sets it up then)."""
         page.locator(f"#{question}").scroll_into_view_if_needed()
-        page.wait_for_selector(f"form[data-question={question}].self-check--live", timeout=5000)
-        return page.locator(f"form[data-question={question}]")
+        page.wait_for_selector(f".self-check[data-question={question}].self-check--live", timeout=5000)
+        return page.locator(f".self-check[data-question={question}]")
 
     try:
-        live = page.locator("form.self-check--live").count()
-        assert live < len(questions), f"{live} of {len(questions)} forms set up before the reader scrolled"
+        live = page.locator(".self-check--live").count()
+        assert live < len(questions), f"{live} of {len(questions)} self-checks set up before the reader scrolled"
         form = form_of("q-cross-entropy-one-token")
         field, feedback = form.locator("input"), form.locator(".self-check__feedback")
         for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "ln10 - ln3", "1.204 nats"):
@@ -689,7 +689,7 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
         for written in (f"{kv:,.0f}", f"{kv:.0f}", "100*101/2"):  # a comma separates thousands
             kv_field.fill(written)
             kv_field.press("Enter")
-            mark = page.locator("form[data-question=q-kv-cache-saves] .self-check__mark").first
+            mark = page.locator(".self-check[data-question=q-kv-cache-saves] .self-check__mark").first
             assert mark.inner_text() == "right", f"{written!r} was not read as {kv:.0f}"
         field.fill(f"{-math.log10(0.3):.3f}")
         form.locator("button").click()

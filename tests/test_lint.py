@@ -88,7 +88,7 @@ def test_ruff():
 class Page(HTMLParser):
     """One built page: its ids, its links, and markup that would run code (event handler attributes
     anywhere; scripts, frames, embeds and forms inside the page's own content, the ``<article>``, except
-    the forms that the build writes from the question bank: self-checks and the worksheet page's)."""
+    the worksheet page's controls, which the build writes)."""
 
     def __init__(self, html: str) -> None:
         super().__init__()
@@ -103,8 +103,8 @@ class Page(HTMLParser):
         self.links += [value for name, value in attrs if tag == "a" and name == "href" and value]
         self.unsafe += [f"{name}=" for name, _ in attrs if name.startswith("on")]
         self.in_article = self.in_article or tag == "article"
-        # the bank's forms: self-checks (practice.js) and the worksheet page's controls (worksheet.js)
-        bank_form = tag == "form" and dict(attrs).get("class") in ("self-check", "worksheet-controls")
+        # the worksheet page's controls (worksheet.js); a self-check's fields are in no form (practice.js)
+        bank_form = tag == "form" and dict(attrs).get("class") == "worksheet-controls"
         if self.in_article and tag in UNSAFE_TAGS and not bank_form:
             self.unsafe.append(f"<{tag}")
 

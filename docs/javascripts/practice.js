@@ -1,5 +1,5 @@
 // Self-check of the practice questions (made by src/guide_build/practice.py from includes/questions/).
-// Under each question a form (its fields hidden without JavaScript) takes a number (1.204, 10/3, ln(10/3),
+// Under each question a group of fields (hidden without JavaScript) takes a number (1.204, 10/3, ln(10/3),
 // e^2, 86.7 %), a word, or a choice of the lettered list above it. Check marks every part right or
 // not, gives the hint of a known slip or the explanation of each chosen choice, and keeps which
 // questions were answered right in this browser only (localStorage), shown per chapter.
@@ -164,22 +164,29 @@
     badge.className = "self-check__mark" + (result.answered ? (result.right ? " is-right" : " is-wrong") : "");
   }
 
-  function setUp(form) {
-    var question = form.getAttribute("data-question");
-    var lists = [].slice.call(form.querySelectorAll(".choices"));
+  function setUp(group) {
+    var question = group.getAttribute("data-question");
+    var lists = [].slice.call(group.querySelectorAll(".choices"));
     lists.forEach(function (list) {
       enhanceChoices(list, question);
     });
-    form.querySelectorAll("[hidden]").forEach(function (node) {
+    group.querySelectorAll("[hidden]").forEach(function (node) {
       node.hidden = false;
     });
-    form.classList.add("self-check--live");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var feedback = form.querySelector(".self-check__feedback");
+    group.classList.add("self-check--live");
+    group.querySelector(".self-check__actions button").addEventListener("click", check);
+    group.addEventListener("keydown", function (event) {
+      // Enter in a written answer checks it, as it would submit a form
+      if (event.key === "Enter" && event.target.matches("input[type=text]")) {
+        event.preventDefault();
+        check();
+      }
+    });
+    function check() {
+      var feedback = group.querySelector(".self-check__feedback");
       var results = [];
-      var answer = form.nextElementSibling;
-      form.querySelectorAll(".self-check__part, .choices").forEach(function (part) {
+      var answer = group.nextElementSibling;
+      group.querySelectorAll(".self-check__part, .choices").forEach(function (part) {
         var result = part.matches(".choices") ? checkChoices(part, answer) : checkPart(part);
         var labelled = part.matches(".choices")
           ? document.getElementById(part.getAttribute("aria-labelledby"))
@@ -221,7 +228,7 @@
       });
       if (answered.length) remember(question, right === results.length ? "right" : "tried");
       showProgress();
-    });
+    }
   }
 
   function showProgress() {
@@ -254,12 +261,13 @@
     });
   }
 
-  // A form is set up when it comes within a screen of the viewport, not all of them at load: a page
-  // of many questions would otherwise spend its first moments on forms far below.
+  // A question's fields are set up when they come within a screen of the viewport, not all at load:
+  // a page of many questions would otherwise spend its first moments on questions far below. The
+  // fields are not in a <form>: Chromium examines every form of a page as parsing ends (autofill).
   function start() {
-    var forms = document.querySelectorAll("form.self-check:not(.self-check--live)");
-    var ready = function (form) {
-      if (!form.classList.contains("self-check--live")) setUp(form);
+    var groups = document.querySelectorAll(".self-check:not(.self-check--live)");
+    var ready = function (group) {
+      if (!group.classList.contains("self-check--live")) setUp(group);
     };
     if ("IntersectionObserver" in window) {
       var observer = new IntersectionObserver(
@@ -272,11 +280,11 @@
         },
         { rootMargin: "100% 0px" }
       );
-      forms.forEach(function (form) {
-        observer.observe(form);
+      groups.forEach(function (group) {
+        observer.observe(group);
       });
     } else {
-      forms.forEach(ready);
+      groups.forEach(ready);
     }
     addReset();
     showProgress();

@@ -410,7 +410,7 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
     return heading + f'<div class="{kind}" markdown{data}>\n\n' + "\n".join(items) + "\n\n</div>"
 
 
-def _form(question: Question, seed: int) -> str:
+def _self_check(question: Question, seed: int) -> str:
     """The parts to answer, in order: each choice part's lettered list (a plain list without
     JavaScript and on paper), and the fields and Check button that ``practice.js`` shows."""
     numbers = answers(question, seed)
@@ -439,10 +439,11 @@ def _form(question: Question, seed: int) -> str:
         )
     written = sum(part.kind not in ("choice", "select") for part in question.parts)
     return (
-        f'<form class="self-check" data-question="{question.id}" data-written="{written}" markdown>\n\n'
+        f'<div class="self-check" role="group" aria-label="Check your answer" data-question="{question.id}"'
+        f' data-written="{written}" markdown>\n\n'
         + "\n\n".join(rows)
-        + '\n\n<p class="self-check__actions" hidden><button type="submit" class="md-button">Check</button></p>\n'
-        '<div class="self-check__feedback" role="status"></div>\n\n</form>'
+        + '\n\n<p class="self-check__actions" hidden><button type="button" class="md-button">Check</button></p>\n'
+        '<div class="self-check__feedback" role="status"></div>\n\n</div>'
     )
 
 
@@ -471,7 +472,7 @@ def question_markdown(
     title = render_text(question.title, question, seed, "title")
     blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id}}}", text]
     if question.checkable and form:
-        blocks.append(_form(question, seed))
+        blocks.append(_self_check(question, seed))
     elif question.checkable:
         blocks += [
             _choices_markdown(question, i, part, solution=False)
