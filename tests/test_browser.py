@@ -694,6 +694,7 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
         field.fill(f"{-math.log10(0.3):.3f}")
         form.locator("button").click()
         assert "base-10 logarithm" in feedback.inner_text(), "the base-10 slip got no hint"
+        assert feedback.locator(".self-check__summary").inner_text() == "Not right."
         assert form.locator(".self-check__mark").inner_text() == "not right"
 
         choice = questions["q-softmax-temperature"].parts[2]

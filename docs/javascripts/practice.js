@@ -215,6 +215,7 @@
       var summary = element("p", "self-check__summary");
       if (!answered.length) summary.textContent = "Type an answer or pick a choice first.";
       else if (right === results.length) summary.textContent = results.length > 1 ? "All " + right + " parts right." : "Right.";
+      else if (results.length === 1) summary.textContent = "Not right.";
       else summary.textContent = right + " of " + results.length + " parts right. " + (answered.length < results.length ? "Some are not answered yet." : "");
       feedback.appendChild(summary);
       results.forEach(function (result) {
