@@ -36,7 +36,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     except RuntimeError as error:
         raise PluginError(str(error)) from error
     for figure in _build["figures"].values():
-        for scheme, uri in figure["files"].items():
+        for scheme, uri in {**figure["files"], **({"data": figure["data"]} if "data" in figure else {})}.items():
             files.append(File.generated(config, uri, abs_src_path=str(figure["paths"][scheme])))
     log.info(f"{len(_build['figures'])} figures, {'drawn now' if drawing.process else 'from the cache'}")
     return files

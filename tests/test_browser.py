@@ -14,15 +14,21 @@ search, the colour toggle and its persistence, and printing.
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from diffusion_vs_llms.figures import diffusion_figures
 from diffusion_vs_llms.figures.style import SMALLEST_TEXT
+from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales
+from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from guide_build import plain_text, practice
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
@@ -788,3 +794,80 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
         assert page.locator(".worksheet-question .answer-space:visible").count() == len(questions)
     finally:
         without_script.close()
+
+
+def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
+    keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
+    page reads is recomputed here with the package; paper and no-JavaScript readers get the drawn
+    figure."""
+    data = json.loads((site_dir / "figures" / "forward-process-photo.json").read_text(encoding="utf-8"))
+    size = data["size"]
+
+    def codes(name: str) -> np.ndarray:
+        return np.frombuffer(base64.b64decode(data[name]), dtype=np.uint8).reshape(size, size, 3)
+
+    x0, noise = codes("x0") / 127.5 - 1, diffusion_figures.decode_noise(codes("noise"))
+    schedules = {"linear": linear_schedule(), "cosine": cosine_schedule()}
+    for name, schedule in schedules.items():
+        np.testing.assert_allclose(data["schedules"][name], schedule.alpha_bars, rtol=5e-6, atol=0)
+
+    page, requests, errors = open_page(own_context, site_url + "diffusion/")
+    try:
+        figure = page.locator("#figure-forward-process-photo")
+        figure.scroll_into_view_if_needed()
+        readout = figure.locator(".explorable__readout")
+        page.wait_for_function("document.querySelector('.explorable__readout').textContent !== ''")
+        assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
+        slider = page.locator("#figure-forward-process-photo-t")
+
+        def shown(t: int, schedule: str) -> None:
+            """The readout, the slider's spoken value and the canvas at ``t`` against the package."""
+            alpha_bar = schedules[schedule].alpha_bar(t)
+            signal, noise_weight = signal_and_noise_scales(alpha_bar)
+            lines = readout.inner_text().splitlines()
+            assert lines[0] == f"t = {t}, {schedule} schedule"
+            assert lines[2:4] == [f"signal weight √ᾱₜ = {signal:.2f}", f"noise weight √(1 − ᾱₜ) = {noise_weight:.2f}"]
+            written = lines[1].removeprefix("ᾱₜ = ").replace(" × 10", "e").translate(SUPERSCRIPTS)
+            assert float(written) == pytest.approx(alpha_bar, rel=5e-3), lines[1]
+            if t == 0:
+                assert lines[4].endswith("= infinite (no noise yet)")
+            else:
+                snr = alpha_bar / (1 - alpha_bar)
+                written = lines[4].split(" = ")[-1].replace(" × 10", "e").translate(SUPERSCRIPTS)
+                assert float(written) == pytest.approx(snr, rel=5e-3), lines[4]
+            assert slider.get_attribute("aria-valuetext").startswith(f"t = {t}, {schedule} schedule; ")
+            pixels = np.array(
+                page.evaluate(
+                    "() => { const c = document.querySelector('#figure-forward-process-photo canvas');"
+                    " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
+                )
+            ).reshape(size, size, 4)[..., :3]
+            x_t = forward_diffuse(x0, data["schedules"][schedule][t], noise)
+            expected = np.rint((np.clip(x_t, -1, 1) + 1) * 127.5)
+            assert np.abs(pixels - expected).max() <= 1, f"the canvas is not x_t at t = {t} ({schedule})"
+
+        shown(250, "linear")  # where the page opens it
+        slider.focus()
+        slider.press("Home")
+        shown(0, "linear")
+        slider.press("End")
+        shown(1000, "linear")
+        for _ in range(100):
+            slider.press("ArrowLeft")
+        shown(900, "linear")
+        page.locator("#figure-forward-process-photo-linear").focus()
+        page.keyboard.press("ArrowRight")
+        assert page.locator("#figure-forward-process-photo-cosine").is_checked()
+        shown(900, "cosine")
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+
+        page.emulate_media(media="print")
+        assert not figure.locator(".explorable").is_visible(), "the controls are printed"
+        assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
+    finally:
+        page.close()
+
+
+SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")

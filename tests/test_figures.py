@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from diffusion_vs_llms.figures import REGISTRY, figure
@@ -127,6 +130,41 @@ def test_each_figure_is_a_valid_small_image_per_scheme(cold_run, name):
     assert manifest["width"] > 300 and manifest["height"] > 100
     if name != "forward-process-photo":  # the photograph is the same in both schemes apart from its labels
         assert light != dark, f"{name}: the dark variant should use the dark scheme's colours"
+
+
+def test_the_noise_level_explorable_holds_the_photo_its_noise_and_both_schedules(cold_run):
+    """forward-process-photo is explorable: its data file holds the photograph and one noise sample
+    as 8-bit codes that decode to what the package computes, and alpha_bar_t of both schedules."""
+    manifest = cold_run.figures["forward-process-photo"]
+    assert manifest["data"] == "figures/forward-process-photo.json"
+    data = json.loads(manifest["paths"]["data"].read_text(encoding="utf-8"))
+    size = data["size"]
+
+    def codes(name: str) -> np.ndarray:
+        return np.frombuffer(base64.b64decode(data[name]), dtype=np.uint8).reshape(size, size, 3)
+
+    x0 = diffusion.hopper(size)
+    assert np.abs(codes("x0") / 127.5 - 1 - x0).max() <= 0.5 / 127.5
+    noise = np.random.default_rng(0).standard_normal(x0.shape)
+    step = 2 * data["noise_range"] / 255
+    inside = np.abs(noise) <= data["noise_range"]
+    assert inside.mean() > 0.999
+    assert np.abs(diffusion.decode_noise(codes("noise")) - noise)[inside].max() <= step / 2 + 1e-12
+    for schedule in (linear_schedule(), cosine_schedule()):
+        np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
+
+
+@given(st.lists(st.floats(-10, 10), min_size=1, max_size=50))
+def test_noise_codes_decode_to_the_clipped_noise_within_half_a_step(values):
+    noise = np.array(values)
+    decoded = diffusion.decode_noise(diffusion.encode_noise(noise))
+    clipped = np.clip(noise, -diffusion.NOISE_RANGE, diffusion.NOISE_RANGE)
+    assert np.abs(decoded - clipped).max() <= diffusion.NOISE_RANGE / 255 + 1e-12
+
+
+def test_noise_codes_refuse_a_value_that_is_not_finite():
+    with pytest.raises(ValueError, match="noise must be finite, got nan"):
+        diffusion.encode_noise(np.array([0.5, np.nan]))
 
 
 def test_registration_rejects_bad_input():

@@ -148,6 +148,8 @@ def page_weights(site: Path) -> dict[str, dict[str, float]]:
                 "document.querySelectorAll('img[loading=lazy]')"
                 ".forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })"
             )
+            # and the data of each explorable figure, fetched when the reader reaches it
+            page.evaluate("document.querySelectorAll('figure[data-explorable]').forEach(f => f.scrollIntoView())")
             page.evaluate("document.fonts.ready.then(() => true)")
             page.wait_for_function(
                 "Array.from(document.images).every(img => img.complete || !img.getClientRects().length)"

@@ -73,6 +73,8 @@ class Drawing:
         figures = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
         for figure in figures:
             figure["paths"] = {scheme: self.folder / Path(uri).name for scheme, uri in figure["files"].items()}
+            if "data" in figure:  # an explorable's numbers, site path -> file in the cache
+                figure["paths"]["data"] = self.folder / Path(figure["data"]).name
         return figures
 
 
@@ -111,7 +113,11 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
             for scheme, uri in figure["files"].items()
         )
         caption = f'<span class="figure-number">Figure {numbers[name]}.</span> {caption_html(figure["caption"])}'
-        return f'<figure class="guide-figure" id="figure-{name}">{images}<figcaption>{caption}</figcaption></figure>'
+        explorable = f' data-explorable="{match["prefix"]}{figure["data"]}"' if "data" in figure else ""
+        return (
+            f'<figure class="guide-figure" id="figure-{name}"{explorable}>{images}'
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
 
     def refer(match: re.Match[str]) -> str:
         if match["name"] not in numbers:

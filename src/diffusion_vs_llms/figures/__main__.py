@@ -6,7 +6,8 @@ Usage::
 
 The folder gets ``<name>.<format>`` (light scheme) and ``<name>-dark.<format>`` (dark scheme) for
 each figure, and ``manifest.json``: per figure its alt text, caption, pixel size and, per colour
-scheme, its path in the site (``figures/<name>-dark.svg``). The site build decides when to draw
+scheme, its path in the site (``figures/<name>-dark.svg``); an explorable figure also gets
+``<name>.json``, the numbers its controls show (``data``). The site build decides when to draw
 (``guide_build.figures``); this only draws.
 """
 
@@ -46,9 +47,12 @@ def draw_all(folder: Path) -> list[dict[str, object]]:
             files[theme.name] = spec.uri(theme)
             (folder / Path(spec.uri(theme)).name).write_bytes(spec.render(theme))
         width, height = pixel_size((folder / Path(files["light"]).name).read_bytes(), spec.format)
-        manifest.append(
-            {"name": name, "alt": spec.alt, "caption": spec.caption, "width": width, "height": height, "files": files}
-        )
+        entry = {"name": name, "alt": spec.alt, "caption": spec.caption, "width": width, "height": height}
+        manifest.append({**entry, "files": files})
+        if spec.data is not None:
+            data = json.dumps(spec.data(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+            (folder / Path(spec.data_uri).name).write_text(data, encoding="utf-8")
+            manifest[-1]["data"] = spec.data_uri
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 

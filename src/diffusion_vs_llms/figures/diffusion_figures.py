@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 from matplotlib import cbook
 from matplotlib.figure import Figure
@@ -79,8 +81,52 @@ def hopper(size: int = 192) -> np.ndarray:
     return np.asarray(image, dtype=float) / 127.5 - 1.0
 
 
+EXPLORABLE_SIZE = 96
+"""Side in pixels of the photograph the noise-level explorable mixes with noise in the browser."""
+NOISE_RANGE = 4.0
+"""The explorable's noise is stored as 8-bit codes of ``[-NOISE_RANGE, NOISE_RANGE]``."""
+
+
+def _bytes_base64(codes: np.ndarray) -> str:
+    return base64.b64encode(codes.astype(np.uint8).tobytes()).decode("ascii")
+
+
+def encode_noise(noise: np.ndarray) -> np.ndarray:
+    """8-bit codes of ``noise`` clipped to ``[-NOISE_RANGE, NOISE_RANGE]``; raises ValueError for a
+    value that is not finite."""
+    noise = np.asarray(noise, dtype=float)
+    if not np.all(np.isfinite(noise)):
+        raise ValueError(f"noise must be finite, got {float(noise[~np.isfinite(noise)][0])} among its values")
+    clipped = np.clip(noise, -NOISE_RANGE, NOISE_RANGE)
+    return np.rint((clipped + NOISE_RANGE) / (2 * NOISE_RANGE) * 255).astype(np.uint8)
+
+
+def decode_noise(codes: np.ndarray) -> np.ndarray:
+    """The noise that :func:`encode_noise`'s codes stand for."""
+    return codes.astype(float) / 255 * (2 * NOISE_RANGE) - NOISE_RANGE
+
+
+def forward_process_data() -> dict:
+    """What the noise-level explorable shows: a small photograph ``x0`` and one noise sample, as
+    8-bit RGB rows (base64), and ``alpha_bar_t`` for ``t = 0..T`` of the linear and cosine schedules
+    (6 significant digits). The browser shows ``sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) noise``."""
+    x0 = hopper(EXPLORABLE_SIZE)
+    noise = np.random.default_rng(0).standard_normal(x0.shape)
+    schedules = {schedule.name: schedule for schedule in (linear_schedule(), cosine_schedule())}
+    return {
+        "size": EXPLORABLE_SIZE,
+        "x0": _bytes_base64(np.rint((x0 + 1) * 127.5)),
+        "noise": _bytes_base64(encode_noise(noise)),
+        "noise_range": NOISE_RANGE,
+        "schedules": {
+            name: [float(f"{value:.6g}") for value in schedule.alpha_bars] for name, schedule in schedules.items()
+        },
+    }
+
+
 @figure(
     "forward-process-photo",
+    data=forward_process_data,
     format="webp",
     alt=(
         "Six copies of a portrait photograph of Grace Hopper in two rows of three, in reading order at timesteps "

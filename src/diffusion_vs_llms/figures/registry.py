@@ -37,6 +37,10 @@ class FigureSpec:
         alt: alt text, a complete description for readers who cannot see the image.
         caption: the caption printed under the figure.
         draw: the function that draws it.
+        data: for an explorable figure, the function that computes what its controls show (a
+            JSON-ready dict, written to ``figures/<name>.json`` and read by
+            ``javascripts/explorables.js``); the drawn figure is what readers without JavaScript,
+            and paper, get.
     """
 
     name: str
@@ -44,6 +48,12 @@ class FigureSpec:
     alt: str
     caption: str
     draw: DrawFunction
+    data: Callable[[], dict] | None = None
+
+    @property
+    def data_uri(self) -> str | None:
+        """Path of the explorable's data inside the site, or None for a figure without controls."""
+        return None if self.data is None else f"figures/{self.name}.json"
 
     def uri(self, theme: Theme) -> str:
         """Path of the figure inside the site, for example ``figures/noise-schedules-dark.svg``."""
@@ -80,8 +90,10 @@ def _check_size(name: str, fig: matplotlib.figure.Figure) -> None:
 REGISTRY: dict[str, FigureSpec] = {}
 
 
-def figure(name: str, *, alt: str, caption: str, format: str = "svg") -> Callable[[DrawFunction], DrawFunction]:
-    """Register the decorated function as the figure ``name``."""
+def figure(
+    name: str, *, alt: str, caption: str, format: str = "svg", data: Callable[[], dict] | None = None
+) -> Callable[[DrawFunction], DrawFunction]:
+    """Register the decorated function as the figure ``name`` (explorable when ``data`` is given)."""
     if not NAME.match(name):
         raise ValueError(f"name must be kebab-case (a-z, 0-9, single hyphens), got {name!r}")
     if format not in FORMATS:
@@ -94,7 +106,9 @@ def figure(name: str, *, alt: str, caption: str, format: str = "svg") -> Callabl
     def register(draw: DrawFunction) -> DrawFunction:
         if name in REGISTRY:
             raise ValueError(f"figure {name!r} is registered twice")
-        REGISTRY[name] = FigureSpec(name=name, format=format, alt=alt.strip(), caption=caption.strip(), draw=draw)
+        REGISTRY[name] = FigureSpec(
+            name=name, format=format, alt=alt.strip(), caption=caption.strip(), draw=draw, data=data
+        )
         return draw
 
     return register
