@@ -25,9 +25,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diffusion_vs_llms.figures import diffusion_figures
+from diffusion_vs_llms.figures import diffusion_figures, llm_figures
 from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales
+from diffusion_vs_llms.sampling import next_token_distribution
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from guide_build import plain_text, practice
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
@@ -871,3 +872,60 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
 
 
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the LLM chapter: the temperature, top-k and top-p sliders, moved
+    by keyboard, show the distribution diffusion_vs_llms.sampling.next_token_distribution gives for
+    the logits in the page's data file, which is what the package's figure module writes."""
+    data = json.loads((site_dir / "figures" / "next-token-temperature.json").read_text(encoding="utf-8"))
+    assert data == llm_figures.next_token_data()
+    page, requests, errors = open_page(own_context, site_url + "llms/")
+    try:
+        figure = page.locator("#figure-next-token-temperature")
+        figure.scroll_into_view_if_needed()
+        readout = figure.locator(".explorable__readout")
+        page.wait_for_function(
+            "document.querySelector('#figure-next-token-temperature .explorable__readout').textContent !== ''"
+        )
+        assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
+        sliders = {
+            name: page.locator(f"#figure-next-token-temperature-{name}") for name in ("temperature", "top-k", "top-p")
+        }
+
+        def shown(temperature: float, top_k: int, top_p: float) -> None:
+            expected = next_token_distribution(np.array(data["logits"]), temperature, top_k, top_p)
+            settings, listed = readout.inner_text().split(": ", 1)
+            assert settings == f"τ = {temperature:g}, top-k = {top_k}, top-p = {top_p:g}"
+            for candidate, p, text in zip(data["candidates"], expected, listed.split(", "), strict=True):
+                name, written = text.split(" ", 1)
+                assert name == f"'{candidate}'"
+                if p == 0:
+                    assert written == "0 (cut)", text
+                else:
+                    assert float(written.replace(" × 10", "e").translate(SUPERSCRIPTS)) == pytest.approx(p, rel=5e-3)
+
+        shown(1, 5, 1)
+        sliders["top-p"].focus()
+        for _ in range(4):  # p = 0.8: the top two (0.63 + 0.23) are the first to reach it
+            sliders["top-p"].press("ArrowLeft")
+        shown(1, 5, 0.8)
+        for _ in range(6):  # p = 0.5: the top token alone reaches it
+            sliders["top-p"].press("ArrowLeft")
+        shown(1, 5, 0.5)
+        sliders["top-p"].press("End")
+        sliders["temperature"].focus()
+        sliders["temperature"].press("End")
+        shown(3, 5, 1)
+        sliders["top-k"].focus()
+        sliders["top-k"].press("ArrowLeft")
+        sliders["top-k"].press("ArrowLeft")
+        shown(3, 3, 1)
+        sliders["temperature"].focus()
+        sliders["temperature"].press("Home")
+        shown(0.1, 3, 1)
+        assert sliders["top-k"].get_attribute("aria-valuetext") == "3"
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    finally:
+        page.close()

@@ -1,6 +1,7 @@
-// Explorable figures: controls that move a figure, with numbers computed at build time by the
-// guide's package (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on
-// paper, the drawn figure stays. Loaded only on pages that have one (overrides/main.html).
+// Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
+// distribution), from data computed at build time by the guide's package
+// (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
+// figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
   var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
@@ -98,7 +99,115 @@
     };
   }
 
-  var KINDS = { "figure-forward-process-photo": noiseLevel };
+  // The next-token distribution softmax(l / tau) after top-k, then top-p on the survivors, as
+  // diffusion_vs_llms.sampling.next_token_distribution computes it (ties: the lower index first).
+  function distribution(logits, temperature, topK, topP, tolerance) {
+    var order = function (values) {
+      return values
+        .map(function (value, index) {
+          return index;
+        })
+        .sort(function (a, b) {
+          return values[b] - values[a] || a - b;
+        });
+    };
+    var kept = logits.slice();
+    order(logits).slice(topK).forEach(function (index) {
+      kept[index] = -Infinity;
+    });
+    var probabilities = softmax(kept, temperature);
+    var ranked = order(probabilities);
+    var total = 0;
+    var keep = ranked.length;
+    for (var i = 0; i < ranked.length; i++) {
+      total += probabilities[ranked[i]];
+      if (total >= topP - tolerance) {
+        keep = i + 1;
+        break;
+      }
+    }
+    ranked.slice(keep).forEach(function (index) {
+      kept[index] = -Infinity;
+    });
+    return softmax(kept, temperature);
+  }
+  function softmax(logits, temperature) {
+    var top = Math.max.apply(null, logits);
+    var weights = logits.map(function (logit) {
+      return Math.exp((logit - top) / temperature);
+    });
+    var sum = weights.reduce(function (a, b) {
+      return a + b;
+    });
+    return weights.map(function (w) {
+      return w / sum;
+    });
+  }
+
+  function slider(id, label, min, max, value) {
+    var row = element("p", { class: "explorable__slider" });
+    var input = element("input", { type: "range", id: id, min: String(min), max: String(max), step: "1", value: String(value) });
+    var shown = element("output", { for: id, class: "explorable__value" });
+    row.append(element("label", { for: id }, label), input, shown);
+    return { row: row, input: input, shown: shown };
+  }
+
+  // Temperature, top-k and top-p re-draw the bars of the next-token distribution.
+  function nextToken(figure, id) {
+    var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 10);
+    var topK = slider(id + "-top-k", "Top-k: keep the k most likely", 1, 5, 5);
+    var topP = slider(id + "-top-p", "Top-p: keep the likeliest until their mass reaches p", 1, 20, 20);
+    var bars = element("div", { class: "explorable__bars" });
+    var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
+    var controls = element("div", { class: "explorable__controls" });
+    controls.append(temperature.row, topK.row, topP.row);
+    var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Next token: move the settings" });
+    box.append(bars, controls, readout);
+    figure.insertBefore(box, figure.querySelector("figcaption"));
+
+    var data = null;
+    function draw() {
+      var settings = [Number(temperature.input.value) / 10, Number(topK.input.value), Number(topP.input.value) / 20];
+      temperature.shown.textContent = String(settings[0]);
+      var all = Number(topK.input.max);
+      topK.shown.textContent = settings[1] === all ? all + " (all)" : String(settings[1]);
+      topP.shown.textContent = String(settings[2]);
+      if (!data) return;
+      var probabilities = distribution(data.logits, settings[0], settings[1], settings[2], data.top_p_tolerance);
+      var described = data.candidates.map(function (candidate, index) {
+        var p = probabilities[index];
+        return "'" + candidate + "' " + (p > 0 ? significant(p) : "0 (cut)");
+      });
+      bars.textContent = "";
+      bars.appendChild(element("p", { class: "explorable__context" }, "P(next token | '" + data.context + "')"));
+      data.candidates.forEach(function (candidate, index) {
+        var row = element("div", { class: "explorable__bar" + (probabilities[index] > 0 ? "" : " is-cut") });
+        var fill = element("span", { class: "explorable__fill" });
+        fill.style.width = (100 * probabilities[index]).toFixed(1) + "%";
+        var track = element("span", { class: "explorable__track" });
+        track.appendChild(fill);
+        row.append(element("span", { class: "explorable__label" }, "'" + candidate + "'"), track,
+          element("span", { class: "explorable__number" }, described[index].split(" ").slice(1).join(" ")));
+        bars.appendChild(row);
+      });
+      readout.textContent =
+        "τ = " + settings[0] + ", top-k = " + settings[1] + ", top-p = " + settings[2] + ": " + described.join(", ");
+      [temperature, topK, topP].forEach(function (control) {
+        control.input.setAttribute("aria-valuetext", control.shown.textContent);
+      });
+    }
+    [temperature, topK, topP].forEach(function (control) {
+      control.input.addEventListener("input", draw);
+    });
+    draw();
+    return function (loaded) {
+      data = loaded;
+      topK.input.max = topK.input.value = String(data.candidates.length);
+      draw();
+    };
+  }
+
+  var KINDS = { "figure-forward-process-photo": noiseLevel, "figure-next-token-temperature": nextToken };
 
   function start() {
     var figures = [].slice.call(document.querySelectorAll("figure[data-explorable]")).filter(function (figure) {

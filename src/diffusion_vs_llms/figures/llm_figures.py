@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from ..attention import kv_cache_bytes, scaled_dot_product_attention
 from ..probability import softmax
-from ..sampling import expected_tokens_per_pass
+from ..sampling import TOP_P_TOLERANCE, expected_tokens_per_pass
 from .registry import figure
 from .style import SMALLEST_TEXT, Theme, new_figure
 
@@ -31,8 +31,21 @@ _TOP = [float(softmax(CANDIDATE_LOGITS, temperature).max()) for temperature in T
 """The top candidate's probability at each of :data:`TEMPERATURES`."""
 
 
+def next_token_data() -> dict:
+    """What the next-token explorable computes from: the context, the candidates and their logits,
+    and top-p's tolerance, for ``next_token_distribution`` in the browser (javascripts/explorables.js,
+    tested against :func:`~diffusion_vs_llms.sampling.next_token_distribution`)."""
+    return {
+        "context": CONTEXT,
+        "candidates": list(CANDIDATES),
+        "logits": [float(x) for x in CANDIDATE_LOGITS],
+        "top_p_tolerance": TOP_P_TOLERANCE,
+    }
+
+
 @figure(
     "next-token-temperature",
+    data=next_token_data,
     alt=(
         "Grouped bar chart of next-token probabilities after the context 'The cat sat on the' for five candidates: "
         f"mat, sofa, floor, roof, moon. The top token 'mat' gets {_TOP[0]:.2f} of the probability at temperature "
