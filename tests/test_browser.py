@@ -929,3 +929,53 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
         assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
     finally:
         page.close()
+
+
+def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the LLM chapter: focusing a token shows its attention weights
+    over every token, and the checkbox turns the causal mask off and on; the weights are the
+    package's (llm_figures.attention_weights), read from the page's data file."""
+    data = json.loads((site_dir / "figures" / "causal-attention.json").read_text(encoding="utf-8"))
+    assert data == llm_figures.attention_data()
+    page, requests, errors = open_page(own_context, site_url + "llms/")
+    try:
+        figure = page.locator("#figure-causal-attention")
+        figure.scroll_into_view_if_needed()
+        readout = figure.locator(".explorable__readout")
+        page.wait_for_function(
+            "document.querySelector('#figure-causal-attention .explorable__readout').textContent !== ''"
+        )
+        buttons, mask = figure.locator(".explorable__tokens button"), page.locator("#figure-causal-attention-mask")
+
+        def shown(query: int, causal: bool) -> None:
+            weights = llm_figures.attention_weights(causal=causal)[query]
+            head, listed = readout.inner_text().split(": ", 1)
+            assert head == f"'{llm_figures.SENTENCE[query]}', causal mask {'on' if causal else 'off'}"
+            for token, weight, text in zip(llm_figures.SENTENCE, weights, listed.split(", "), strict=True):
+                name, written = text.split(" ", 1)
+                assert name == f"'{token}'"
+                if weight == 0:
+                    assert written == "0 (masked)", text
+                else:
+                    assert float(written.replace(" × 10", "e").translate(SUPERSCRIPTS)) == pytest.approx(
+                        weight, rel=5e-3
+                    )
+            assert buttons.nth(query).get_attribute("aria-pressed") == "true"
+
+        buttons.first.focus()
+        shown(0, True)
+        for query in range(1, len(llm_figures.SENTENCE)):
+            page.keyboard.press("Tab")
+            shown(query, True)
+        mask.focus()
+        mask.press("Space")
+        shown(len(llm_figures.SENTENCE) - 1, False)
+        buttons.nth(2).focus()
+        shown(2, False)
+        mask.focus()
+        mask.press("Space")
+        shown(2, True)
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    finally:
+        page.close()

@@ -1,5 +1,5 @@
 // Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
-// distribution), from data computed at build time by the guide's package
+// distribution, attention with and without the causal mask), from data computed at build time by the guide's package
 // (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
 // figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
@@ -152,6 +152,71 @@
     return { row: row, input: input, shown: shown };
   }
 
+  // One bar per label, its value written beside it (or ``zero`` when it is 0).
+  function drawBars(bars, title, labels, values, zero) {
+    bars.textContent = "";
+    bars.appendChild(element("p", { class: "explorable__context" }, title));
+    labels.forEach(function (label, index) {
+      var row = element("div", { class: "explorable__bar" + (values[index] > 0 ? "" : " is-cut") });
+      var fill = element("span", { class: "explorable__fill" });
+      fill.style.width = (100 * values[index]).toFixed(1) + "%";
+      var track = element("span", { class: "explorable__track" });
+      track.appendChild(fill);
+      var number = values[index] > 0 ? significant(values[index]) : zero;
+      row.append(element("span", { class: "explorable__label" }, "'" + label + "'"), track,
+        element("span", { class: "explorable__number" }, number));
+      bars.appendChild(row);
+    });
+  }
+
+  // Attention: the weights of one query token over the keys, with the causal mask on or off. A token
+  // is picked by focus, hover or click.
+  function attention(figure, id) {
+    var tokens = element("div", { class: "explorable__tokens", role: "group", "aria-label": "Query token" });
+    var mask = element("input", { type: "checkbox", id: id + "-mask" });
+    mask.checked = true;
+    var maskRow = element("p", { class: "explorable__check" });
+    maskRow.append(mask, element("label", { for: id + "-mask" }, "Causal mask: a token sees only itself and earlier tokens"));
+    var bars = element("div", { class: "explorable__bars" });
+    var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
+    var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Attention: pick a token" });
+    box.append(tokens, maskRow, bars, readout);
+    figure.insertBefore(box, figure.querySelector("figcaption"));
+
+    var data = null;
+    var query = 2;
+    function draw() {
+      if (!data) return;
+      var weights = data[mask.checked ? "causal" : "full"][query];
+      [].forEach.call(tokens.children, function (button, index) {
+        button.setAttribute("aria-pressed", String(index === query));
+      });
+      var title = "Weights of '" + data.tokens[query] + "' (query " + (query + 1) + ") over the keys";
+      drawBars(bars, title, data.tokens, weights, "0 (masked)");
+      readout.textContent =
+        "'" + data.tokens[query] + "', causal mask " + (mask.checked ? "on" : "off") + ": " +
+        data.tokens.map(function (token, index) {
+          return "'" + token + "' " + (weights[index] > 0 ? significant(weights[index]) : "0 (masked)");
+        }).join(", ");
+    }
+    mask.addEventListener("change", draw);
+    return function (loaded) {
+      data = loaded;
+      data.tokens.forEach(function (token, index) {
+        var button = element("button", { type: "button", class: "md-button" }, token);
+        var pick = function () {
+          query = index;
+          draw();
+        };
+        ["focus", "mouseenter", "click"].forEach(function (event) {
+          button.addEventListener(event, pick);
+        });
+        tokens.appendChild(button);
+      });
+      draw();
+    };
+  }
+
   // Temperature, top-k and top-p re-draw the bars of the next-token distribution.
   function nextToken(figure, id) {
     var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 10);
@@ -178,18 +243,7 @@
         var p = probabilities[index];
         return "'" + candidate + "' " + (p > 0 ? significant(p) : "0 (cut)");
       });
-      bars.textContent = "";
-      bars.appendChild(element("p", { class: "explorable__context" }, "P(next token | '" + data.context + "')"));
-      data.candidates.forEach(function (candidate, index) {
-        var row = element("div", { class: "explorable__bar" + (probabilities[index] > 0 ? "" : " is-cut") });
-        var fill = element("span", { class: "explorable__fill" });
-        fill.style.width = (100 * probabilities[index]).toFixed(1) + "%";
-        var track = element("span", { class: "explorable__track" });
-        track.appendChild(fill);
-        row.append(element("span", { class: "explorable__label" }, "'" + candidate + "'"), track,
-          element("span", { class: "explorable__number" }, described[index].split(" ").slice(1).join(" ")));
-        bars.appendChild(row);
-      });
+      drawBars(bars, "P(next token | '" + data.context + "')", data.candidates, probabilities, "0 (cut)");
       readout.textContent =
         "τ = " + settings[0] + ", top-k = " + settings[1] + ", top-p = " + settings[2] + ": " + described.join(", ");
       [temperature, topK, topP].forEach(function (control) {
@@ -207,7 +261,11 @@
     };
   }
 
-  var KINDS = { "figure-forward-process-photo": noiseLevel, "figure-next-token-temperature": nextToken };
+  var KINDS = {
+    "figure-forward-process-photo": noiseLevel,
+    "figure-next-token-temperature": nextToken,
+    "figure-causal-attention": attention,
+  };
 
   function start() {
     var figures = [].slice.call(document.querySelectorAll("figure[data-explorable]")).filter(function (figure) {

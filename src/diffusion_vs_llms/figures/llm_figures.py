@@ -76,18 +76,30 @@ def next_token_temperature(theme: Theme) -> Figure:
     return fig
 
 
-def attention_weights() -> np.ndarray:
-    """Causal attention weights, shape (8, 8), of seeded random queries and keys for :data:`SENTENCE`."""
+def attention_weights(causal: bool = True) -> np.ndarray:
+    """Attention weights, shape (8, 8), of seeded random queries and keys for :data:`SENTENCE`, with
+    the causal mask (the figure) or without it (the explorable's other setting)."""
     rng = np.random.default_rng(3)
     d_k = 16
     embeddings = rng.standard_normal((len(SENTENCE), d_k))
     w_q, w_k = rng.standard_normal((2, d_k, d_k)) / np.sqrt(d_k)  # W_Q, W_K: Q = X W_Q, K = X W_K
-    _, weights = scaled_dot_product_attention(embeddings @ w_q, embeddings @ w_k, embeddings, causal=True)
+    _, weights = scaled_dot_product_attention(embeddings @ w_q, embeddings @ w_k, embeddings, causal=causal)
     return weights
+
+
+def attention_data() -> dict:
+    """What the attention explorable shows: the tokens and each query's weights over the keys, with
+    and without the causal mask."""
+    return {
+        "tokens": list(SENTENCE),
+        "causal": attention_weights(causal=True).tolist(),
+        "full": attention_weights(causal=False).tolist(),
+    }
 
 
 @figure(
     "causal-attention",
+    data=attention_data,
     alt=(
         "An 8 by 8 heatmap of attention weights for the tokens 'The model writes one token at a time'. Rows are "
         "queries, columns are keys, and each cell on or below the diagonal shows its weight. Every cell above the"
