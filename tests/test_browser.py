@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diffusion_vs_llms.figures import diffusion_figures, llm_figures
+from diffusion_vs_llms.figures import comparison_figures, diffusion_figures, llm_figures
 from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales
 from diffusion_vs_llms.sampling import next_token_distribution
@@ -975,6 +975,52 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context)
         mask.focus()
         mask.press("Space")
         shown(2, True)
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    finally:
+        page.close()
+
+
+def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the side-by-side chapter: each press of the button is one network
+    evaluation of both loops; the canvas shows the package's DDIM image after that many steps and the
+    text the bigram model's words after as many tokens, read from the page's data file."""
+    data = json.loads((site_dir / "figures" / "generation-side-by-side.json").read_text(encoding="utf-8"))
+    assert data == comparison_figures.race_data()
+    trajectory = comparison_figures.image_trajectory()
+    steps = len(trajectory) - 1
+    page, requests, errors = open_page(own_context, site_url + "comparison/")
+    try:
+        figure = page.locator("#figure-generation-side-by-side")
+        figure.scroll_into_view_if_needed()
+        readout = figure.locator(".explorable__readout")
+        page.wait_for_function(
+            "document.querySelector('#figure-generation-side-by-side .explorable__readout').textContent !== ''"
+        )
+        more = page.locator("#figure-generation-side-by-side-more")
+
+        def shown(evaluations: int) -> None:
+            assert readout.inner_text().startswith(f"{evaluations} network evaluation")
+            words = comparison_figures.generated_words(steps)[: evaluations + 1]
+            assert figure.locator(".explorable__text").inner_text().split() == words
+            pixels = np.array(
+                page.evaluate(
+                    "() => { const c = document.querySelector('#figure-generation-side-by-side canvas');"
+                    " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
+                )
+            ).reshape(-1, 4)[:, 0]
+            expected = np.rint((np.clip(trajectory[evaluations], -1, 1) + 1) * 127.5)
+            assert np.abs(pixels - expected).max() == 0, f"the canvas is not the image after {evaluations} steps"
+
+        shown(0)
+        more.focus()
+        for evaluations in range(1, steps + 1):
+            page.keyboard.press("Enter")
+            shown(evaluations)
+        assert more.is_disabled()
+        assert page.evaluate("document.activeElement.id") == "figure-generation-side-by-side-again"
+        page.keyboard.press("Enter")
+        shown(0)
         assert not errors, errors
         assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
     finally:

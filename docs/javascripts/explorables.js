@@ -1,5 +1,5 @@
 // Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
-// distribution, attention with and without the causal mask), from data computed at build time by the guide's package
+// distribution, attention with and without the causal mask, the race of the two generation loops), from data computed at build time by the guide's package
 // (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
 // figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
@@ -217,6 +217,71 @@
     };
   }
 
+  // The race: one network evaluation per click; the image is refined all at once, the text grows
+  // by one word.
+  function race(figure, id) {
+    var canvas = element("canvas", { class: "explorable__image explorable__image--pixels", role: "img" });
+    var text = element("p", { class: "explorable__text" });
+    var more = element("button", { type: "button", class: "md-button", id: id + "-more" }, "One more network evaluation");
+    var again = element("button", { type: "button", class: "md-button", id: id + "-again" }, "Start over");
+    var buttons = element("p", { class: "explorable__buttons" });
+    buttons.append(more, again);
+    var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
+    var panes = element("div", { class: "explorable__panes" });
+    var imagePane = element("div");
+    imagePane.append(element("p", { class: "explorable__context" }, "Diffusion"), canvas);
+    var textPane = element("div");
+    textPane.append(element("p", { class: "explorable__context" }, "Language model"), text);
+    panes.append(imagePane, textPane);
+    var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "The race: one evaluation at a time" });
+    box.append(panes, buttons, readout);
+    figure.insertBefore(box, figure.querySelector("figcaption"));
+
+    var data = null;
+    var evaluations = 0;
+    function draw() {
+      if (!data) return;
+      var steps = data.frames.length - 1;
+      var size = data.side;
+      var grey = data.frames[evaluations];
+      var image = canvas.getContext("2d").createImageData(size, size);
+      for (var i = 0; i < size * size; i++) {
+        image.data.set([grey[i], grey[i], grey[i], 255], i * 4);
+      }
+      canvas.getContext("2d").putImageData(image, 0, 0);
+      var words = data.words.slice(0, evaluations + 1);
+      text.textContent = "";
+      words.forEach(function (word, index) {
+        var span = element("span", index === evaluations && index > 0 ? { class: "explorable__new" } : {}, word);
+        text.append(span, " ");
+      });
+      var state =
+        evaluations + " network evaluation" + (evaluations === 1 ? "" : "s") + ". Diffusion: the whole image after " +
+        evaluations + " of " + steps + " denoising steps" + (evaluations === steps ? ", finished" : "") +
+        ". Language model: " + evaluations + " new token" + (evaluations === 1 ? "" : "s") + " after '" +
+        data.words[0] + "': " + words.join(" ") + (evaluations === steps ? ", and one more evaluation for every further token" : "") + ".";
+      readout.textContent = state;
+      canvas.setAttribute("aria-label", "The image after " + evaluations + " of " + steps + " denoising steps");
+      more.disabled = evaluations === steps;
+    }
+    more.addEventListener("click", function () {
+      evaluations = Math.min(evaluations + 1, data.frames.length - 1);
+      draw();
+      if (more.disabled) again.focus(); // a disabled button would drop the keyboard focus
+    });
+    again.addEventListener("click", function () {
+      evaluations = 0;
+      draw();
+      more.focus();
+    });
+    return function (loaded) {
+      data = loaded;
+      data.frames = data.frames.map(bytes);
+      canvas.width = canvas.height = data.side;
+      draw();
+    };
+  }
+
   // Temperature, top-k and top-p re-draw the bars of the next-token distribution.
   function nextToken(figure, id) {
     var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 10);
@@ -265,6 +330,7 @@
     "figure-forward-process-photo": noiseLevel,
     "figure-next-token-temperature": nextToken,
     "figure-causal-attention": attention,
+    "figure-generation-side-by-side": race,
   };
 
   function start() {

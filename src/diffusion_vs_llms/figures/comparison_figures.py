@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -101,18 +103,53 @@ def tiny_image_dataset(size: int = 32) -> np.ndarray:
     return np.stack([grey, grey[:, ::-1], -grey]).reshape(3, -1)
 
 
-def text_steps() -> list[str]:
-    """The sentence after each of the first six greedy steps of a word bigram model trained on :data:`CORPUS`."""
+def generated_words(new_tokens: int) -> list[str]:
+    """``"the"`` and the ``new_tokens`` words a word bigram model trained on :data:`CORPUS` appends greedily."""
     words = CORPUS.split()
     vocabulary = sorted(set(words))
     ids = [vocabulary.index(w) for w in words]
     model = BigramModel(ids, vocab_size=len(vocabulary), smoothing=0.01)
-    result = generate(model.logits, prompt=[vocabulary.index("the")], max_new_tokens=len(SNAPSHOT_STEPS) - 1)
-    return [" ".join(vocabulary[i] for i in result.tokens[: k + 1]) for k in range(len(SNAPSHOT_STEPS))]
+    result = generate(model.logits, prompt=[vocabulary.index("the")], max_new_tokens=new_tokens)
+    return [vocabulary[i] for i in result.tokens]
+
+
+def text_steps() -> list[str]:
+    """The sentence after each of the first six greedy steps of a word bigram model trained on :data:`CORPUS`."""
+    words = generated_words(len(SNAPSHOT_STEPS) - 1)
+    return [" ".join(words[: k + 1]) for k in range(len(SNAPSHOT_STEPS))]
+
+
+def image_trajectory() -> np.ndarray:
+    """The DDIM run of the side-by-side figure: shape (11, 1024), the 32 x 32 image before the first
+    step and after each of 10 steps, with the exact denoiser of :func:`tiny_image_dataset`."""
+    images = tiny_image_dataset()
+    mixture = GaussianMixture(means=images, stds=np.full(3, 0.05), weights=np.full(3, 1 / 3))
+    schedule = cosine_schedule()
+
+    def eps_model(x: np.ndarray, t: int) -> np.ndarray:
+        return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
+
+    result = sample_ddim(
+        eps_model, (1, images.shape[1]), schedule, SNAPSHOT_STEPS[-1], np.random.default_rng(7), keep_trajectory=True
+    )
+    return np.stack([frame[0] for frame in result.trajectory])
+
+
+def race_data() -> dict:
+    """What the race explorable steps through, one network evaluation per step: the image of
+    :func:`image_trajectory` after each step (8-bit grey levels of [-1, 1], base64) and the words the
+    language model has after as many evaluations."""
+    frames = np.rint((np.clip(image_trajectory(), -1, 1) + 1) * 127.5).astype(np.uint8)
+    return {
+        "side": int(np.sqrt(frames.shape[1])),
+        "frames": [base64.b64encode(frame.tobytes()).decode("ascii") for frame in frames],
+        "words": generated_words(SNAPSHOT_STEPS[-1]),
+    }
 
 
 @figure(
     "generation-side-by-side",
+    data=race_data,
     alt=(
         "Six snapshots of each kind of generation. Top, diffusion: a row of six 32 by 32 grey images that starts "
         "as pure noise and, over 10 denoising steps, becomes a clear portrait; every snapshot shows the whole "
@@ -126,23 +163,14 @@ def text_steps() -> list[str]:
     ),
 )
 def generation_side_by_side(theme: Theme) -> Figure:
-    images = tiny_image_dataset()
-    mixture = GaussianMixture(means=images, stds=np.full(3, 0.05), weights=np.full(3, 1 / 3))
-    schedule = cosine_schedule()
-
-    def eps_model(x: np.ndarray, t: int) -> np.ndarray:
-        return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
-
-    result = sample_ddim(
-        eps_model, (1, images.shape[1]), schedule, SNAPSHOT_STEPS[-1], np.random.default_rng(7), keep_trajectory=True
-    )
+    trajectory = image_trajectory()
     sentences = text_steps()
-    side = int(np.sqrt(images.shape[1]))
+    side = int(np.sqrt(trajectory.shape[1]))
     fig = new_figure(4.3)
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.45))
     top.suptitle("diffusion: the whole image, refined every step", x=0.01, ha="left", fontsize=11)
     for ax, step in zip(top.subplots(1, len(SNAPSHOT_STEPS)), SNAPSHOT_STEPS, strict=True):
-        ax.imshow(np.clip(result.trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
+        ax.imshow(np.clip(trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
         ax.set_title(f"step {step}", fontsize=11)
         ax.set_axis_off()
     bottom.suptitle("language model: one more token per step", x=0.01, ha="left", fontsize=11)
