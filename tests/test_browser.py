@@ -30,6 +30,7 @@ from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales
 from diffusion_vs_llms.sampling import next_token_distribution
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
+from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time
 from guide_build import plain_text, practice
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
@@ -1001,6 +1002,9 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
 
         def shown(evaluations: int) -> None:
             assert readout.inner_text().startswith(f"{evaluations} network evaluation")
+            image = diffusion_image_time(evaluations, comparison_figures.SECONDS_PER_STEP) if evaluations else 0
+            text = llm_generation_time(evaluations, comparison_figures.SECONDS_PER_TOKEN) if evaluations else 0
+            assert readout.inner_text().endswith(f"s per token: image {image:.3g} s, text {text:.3g} s.")
             words = comparison_figures.generated_words(steps)[: evaluations + 1]
             assert figure.locator(".explorable__text").inner_text().split() == words
             pixels = np.array(

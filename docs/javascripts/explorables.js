@@ -217,6 +217,10 @@
     };
   }
 
+  function seconds(value) {
+    return Number(value.toFixed(2)) + " s";
+  }
+
   // The race: one network evaluation per click; the image is refined all at once, the text grows
   // by one word.
   function race(figure, id) {
@@ -259,7 +263,9 @@
         evaluations + " network evaluation" + (evaluations === 1 ? "" : "s") + ". Diffusion: the whole image after " +
         evaluations + " of " + steps + " denoising steps" + (evaluations === steps ? ", finished" : "") +
         ". Language model: " + evaluations + " new token" + (evaluations === 1 ? "" : "s") + " after '" +
-        data.words[0] + "': " + words.join(" ") + (evaluations === steps ? ", and one more evaluation for every further token" : "") + ".";
+        data.words[0] + "': " + words.join(" ") + (evaluations === steps ? ", and one more evaluation for every further token" : "") +
+        ". Time at " + data.seconds_per_step + " s per denoising step and " + data.seconds_per_token + " s per token: image " +
+        seconds(data.image_seconds[evaluations]) + ", text " + seconds(data.text_seconds[evaluations]) + ".";
       readout.textContent = state;
       canvas.setAttribute("aria-label", "The image after " + evaluations + " of " + steps + " denoising steps");
       more.disabled = evaluations === steps;

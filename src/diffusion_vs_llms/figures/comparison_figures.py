@@ -137,13 +137,20 @@ def image_trajectory() -> np.ndarray:
 
 def race_data() -> dict:
     """What the race explorable steps through, one network evaluation per step: the image of
-    :func:`image_trajectory` after each step (8-bit grey levels of [-1, 1], base64) and the words the
-    language model has after as many evaluations."""
+    :func:`image_trajectory` after each step (8-bit grey levels of [-1, 1], base64), the words the
+    language model has after as many evaluations, and the seconds each loop has taken by then at the
+    timeline figure's rates (``timing``)."""
     frames = np.rint((np.clip(image_trajectory(), -1, 1) + 1) * 127.5).astype(np.uint8)
+    steps = range(1, len(frames))
     return {
         "side": int(np.sqrt(frames.shape[1])),
         "frames": [base64.b64encode(frame.tobytes()).decode("ascii") for frame in frames],
         "words": generated_words(SNAPSHOT_STEPS[-1]),
+        # the timeline figure's rates: seconds after k evaluations of each loop, k = 0..10
+        "seconds_per_step": SECONDS_PER_STEP,
+        "seconds_per_token": SECONDS_PER_TOKEN,
+        "image_seconds": [0.0] + [diffusion_image_time(k, SECONDS_PER_STEP) for k in steps],
+        "text_seconds": [0.0] + [llm_generation_time(k, SECONDS_PER_TOKEN) for k in steps],
     }
 
 
