@@ -798,6 +798,30 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
         without_script.close()
 
 
+def reach_explorable(page, name: str):
+    """Scroll to the explorable figure ``name`` and wait until its data has arrived (its readout
+    is written); return the figure and its readout."""
+    figure = page.locator(f"#figure-{name}")
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('#figure-{name} .explorable__readout').textContent !== ''")
+    return figure, figure.locator(".explorable__readout")
+
+
+def canvas_pixels(page, name: str) -> np.ndarray:
+    """The RGBA bytes of the canvas of the explorable figure ``name``, flat."""
+    return np.array(
+        page.evaluate(
+            f"() => {{ const c = document.querySelector('#figure-{name} canvas');"
+            " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
+        )
+    )
+
+
+def shown_number(text: str) -> float:
+    """A number as explorables.js writes it: ``0.396``, or ``4.04 × 10⁻⁵`` below 0.001."""
+    return float(text.replace(" × 10", "e").translate(SUPERSCRIPTS))
+
+
 def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
     keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
@@ -816,10 +840,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
 
     page, requests, errors = open_page(own_context, site_url + "diffusion/")
     try:
-        figure = page.locator("#figure-forward-process-photo")
-        figure.scroll_into_view_if_needed()
-        readout = figure.locator(".explorable__readout")
-        page.wait_for_function("document.querySelector('.explorable__readout').textContent !== ''")
+        figure, readout = reach_explorable(page, "forward-process-photo")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
         slider = page.locator("#figure-forward-process-photo-t")
 
@@ -830,21 +851,14 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
             lines = readout.inner_text().splitlines()
             assert lines[0] == f"t = {t}, {schedule} schedule"
             assert lines[2:4] == [f"signal weight √ᾱₜ = {signal:.2f}", f"noise weight √(1 − ᾱₜ) = {noise_weight:.2f}"]
-            written = lines[1].removeprefix("ᾱₜ = ").replace(" × 10", "e").translate(SUPERSCRIPTS)
-            assert float(written) == pytest.approx(alpha_bar, rel=5e-3), lines[1]
+            assert shown_number(lines[1].removeprefix("ᾱₜ = ")) == pytest.approx(alpha_bar, rel=5e-3), lines[1]
             if t == 0:
                 assert lines[4].endswith("= infinite (no noise yet)")
             else:
                 snr = alpha_bar / (1 - alpha_bar)
-                written = lines[4].split(" = ")[-1].replace(" × 10", "e").translate(SUPERSCRIPTS)
-                assert float(written) == pytest.approx(snr, rel=5e-3), lines[4]
+                assert shown_number(lines[4].split(" = ")[-1]) == pytest.approx(snr, rel=5e-3), lines[4]
             assert slider.get_attribute("aria-valuetext").startswith(f"t = {t}, {schedule} schedule; ")
-            pixels = np.array(
-                page.evaluate(
-                    "() => { const c = document.querySelector('#figure-forward-process-photo canvas');"
-                    " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
-                )
-            ).reshape(size, size, 4)[..., :3]
+            pixels = canvas_pixels(page, "forward-process-photo").reshape(size, size, 4)[..., :3]
             x_t = forward_diffuse(x0, data["schedules"][schedule][t], noise)
             expected = np.rint((np.clip(x_t, -1, 1) + 1) * 127.5)
             assert np.abs(pixels - expected).max() <= 1, f"the canvas is not x_t at t = {t} ({schedule})"
@@ -883,12 +897,7 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
     assert data == llm_figures.next_token_data()
     page, requests, errors = open_page(own_context, site_url + "llms/")
     try:
-        figure = page.locator("#figure-next-token-temperature")
-        figure.scroll_into_view_if_needed()
-        readout = figure.locator(".explorable__readout")
-        page.wait_for_function(
-            "document.querySelector('#figure-next-token-temperature .explorable__readout').textContent !== ''"
-        )
+        figure, readout = reach_explorable(page, "next-token-temperature")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
         sliders = {
             name: page.locator(f"#figure-next-token-temperature-{name}") for name in ("temperature", "top-k", "top-p")
@@ -904,7 +913,7 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
                 if p == 0:
                     assert written == "0 (cut)", text
                 else:
-                    assert float(written.replace(" × 10", "e").translate(SUPERSCRIPTS)) == pytest.approx(p, rel=5e-3)
+                    assert shown_number(written) == pytest.approx(p, rel=5e-3)
 
         shown(1, 5, 1)
         sliders["top-p"].focus()
@@ -940,12 +949,7 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context)
     assert data == llm_figures.attention_data()
     page, requests, errors = open_page(own_context, site_url + "llms/")
     try:
-        figure = page.locator("#figure-causal-attention")
-        figure.scroll_into_view_if_needed()
-        readout = figure.locator(".explorable__readout")
-        page.wait_for_function(
-            "document.querySelector('#figure-causal-attention .explorable__readout').textContent !== ''"
-        )
+        figure, readout = reach_explorable(page, "causal-attention")
         buttons, mask = figure.locator(".explorable__tokens button"), page.locator("#figure-causal-attention-mask")
 
         def shown(query: int, causal: bool) -> None:
@@ -958,9 +962,7 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context)
                 if weight == 0:
                     assert written == "0 (masked)", text
                 else:
-                    assert float(written.replace(" × 10", "e").translate(SUPERSCRIPTS)) == pytest.approx(
-                        weight, rel=5e-3
-                    )
+                    assert shown_number(written) == pytest.approx(weight, rel=5e-3)
             assert buttons.nth(query).get_attribute("aria-pressed") == "true"
 
         buttons.first.focus()
@@ -992,12 +994,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     steps = len(trajectory) - 1
     page, requests, errors = open_page(own_context, site_url + "comparison/")
     try:
-        figure = page.locator("#figure-generation-side-by-side")
-        figure.scroll_into_view_if_needed()
-        readout = figure.locator(".explorable__readout")
-        page.wait_for_function(
-            "document.querySelector('#figure-generation-side-by-side .explorable__readout').textContent !== ''"
-        )
+        figure, readout = reach_explorable(page, "generation-side-by-side")
         more = page.locator("#figure-generation-side-by-side-more")
 
         def shown(evaluations: int) -> None:
@@ -1007,12 +1004,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
             assert readout.inner_text().endswith(f"s per token: image {image:.3g} s, text {text:.3g} s.")
             words = comparison_figures.generated_words(steps)[: evaluations + 1]
             assert figure.locator(".explorable__text").inner_text().split() == words
-            pixels = np.array(
-                page.evaluate(
-                    "() => { const c = document.querySelector('#figure-generation-side-by-side canvas');"
-                    " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
-                )
-            ).reshape(-1, 4)[:, 0]
+            pixels = canvas_pixels(page, "generation-side-by-side").reshape(-1, 4)[:, 0]
             expected = np.rint((np.clip(trajectory[evaluations], -1, 1) + 1) * 127.5)
             assert np.abs(pixels - expected).max() == 0, f"the canvas is not the image after {evaluations} steps"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -15,7 +13,7 @@ from ..sampling import generate
 from ..schedules import cosine_schedule
 from ..timing import diffusion_image_time, llm_generation_time, sequential_time
 from ..tokenizer import BPETokenizer
-from .diffusion_figures import hopper
+from .diffusion_figures import bytes_base64, hopper
 from .registry import figure
 from .style import WIDTH, Theme, new_figure
 
@@ -144,7 +142,7 @@ def race_data() -> dict:
     steps = range(1, len(frames))
     return {
         "side": int(np.sqrt(frames.shape[1])),
-        "frames": [base64.b64encode(frame.tobytes()).decode("ascii") for frame in frames],
+        "frames": [bytes_base64(frame) for frame in frames],
         "words": generated_words(SNAPSHOT_STEPS[-1]),
         # the timeline figure's rates: seconds after k evaluations of each loop, k = 0..10
         "seconds_per_step": SECONDS_PER_STEP,

@@ -87,7 +87,8 @@ NOISE_RANGE = 4.0
 """The explorable's noise is stored as 8-bit codes of ``[-NOISE_RANGE, NOISE_RANGE]``."""
 
 
-def _bytes_base64(codes: np.ndarray) -> str:
+def bytes_base64(codes: np.ndarray) -> str:
+    """8-bit codes as base64 text, the form the explorables' data files hold images in."""
     return base64.b64encode(codes.astype(np.uint8).tobytes()).decode("ascii")
 
 
@@ -115,8 +116,8 @@ def forward_process_data() -> dict:
     schedules = {schedule.name: schedule for schedule in (linear_schedule(), cosine_schedule())}
     return {
         "size": EXPLORABLE_SIZE,
-        "x0": _bytes_base64(np.rint((x0 + 1) * 127.5)),
-        "noise": _bytes_base64(encode_noise(noise)),
+        "x0": bytes_base64(np.rint((x0 + 1) * 127.5)),
+        "noise": bytes_base64(encode_noise(noise)),
         "noise_range": NOISE_RANGE,
         "schedules": {
             name: [float(f"{value:.6g}") for value in schedule.alpha_bars] for name, schedule in schedules.items()
