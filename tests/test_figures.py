@@ -132,39 +132,63 @@ def test_each_figure_is_a_valid_small_image_per_scheme(cold_run, name):
         assert light != dark, f"{name}: the dark variant should use the dark scheme's colours"
 
 
-def test_the_noise_level_explorable_holds_the_photo_its_noise_and_both_schedules(cold_run):
-    """forward-process-photo is explorable: its data file holds the photograph and one noise sample
-    as 8-bit codes that decode to what the package computes, and alpha_bar_t of both schedules."""
+def test_the_noise_level_explorable_holds_the_photo_its_noise_seed_and_both_schedules(cold_run):
+    """forward-process-photo is explorable: its data file holds the photograph as 8-bit codes that
+    decode to what the package computes, the seed of the noise, and alpha_bar_t of both schedules."""
     manifest = cold_run.figures["forward-process-photo"]
     assert manifest["data"] == "figures/forward-process-photo.json"
     data = json.loads(manifest["paths"]["data"].read_text(encoding="utf-8"))
     size = data["size"]
-
-    def codes(name: str) -> np.ndarray:
-        return np.frombuffer(base64.b64decode(data[name]), dtype=np.uint8).reshape(size, size, 3)
-
     x0 = diffusion.hopper(size)
-    assert np.abs(codes("x0") / 127.5 - 1 - x0).max() <= 0.5 / 127.5
-    noise = np.random.default_rng(0).standard_normal(x0.shape)
-    step = 2 * data["noise_range"] / 255
-    inside = np.abs(noise) <= data["noise_range"]
-    assert inside.mean() > 0.999
-    assert np.abs(diffusion.decode_noise(codes("noise")) - noise)[inside].max() <= step / 2 + 1e-12
+    codes = np.frombuffer(base64.b64decode(data["x0"]), dtype=np.uint8).reshape(size, size, 3)
+    assert np.abs(codes / 127.5 - 1 - x0).max() <= 0.5 / 127.5
+    assert data["noise_seed"] == diffusion.NOISE_SEED
     for schedule in (linear_schedule(), cosine_schedule()):
         np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
 
-@given(st.lists(st.floats(-10, 10), min_size=1, max_size=50))
-def test_noise_codes_decode_to_the_clipped_noise_within_half_a_step(values):
-    noise = np.array(values)
-    decoded = diffusion.decode_noise(diffusion.encode_noise(noise))
-    clipped = np.clip(noise, -diffusion.NOISE_RANGE, diffusion.NOISE_RANGE)
-    assert np.abs(decoded - clipped).max() <= diffusion.NOISE_RANGE / 255 + 1e-12
+def _mulberry32(seed: int, count: int) -> list[float]:
+    """mulberry32 as published (Tommy Ettinger), one number at a time, with Python's integers."""
+    out, state = [], seed
+    for _ in range(count):
+        state = (state + 0x6D2B79F5) % 2**32
+        t = ((state ^ (state >> 15)) * (state | 1)) % 2**32
+        t ^= (t + ((t ^ (t >> 7)) * (t | 61)) % 2**32) % 2**32
+        out.append((t ^ (t >> 14)) / 2**32)
+    return out
 
 
-def test_noise_codes_refuse_a_value_that_is_not_finite():
-    with pytest.raises(ValueError, match="noise must be finite, got nan"):
-        diffusion.encode_noise(np.array([0.5, np.nan]))
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40))
+def test_seeded_uniform_is_mulberry32_computed_all_at_once(seed, count):
+    assert diffusion.seeded_uniform(count, seed).tolist() == _mulberry32(seed, count)
+
+
+def test_seeded_normal_is_standard_normal_and_the_same_for_the_same_seed():
+    noise = diffusion.seeded_normal(200_001, 3)  # an odd count: the last pair is cut
+    assert noise.shape == (200_001,) and np.all(np.isfinite(noise))
+    assert abs(noise.mean()) < 0.01 and abs(noise.std() - 1) < 0.01
+    assert abs(np.mean(noise > 1.96) - 0.025) < 0.002  # the normal's upper 2.5 % tail
+    assert np.array_equal(diffusion.seeded_normal(10, 3), noise[:10])
+    assert not np.array_equal(diffusion.seeded_normal(10, 4), noise[:10])
+    u = diffusion.seeded_uniform(2, 3)
+    radius = np.sqrt(-2 * np.log(1 - u[0]))
+    assert np.allclose(noise[:2], [radius * np.cos(2 * np.pi * u[1]), radius * np.sin(2 * np.pi * u[1])])
+
+
+@pytest.mark.parametrize(
+    ("count", "seed", "message"),
+    [
+        (0, 0, r"count must be >= 1, got 0"),
+        (3, -1, r"seed must be in \[0, 4294967295\], got -1"),
+        (3, 2**32, r"seed must be in \[0, 4294967295\], got 4294967296"),
+        (3, 0.5, r"seed must be an integer, got"),
+    ],
+)
+def test_seeded_noise_refuses_bad_input(count, seed, message):
+    with pytest.raises(ValueError, match=message):
+        diffusion.seeded_uniform(count, seed)
+    with pytest.raises(ValueError, match=message):
+        diffusion.seeded_normal(count, seed)
 
 
 def test_registration_rejects_bad_input():

@@ -26,6 +26,26 @@
     return String(Number(value.toPrecision(3)));
   }
 
+  // count standard normal numbers from seed: mulberry32, then Box–Muller, as the package's
+  // seeded_normal (src/diffusion_vs_llms/figures/diffusion_figures.py) makes them
+  function seededNormal(count, seed) {
+    var state = seed >>> 0;
+    function uniform() {
+      state = (state + 0x6d2b79f5) >>> 0;
+      var t = Math.imul(state ^ (state >>> 15), state | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    }
+    var out = new Float64Array(count + (count % 2));
+    for (var i = 0; i < out.length; i += 2) {
+      var radius = Math.sqrt(-2 * Math.log(1 - uniform()));
+      var angle = 2 * Math.PI * uniform();
+      out[i] = radius * Math.cos(angle);
+      out[i + 1] = radius * Math.sin(angle);
+    }
+    return out;
+  }
+
   function bytes(base64) {
     var text = atob(base64);
     var out = new Uint8Array(text.length);
@@ -76,12 +96,10 @@
       canvas.setAttribute("aria-label", "The photograph at " + lines.join("; "));
       var size = data.size;
       var image = canvas.getContext("2d").createImageData(size, size);
-      var scale = (2 * data.noise_range) / 255;
       for (var pixel = 0, i = 0; pixel < size * size; pixel++) {
         for (var channel = 0; channel < 3; channel++, i++) {
           var x0 = data.x0[i] / 127.5 - 1;
-          var eps = data.noise[i] * scale - data.noise_range;
-          var value = signal * x0 + noise * eps;
+          var value = signal * x0 + noise * data.noise[i];
           image.data[pixel * 4 + channel] = Math.round((Math.min(1, Math.max(-1, value)) + 1) * 127.5);
         }
         image.data[pixel * 4 + 3] = 255;
@@ -93,7 +111,7 @@
     return function (loaded) {
       data = loaded;
       data.x0 = bytes(data.x0);
-      data.noise = bytes(data.noise);
+      data.noise = seededNormal(data.size * data.size * 3, data.noise_seed);
       canvas.width = canvas.height = data.size;
       draw();
     };

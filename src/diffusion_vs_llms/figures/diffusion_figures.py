@@ -13,6 +13,7 @@ from ..forward import forward_diffuse
 from ..gaussian_mixture import GaussianMixture
 from ..reverse import sample_ddpm
 from ..schedules import cosine_schedule, linear_schedule
+from ..validation import require_int_in_range
 from .registry import figure
 from .style import Theme, new_figure
 
@@ -83,8 +84,9 @@ def hopper(size: int = 192) -> np.ndarray:
 
 EXPLORABLE_SIZE = 96
 """Side in pixels of the photograph the noise-level explorable mixes with noise in the browser."""
-NOISE_RANGE = 4.0
-"""The explorable's noise is stored as 8-bit codes of ``[-NOISE_RANGE, NOISE_RANGE]``."""
+NOISE_SEED = 0
+"""Seed of the noise in the forward-process figure and its explorable."""
+_UINT32 = np.uint64(0xFFFFFFFF)
 
 
 def bytes_base64(codes: np.ndarray) -> str:
@@ -92,33 +94,52 @@ def bytes_base64(codes: np.ndarray) -> str:
     return base64.b64encode(codes.astype(np.uint8).tobytes()).decode("ascii")
 
 
-def encode_noise(noise: np.ndarray) -> np.ndarray:
-    """8-bit codes of ``noise`` clipped to ``[-NOISE_RANGE, NOISE_RANGE]``; raises ValueError for a
-    value that is not finite."""
-    noise = np.asarray(noise, dtype=float)
-    if not np.all(np.isfinite(noise)):
-        raise ValueError(f"noise must be finite, got {float(noise[~np.isfinite(noise)][0])} among its values")
-    clipped = np.clip(noise, -NOISE_RANGE, NOISE_RANGE)
-    return np.rint((clipped + NOISE_RANGE) / (2 * NOISE_RANGE) * 255).astype(np.uint8)
+def _imul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """JavaScript's ``Math.imul`` on unsigned 32-bit values: the low 32 bits of the product."""
+    return (a * b) & _UINT32  # uint64 products wrap modulo 2**64, which keeps the low 32 bits exact
 
 
-def decode_noise(codes: np.ndarray) -> np.ndarray:
-    """The noise that :func:`encode_noise`'s codes stand for."""
-    return codes.astype(float) / 255 * (2 * NOISE_RANGE) - NOISE_RANGE
+def seeded_uniform(count: int, seed: int) -> np.ndarray:
+    """``count`` numbers in ``[0, 1)`` from mulberry32 started at ``seed`` (an integer in ``[0, 2**32)``).
+
+    mulberry32 is a 32-bit generator small enough to write again in ``explorables.js``, which makes
+    the same numbers in the browser, so a data file holds the seed instead of the numbers. Its k-th
+    output hashes ``seed + k * 0x6D2B79F5``, so all ``count`` are computed at once here.
+    """
+    count = require_int_in_range("count", count, 1)
+    seed = require_int_in_range("seed", seed, 0, 2**32 - 1)
+    t = (np.uint64(seed) + np.arange(1, count + 1, dtype=np.uint64) * np.uint64(0x6D2B79F5)) & _UINT32
+    t = _imul(t ^ (t >> np.uint64(15)), t | np.uint64(1))
+    t ^= (t + _imul(t ^ (t >> np.uint64(7)), t | np.uint64(61))) & _UINT32
+    return (t ^ (t >> np.uint64(14))).astype(float) / 2**32
+
+
+def seeded_normal(count: int, seed: int) -> np.ndarray:
+    """``count`` standard normal numbers made from :func:`seeded_uniform` by the Box–Muller transform:
+    each pair of uniforms ``u1, u2`` gives ``r cos(2 pi u2)`` and ``r sin(2 pi u2)``, ``r = sqrt(-2 ln(1 - u1))``."""
+    count = require_int_in_range("count", count, 1)
+    uniform = seeded_uniform(2 * ((count + 1) // 2), seed).reshape(-1, 2)
+    radius = np.sqrt(-2.0 * np.log(1.0 - uniform[:, 0]))  # 1 - u1 is in (0, 1]: the log is finite
+    angle = 2.0 * np.pi * uniform[:, 1]
+    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1).ravel()[:count]
+
+
+def photo_noise(shape: tuple[int, ...]) -> np.ndarray:
+    """The noise of the forward-process figure: :func:`seeded_normal` with ``NOISE_SEED``, in ``shape``."""
+    return seeded_normal(int(np.prod(shape)), NOISE_SEED).reshape(shape)
 
 
 def forward_process_data() -> dict:
-    """What the noise-level explorable shows: a small photograph ``x0`` and one noise sample, as
-    8-bit RGB rows (base64), and ``alpha_bar_t`` for ``t = 0..T`` of the linear and cosine schedules
-    (6 significant digits). The browser shows ``sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) noise``."""
+    """What the noise-level explorable shows: a small photograph ``x0`` as 8-bit RGB rows (base64),
+    the seed of its noise (the browser makes :func:`photo_noise` again), and ``alpha_bar_t`` for
+    ``t = 0..T`` of the linear and cosine schedules (6 significant digits). The browser shows
+    ``sqrt(alpha_bar) x0 + sqrt(1 - alpha_bar) noise``."""
     x0 = hopper(EXPLORABLE_SIZE)
-    noise = np.random.default_rng(0).standard_normal(x0.shape)
     schedules = {schedule.name: schedule for schedule in (linear_schedule(), cosine_schedule())}
     return {
         "size": EXPLORABLE_SIZE,
         "x0": bytes_base64(np.rint((x0 + 1) * 127.5)),
-        "noise": bytes_base64(encode_noise(noise)),
-        "noise_range": NOISE_RANGE,
+        "noise_seed": NOISE_SEED,
         "schedules": {
             name: [float(f"{value:.6g}") for value in schedule.alpha_bars] for name, schedule in schedules.items()
         },
@@ -145,7 +166,7 @@ def forward_process_data() -> dict:
 )
 def forward_process_photo(theme: Theme) -> Figure:
     x0 = hopper()
-    noise = np.random.default_rng(0).standard_normal(x0.shape)
+    noise = photo_noise(x0.shape)
     fig = new_figure(3.1)
     rows = fig.subfigures(2, 1)
     for row, schedule in zip(rows, (linear_schedule(), cosine_schedule()), strict=True):
