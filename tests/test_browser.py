@@ -1019,3 +1019,61 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
         assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
     finally:
         page.close()
+
+
+def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the diffusion chapter: the step slider and the sampler switch, by
+    keyboard, step through the package's DDPM and DDIM runs; the readout gives the timestep, the
+    network evaluations so far and the shares near a blob of the data file's frames, and the two
+    canvases draw the frame's samples and predictions."""
+    data = json.loads((site_dir / "figures" / "reverse-process-2d.json").read_text(encoding="utf-8"))
+    assert data == diffusion_figures.denoising_data()
+    runs = {run["name"]: run["frames"] for run in data["runs"]}
+    page, requests, errors = open_page(own_context, site_url + "diffusion/")
+    try:
+        figure, readout = reach_explorable(page, "reverse-process-2d")
+        assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
+        slider = page.locator("#figure-reverse-process-2d-step")
+        canvases = figure.locator("canvas")
+
+        def shown(run: str, index: int) -> None:
+            frame, total = runs[run][index], runs[run][-1]["evaluations"]
+            lines = readout.inner_text().splitlines()
+            assert lines[:3] == [
+                f"{run}, t = {frame['t']}",
+                f"{frame['evaluations']} of {total} network evaluations so far",
+                f"samples inside a grey circle: {math.floor(100 * frame['near'] + 0.5)} %",
+            ], lines
+            if frame["t"] > 0:
+                near = math.floor(100 * frame["near_x0_hat"] + 0.5)
+                assert lines[3] == f"predictions x̂₀ inside a grey circle: {near} %"
+            assert slider.get_attribute("aria-valuetext") == f"t = {frame['t']}, {lines[1].removesuffix(' so far')}"
+            for canvas, key in zip(canvases.all(), ("x", "x0_hat"), strict=True):
+                assert f"t = {frame['t']}" in canvas.get_attribute("aria-label")
+                pixels = np.array(
+                    canvas.evaluate("c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)")
+                ).reshape(320, 320, 4)
+                codes = np.frombuffer(base64.b64decode(frame[key]), dtype=np.uint8).reshape(-1, 2)
+                centres = np.clip(np.stack([codes[:, 0] / 255 * 320, 320 - codes[:, 1] / 255 * 320], 1), 0, 319)
+                painted = pixels[centres[:, 1].astype(int), centres[:, 0].astype(int), 3] > 0
+                assert painted.all(), f"{run} at t = {frame['t']}: {key} has points the canvas lacks"
+
+        shown("DDPM", 0)
+        slider.focus()
+        for index in range(1, len(runs["DDPM"])):
+            page.keyboard.press("ArrowRight")
+            shown("DDPM", index)
+        page.keyboard.press("Home")
+        shown("DDPM", 0)
+        page.locator("#figure-reverse-process-2d-DDPM").focus()
+        page.keyboard.press("ArrowRight")  # the next radio button: DDIM
+        assert page.locator("#figure-reverse-process-2d-DDIM").is_checked()
+        shown("DDIM", 0)
+        slider.focus()
+        page.keyboard.press("End")
+        shown("DDIM", len(runs["DDIM"]) - 1)
+        assert readout.inner_text().splitlines()[3] == "t = 0: the samples are the output"
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    finally:
+        page.close()

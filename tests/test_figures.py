@@ -27,6 +27,7 @@ from diffusion_vs_llms.figures import llm_figures as llm
 from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
 from diffusion_vs_llms.figures.style import LIGHT, SMALLEST_TEXT, WIDTH, new_figure
 from diffusion_vs_llms.probability import softmax
+from diffusion_vs_llms.reverse import ddim_timesteps, sample_ddim, sample_ddpm
 from diffusion_vs_llms.sampling import expected_tokens_per_pass
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
@@ -147,6 +148,41 @@ def test_the_noise_level_explorable_holds_the_photo_its_noise_seed_and_both_sche
         np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
 
+def test_the_denoising_explorable_holds_the_package_runs(cold_run):
+    """reverse-process-2d is explorable: its data file holds a DDPM and a DDIM run of the package's
+    samplers from the same noise, whose frames decode to the trajectories within half a code step,
+    with the evaluations so far and each step's prediction x0_hat."""
+    manifest = cold_run.figures["reverse-process-2d"]
+    data = json.loads(manifest["paths"]["data"].read_text(encoding="utf-8"))
+    assert data == diffusion.denoising_data()
+    runs = {run["name"]: run["frames"] for run in data["runs"]}
+    assert list(runs) == ["DDPM", "DDIM"], "DDPM comes first, the sampler of the section"
+    mixture, schedule = diffusion.ring_mixture(), linear_schedule()
+
+    def eps_model(x, t):
+        return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
+
+    shape, step = (diffusion.DENOISING_POINTS, 2), diffusion.POINT_RANGE / 255
+    ddpm = sample_ddpm(eps_model, shape, schedule, np.random.default_rng(0), keep_trajectory=True)
+    ddim = sample_ddim(eps_model, shape, schedule, diffusion.DENOISING_DDIM_STEPS, np.random.default_rng(0), True)
+    assert np.array_equal(ddpm.trajectory[0], ddim.trajectory[0]), "both runs start from the same noise"
+    for run, trajectory, total in (("DDPM", ddpm.trajectory, 1000), ("DDIM", ddim.trajectory, 10)):
+        frames = runs[run]
+        assert [f["evaluations"] for f in frames][-1] == total and frames[0]["t"] == 1000 and frames[-1]["t"] == 0
+        for frame in frames:
+            x = trajectory[frame["evaluations"]]
+            decoded = diffusion.decode_points(np.frombuffer(base64.b64decode(frame["x"]), dtype=np.uint8))
+            inside = np.abs(x.ravel()) <= diffusion.POINT_RANGE
+            assert np.abs(decoded - x.ravel())[inside].max() <= step + 1e-12
+            assert frame["near"] == diffusion.near_a_blob(mixture, x)
+    assert runs["DDIM"][1]["t"] == ddim_timesteps(1000, 10)[1]
+
+
+def test_point_codes_refuse_a_coordinate_that_is_not_finite():
+    with pytest.raises(ValueError, match="points must be finite, got inf"):
+        diffusion.point_codes(np.array([[0.5, np.inf]]))
+
+
 def _mulberry32(seed: int, count: int) -> list[float]:
     """mulberry32 as published (Tommy Ettinger), one number at a time, with Python's integers."""
     out, state = [], seed
@@ -263,7 +299,10 @@ def justified_numbers() -> dict[str, set[str]]:
             *half,
         },
         "forward-process-photo": {str(t) for t in diffusion.FORWARD_TIMESTEPS} | {"1"},
-        "reverse-process-2d": {str(t) for t in diffusion.REVERSE_SNAPSHOTS} | {"2", str(diffusion.REVERSE_POINTS)},
+        "reverse-process-2d": {
+            str(n) for n in (*diffusion.REVERSE_SNAPSHOTS, *diffusion.PREDICTION_SNAPSHOTS, *diffusion.DDIM_SNAPSHOTS)
+        }
+        | {"0", "2", str(diffusion.DENOISING_POINTS), str(diffusion.DENOISING_DDIM_STEPS)},
         "next-token-temperature": {f"{t:g}" for t in llm.TEMPERATURES} | temperature_tops,
         "causal-attention": {str(len(llm.SENTENCE)), "16", "0", "1"},
         "cross-entropy-curve": {"0", "1", "0.3", "0.5", "10", "3", f"{-np.log(0.3):.3f}", f"{-np.log(0.5):.3f}"},

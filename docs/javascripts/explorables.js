@@ -1,5 +1,6 @@
 // Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
-// distribution, attention with and without the causal mask, the race of the two generation loops), from data computed at build time by the guide's package
+// distribution, attention with and without the causal mask, the race of the two generation loops,
+// a DDPM or DDIM run step by step), from data computed at build time by the guide's package
 // (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
 // figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
@@ -306,6 +307,95 @@
     };
   }
 
+  function percent(share) {
+    return Math.round(100 * share) + " %";
+  }
+
+  // Denoising step by step: the samples x_t of a DDPM or a DDIM run on the 2-D data, and the step's
+  // prediction x0_hat, with the network evaluations so far.
+  function denoising(figure, id) {
+    var panes = element("div", { class: "explorable__panes explorable__panes--two" });
+    var canvases = ["Samples xₜ", "Prediction x̂₀"].map(function (title) {
+      var pane = element("div");
+      var canvas = element("canvas", { class: "explorable__image", role: "img", width: "320", height: "320" });
+      pane.append(element("p", { class: "explorable__context" }, title), canvas);
+      panes.appendChild(pane);
+      return canvas;
+    });
+    var step = slider(id + "-step", "Step through the run", 0, 1, 0);
+    var runs = element("fieldset", { class: "explorable__choice" });
+    runs.appendChild(element("legend", {}, "Sampler"));
+    var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
+    var controls = element("div", { class: "explorable__controls" });
+    controls.append(step.row, runs, readout);
+    var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Denoising: step through a run" });
+    box.append(panes, controls);
+    figure.insertBefore(box, figure.querySelector("figcaption"));
+
+    var data = null;
+    function plot(canvas, points, label) {
+      var style = getComputedStyle(figure);
+      var context = canvas.getContext("2d");
+      var size = canvas.width;
+      var scale = size / (2 * data.range);
+      context.clearRect(0, 0, size, size);
+      context.strokeStyle = style.getPropertyValue("--md-default-fg-color--light");
+      context.lineWidth = 2;
+      data.means.forEach(function (mean, index) {
+        context.beginPath();
+        context.arc((mean[0] + data.range) * scale, (data.range - mean[1]) * scale, 2 * data.stds[index] * scale, 0, 2 * Math.PI);
+        context.stroke();
+      });
+      context.fillStyle = style.getPropertyValue("--md-typeset-a-color");
+      for (var i = 0; i < points.length; i += 2) {
+        context.beginPath();
+        context.arc((points[i] / 255) * size, size - (points[i + 1] / 255) * size, 3, 0, 2 * Math.PI);
+        context.fill();
+      }
+      canvas.setAttribute("aria-label", label);
+    }
+    function draw() {
+      if (!data) return;
+      var name = runs.querySelector("input:checked").value;
+      var frames = data.frames[name];
+      var frame = frames[Number(step.input.value)];
+      var total = frames[frames.length - 1].evaluations;
+      var evaluations = frame.evaluations + " of " + total + " network evaluations";
+      step.shown.textContent = frame.evaluations + " / " + total;
+      step.input.setAttribute("aria-valuetext", "t = " + frame.t + ", " + evaluations);
+      var near = "samples inside a grey circle: " + percent(frame.near);
+      var nearPrediction = frame.t > 0 ? "predictions x̂₀ inside a grey circle: " + percent(frame.near_x0_hat) : "t = 0: the samples are the output";
+      readout.textContent = [name + ", t = " + frame.t, evaluations + " so far", near, nearPrediction].join("\n");
+      plot(canvases[0], frame.x, "The samples at t = " + frame.t + " of the " + name + " run; " + near);
+      plot(canvases[1], frame.x0_hat, "The prediction x̂₀ at t = " + frame.t + "; " + nearPrediction);
+    }
+    step.input.addEventListener("input", draw);
+    runs.addEventListener("change", function () {
+      var frames = data.frames[runs.querySelector("input:checked").value];
+      step.input.max = String(frames.length - 1);
+      step.input.value = "0";
+      draw();
+    });
+    new MutationObserver(draw).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    return function (loaded) {
+      data = loaded;
+      data.frames = {};
+      data.runs.forEach(function (run, index) {
+        var radio = element("input", { type: "radio", name: id + "-run", id: id + "-" + run.name, value: run.name });
+        radio.checked = index === 0;
+        var label = run.name + " (" + run.frames[run.frames.length - 1].evaluations + " steps)";
+        runs.append(radio, element("label", { for: id + "-" + run.name }, label));
+        run.frames.forEach(function (frame) {
+          frame.x = bytes(frame.x);
+          frame.x0_hat = bytes(frame.x0_hat);
+        });
+        data.frames[run.name] = run.frames;
+      });
+      step.input.max = String(data.runs[0].frames.length - 1);
+      draw();
+    };
+  }
+
   // Temperature, top-k and top-p re-draw the bars of the next-token distribution.
   function nextToken(figure, id) {
     var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 10);
@@ -355,6 +445,7 @@
     "figure-next-token-temperature": nextToken,
     "figure-causal-attention": attention,
     "figure-generation-side-by-side": race,
+    "figure-reverse-process-2d": denoising,
   };
 
   function start() {

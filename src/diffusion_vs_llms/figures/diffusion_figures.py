@@ -7,11 +7,12 @@ import base64
 import numpy as np
 from matplotlib import cbook
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 from PIL import Image
 
 from ..forward import forward_diffuse
 from ..gaussian_mixture import GaussianMixture
-from ..reverse import sample_ddpm
+from ..reverse import predict_x0, sample_ddim, sample_ddpm
 from ..schedules import cosine_schedule, linear_schedule
 from ..validation import require_int_in_range
 from .registry import figure
@@ -19,10 +20,21 @@ from .style import Theme, new_figure
 
 FORWARD_TIMESTEPS = (0, 100, 250, 500, 1000)
 """Timesteps shown in the forward-process figure."""
-REVERSE_SNAPSHOTS = (1000, 300, 200, 120, 60, 0)
-"""Timesteps at which the reverse-process figure shows the samples."""
-REVERSE_POINTS = 600
-"""Number of samples in the reverse-process figure."""
+REVERSE_SNAPSHOTS = (1000, 300, 120, 0)
+"""Timesteps at which the reverse-process figure shows the samples of its DDPM run."""
+PREDICTION_SNAPSHOTS = (1000, 300, 120, 40)
+"""Timesteps at which the reverse-process figure shows the DDPM run's predictions ``x0_hat``."""
+DDIM_SNAPSHOTS = (0, 6, 8, 10)
+"""Network evaluations after which the reverse-process figure shows the samples of its DDIM run."""
+DENOISING_POINTS = 200
+"""Number of samples the denoising explorable steps through."""
+DENOISING_DDPM_FRAMES = (1000, 900, 800, 700, 600, 500, 400, 300, 250, 200, 160, 120, 90, 60, 40, 20, 10, 5, 0)
+"""Timesteps of the DDPM run at which the denoising explorable shows the samples, closer together
+at the end, where the structure appears."""
+DENOISING_DDIM_STEPS = 10
+"""Network evaluations of the DDIM run of the denoising explorable."""
+POINT_RANGE = 3.5
+"""The denoising explorable stores each coordinate as an 8-bit code of ``[-POINT_RANGE, POINT_RANGE]``."""
 NEAR_ZERO_STEP = 600
 """A timestep by which the linear schedule's signal fraction is near 0 (tests/test_figures.py checks it)."""
 
@@ -187,39 +199,120 @@ def ring_mixture() -> GaussianMixture:
     return GaussianMixture(means=means, stds=np.full(8, 0.15), weights=np.full(8, 1 / 8))
 
 
-@figure(
-    "reverse-process-2d",
-    alt=(
-        "Six scatter plots of the same 600 points in two rows of three, in reading order at timesteps 1000, 300, "
-        "200, 120, 60 and 0 of DDPM sampling. At 1000 the points form a shapeless round cloud of Gaussian noise; "
-        "as the steps proceed the cloud spreads and clumps; at 0 the points sit in eight tight blobs on a circle,"
-        " matching the data shown in the background."
-    ),
-    caption=(
-        "The reverse process on 2-D data: 600 points start as Gaussian noise and are denoised by 1000 DDPM steps "
-        "into the data distribution, eight blobs on a circle (grey). The network is replaced by the exact "
-        "noise predictor of this data, so nothing is trained."
-    ),
-)
-def reverse_process_2d(theme: Theme) -> Figure:
-    mixture = ring_mixture()
-    schedule = linear_schedule()
-    data = mixture.sample(REVERSE_POINTS, np.random.default_rng(1))
+def point_codes(points: np.ndarray) -> np.ndarray:
+    """8-bit codes of 2-D points, each coordinate clipped to ``[-POINT_RANGE, POINT_RANGE]``; raises
+    ValueError for a coordinate that is not finite."""
+    points = np.asarray(points, dtype=float)
+    if not np.all(np.isfinite(points)):
+        raise ValueError(f"points must be finite, got {float(points[~np.isfinite(points)][0])} among them")
+    clipped = np.clip(points, -POINT_RANGE, POINT_RANGE)
+    return np.rint((clipped + POINT_RANGE) / (2 * POINT_RANGE) * 255).astype(np.uint8)
+
+
+def decode_points(codes: np.ndarray) -> np.ndarray:
+    """The coordinates that :func:`point_codes`' codes stand for."""
+    return codes.astype(float) / 255 * (2 * POINT_RANGE) - POINT_RANGE
+
+
+def near_a_blob(mixture: GaussianMixture, points: np.ndarray) -> float:
+    """The share of ``points`` (shape ``(n, 2)``) within two standard deviations of a blob's centre."""
+    distances = np.linalg.norm(points[:, None, :] - mixture.means[None, :, :], axis=2)
+    return float(np.mean(np.any(distances < 2 * mixture.stds, axis=1)))
+
+
+def denoising_runs() -> dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]]:
+    """A DDPM run (1000 network evaluations, at ``DENOISING_DDPM_FRAMES``) and a DDIM run
+    (``DENOISING_DDIM_STEPS`` evaluations, after each) of ``DENOISING_POINTS`` samples of
+    :func:`ring_mixture`, from the same noise, with the exact noise predictor: for each frame its
+    timestep, the evaluations so far, the samples ``x_t`` and the step's prediction ``x0_hat`` (at
+    ``t = 0``, the samples themselves)."""
+    mixture, schedule = ring_mixture(), linear_schedule()
 
     def eps_model(x: np.ndarray, t: int) -> np.ndarray:
         return mixture.optimal_epsilon(x, schedule.alpha_bar(t))
 
-    result = sample_ddpm(eps_model, (REVERSE_POINTS, 2), schedule, np.random.default_rng(0), keep_trajectory=True)
-    fig = new_figure(3.6)
-    axes = fig.subplots(2, len(REVERSE_SNAPSHOTS) // 2, sharex=True, sharey=True).flat
-    for ax, t in zip(axes, REVERSE_SNAPSHOTS, strict=True):
-        points = result.trajectory[schedule.T - t]
-        ax.scatter(data[:, 0], data[:, 1], s=3, color=theme.grid, linewidths=0, rasterized=True)
-        ax.scatter(points[:, 0], points[:, 1], s=3, color=theme.series[0], linewidths=0, rasterized=True)
-        ax.set_title(f"t = {t}", fontsize=11)
-        ax.set_xlim(-3.3, 3.3)
-        ax.set_ylim(-3.3, 3.3)
-        ax.set_aspect("equal")
-        ax.set_xticks([])
-        ax.set_yticks([])
+    def predicted(t: int, x: np.ndarray) -> np.ndarray:
+        return predict_x0(x, eps_model(x, t), schedule.alpha_bar(t)) if t > 0 else x
+
+    shape = (DENOISING_POINTS, 2)
+    ddpm = sample_ddpm(eps_model, shape, schedule, np.random.default_rng(0), keep_trajectory=True)
+    ddim = sample_ddim(eps_model, shape, schedule, DENOISING_DDIM_STEPS, np.random.default_rng(0), True)
+    steps = {
+        "DDPM": [(t, schedule.T - t, ddpm.trajectory[schedule.T - t]) for t in DENOISING_DDPM_FRAMES],
+        "DDIM": list(zip([*ddim.timesteps, 0], range(len(ddim.trajectory)), ddim.trajectory, strict=True)),
+    }
+    return {name: [(t, n, x, predicted(t, x)) for t, n, x in frames] for name, frames in steps.items()}
+
+
+def denoising_data() -> dict:
+    """What the denoising explorable steps through: :func:`denoising_runs` in order (DDPM first), each
+    frame's samples and prediction as 8-bit codes (base64), with the share of each within two
+    standard deviations of a blob (:func:`near_a_blob`)."""
+    mixture = ring_mixture()
+
+    def frame(t: int, evaluations: int, x: np.ndarray, x0_hat: np.ndarray) -> dict:
+        return {
+            "t": t,
+            "evaluations": evaluations,
+            "x": bytes_base64(point_codes(x)),
+            "x0_hat": bytes_base64(point_codes(x0_hat)),
+            "near": near_a_blob(mixture, x),
+            "near_x0_hat": near_a_blob(mixture, x0_hat),
+        }
+
+    return {
+        "range": POINT_RANGE,
+        "means": mixture.means.round(6).tolist(),
+        "stds": mixture.stds.round(6).tolist(),
+        "runs": [
+            {"name": name, "frames": [frame(*step) for step in steps]} for name, steps in denoising_runs().items()
+        ],
+    }
+
+
+@figure(
+    "reverse-process-2d",
+    data=denoising_data,
+    alt=(
+        "Scatter plots of the same 200 points in three rows of four, each over eight grey circles on a "
+        "ring that mark the data's blobs. Top row, DDPM samples at timesteps 1000, 300, 120 and 0: a shapeless "
+        "round cloud of noise, still shapeless at 300, a ring forming at 120, and at 0 the points sit in eight "
+        "tight blobs on the ring. Middle row, the prediction x-hat-0 of the DDPM step at timesteps 1000, 300, "
+        "120 and 40: every point at the centre, then a disk that fills the ring, then points on the ring bunched "
+        "at the blobs, then nearly all on the blobs. Bottom row, a DDIM run from the same noise after 0, 6, 8 "
+        "and 10 network evaluations: the same shapeless cloud, still a cloud, a loose ring, and the eight "
+        "blobs, looser than DDPM's."
+    ),
+    caption=(
+        "The reverse process on 2-D data, eight blobs on a ring (grey circles: two standard deviations). "
+        "Top: 200 samples start as Gaussian noise and are denoised by 1000 DDPM steps. Middle: what each of "
+        "those steps predicts as the clean sample, $\\hat x_0$. Bottom: DDIM from the same noise in 10 steps. "
+        "The network is replaced by the exact noise predictor of this data, so nothing is trained."
+    ),
+)
+def reverse_process_2d(theme: Theme) -> Figure:
+    mixture = ring_mixture()
+    runs = denoising_runs()
+    ddpm = {t: (x, x0_hat) for t, _, x, x0_hat in runs["DDPM"]}
+    ddim = {n: (t, x) for t, n, x, _ in runs["DDIM"]}
+    rows = [
+        ("DDPM: the samples $x_t$", [(f"t = {t}", ddpm[t][0]) for t in REVERSE_SNAPSHOTS]),
+        ("DDPM: the prediction $\\hat x_0$", [(f"t = {t}", ddpm[t][1]) for t in PREDICTION_SNAPSHOTS]),
+        ("DDIM, 10 steps: the samples $x_t$", [(f"{n} eval.", ddim[n][1]) for n in DDIM_SNAPSHOTS]),
+    ]
+    fig = new_figure(4.6)
+    for row, (title, panels) in zip(fig.subfigures(len(rows), 1), rows, strict=True):
+        row.suptitle(title, x=0.01, ha="left", fontsize=11)
+        for ax, (label, points) in zip(row.subplots(1, len(panels)), panels, strict=True):
+            for mean, std in zip(mixture.means, mixture.stds, strict=True):
+                ax.add_patch(Circle(mean, 2 * std, fill=False, color=theme.grid, lw=1))
+            ax.scatter(points[:, 0], points[:, 1], s=3, color=theme.series[0], linewidths=0, rasterized=True)
+            ax.set_title(label, fontsize=11)
+            ax.set_xlim(-3.3, 3.3)
+            ax.set_ylim(-3.3, 3.3)
+            ax.set_aspect("equal")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.spines[:].set_visible(True)
+            ax.spines[:].set_color(theme.grid)
     return fig
