@@ -101,37 +101,42 @@ def attention_data() -> dict:
     "causal-attention",
     data=attention_data,
     alt=(
-        "An 8 by 8 heatmap of attention weights for the tokens 'The model writes one token at a time'. Rows are "
-        "queries, columns are keys, and each cell on or below the diagonal shows its weight. Every cell above the"
-        " diagonal is blank and marked as masked, because a token may not attend to later tokens; the first row "
-        "puts all its weight on 'The'; lower rows spread their weight over the earlier tokens."
+        "Two 8 by 8 heatmaps of attention weights, in percent, for the tokens 'The model writes one token at a "
+        "time'. Rows are queries, columns are keys. Left, with the causal mask: every cell above the diagonal is "
+        "blank and marked as masked, because a token may not attend to later tokens; the first row puts all its "
+        "weight on 'The'; lower rows spread their weight over the earlier tokens. Right, without the mask, from "
+        "the same queries and keys: every row spreads its weight over all the tokens, earlier and later; only the "
+        "last row, which has no later token, is the same as on the left."
     ),
     caption=(
-        "Causal self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence, "
-        "with $Q = X W_Q$ and $K = X W_K$ from random projections ($d_k = 16$). Each row sums to 1; the mask $M$ "
-        "sets every weight on a later token to 0, so position $i$ only sees tokens 1 to $i$."
+        "Self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$, in percent, for one short "
+        "sentence, with $Q = X W_Q$ and $K = X W_K$ from random projections ($d_k = 16$): with the causal mask "
+        "$M$ (left) and without it (right). The weights of a row add up to 1; the mask sets every weight on a later "
+        "token to 0, so position $i$ only sees tokens 1 to $i$."
     ),
 )
 def causal_attention(theme: Theme) -> Figure:
-    weights = attention_weights()
     n = len(SENTENCE)
     masked = np.triu(np.ones((n, n), dtype=bool), k=1)
-    fig = new_figure(4.8)
-    ax = fig.subplots()
-    shown = np.ma.masked_where(masked, weights)
-    ax.imshow(shown, cmap="viridis", vmin=0, vmax=1)
-    for i, j in zip(*np.nonzero(masked), strict=True):
-        ax.text(j, i, "×", ha="center", va="center", color=theme.grid)
-    for i, j in zip(*np.nonzero(~masked), strict=True):
-        value = weights[i, j]
-        shown_value = "1" if value > 0.995 else f"{value:.2f}".removeprefix("0")  # ".25": fits a cell at 11 pt
-        ax.text(j, i, shown_value, ha="center", va="center", color="#000000" if value > 0.55 else "#ffffff")
-    ax.set_xticks(range(n), SENTENCE, rotation=45, ha="right")
-    ax.set_yticks(range(n), SENTENCE)
-    ax.set_xlabel("key (attended-to token)")
-    ax.set_ylabel("query (current token)")
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    fig = new_figure(3.3)
+    panels = fig.subplots(1, 2, sharey=True)
+    for ax, causal in zip(panels, (True, False), strict=True):
+        weights = attention_weights(causal=causal)
+        hidden = masked if causal else np.zeros_like(masked)
+        ax.imshow(np.ma.masked_where(hidden, weights), cmap="viridis", vmin=0, vmax=1)
+        for i, j in zip(*np.nonzero(hidden), strict=True):
+            ax.text(j, i, "×", ha="center", va="center", color=theme.grid)
+        for i, j in zip(*np.nonzero(~hidden), strict=True):
+            value = weights[i, j]
+            shown = f"{100 * value:.0f}"  # percent: up to three digits fit a cell at 11 pt
+            ax.text(j, i, shown, ha="center", va="center", color="#000000" if value > 0.55 else "#ffffff")
+        ax.set_title("with the causal mask" if causal else "without it", fontsize=11)
+        ax.set_xticks(range(n), SENTENCE, rotation=60, ha="right")
+        ax.set_xlabel("key")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    panels[0].set_yticks(range(n), SENTENCE)
+    panels[0].set_ylabel("query")
     return fig
 
 
