@@ -28,7 +28,7 @@ from diffusion_vs_llms.figures.registry import MAX_BYTES, FigureSpec
 from diffusion_vs_llms.figures.style import LIGHT, SMALLEST_TEXT, WIDTH, new_figure
 from diffusion_vs_llms.probability import softmax
 from diffusion_vs_llms.reverse import ddim_timesteps, sample_ddim, sample_ddpm
-from diffusion_vs_llms.sampling import expected_tokens_per_pass
+from diffusion_vs_llms.sampling import expected_tokens_per_pass, next_token_distribution
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
 from guide_build import figures
@@ -303,7 +303,11 @@ def justified_numbers() -> dict[str, set[str]]:
             str(n) for n in (*diffusion.REVERSE_SNAPSHOTS, *diffusion.PREDICTION_SNAPSHOTS, *diffusion.DDIM_SNAPSHOTS)
         }
         | {"0", "2", str(diffusion.DENOISING_POINTS), str(diffusion.DENOISING_DDIM_STEPS)},
-        "next-token-temperature": {f"{t:g}" for t in llm.TEMPERATURES} | temperature_tops,
+        "next-token-temperature": {f"{t:g}" for t in llm.TEMPERATURES}
+        | temperature_tops
+        | {f"{v:g}" for option in llm.TRUNCATIONS for v in option.values()}
+        | {str(np.count_nonzero(next_token_distribution(llm.CANDIDATE_LOGITS, **o))) for o in llm.TRUNCATIONS}
+        | {"0"},
         "causal-attention": {str(len(llm.SENTENCE)), "16", "0", "1"},
         "cross-entropy-curve": {"0", "1", "0.3", "0.5", "10", "3", f"{-np.log(0.3):.3f}", f"{-np.log(0.5):.3f}"},
         "generation-timeline": {"0", "5", f"{image:g}", f"{answer:g}", f"{batch:g}", "50", "0.08", "12", "40", "0.1"},

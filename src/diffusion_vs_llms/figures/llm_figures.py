@@ -8,9 +8,9 @@ from matplotlib.figure import Figure
 
 from ..attention import kv_cache_bytes, scaled_dot_product_attention
 from ..probability import softmax
-from ..sampling import TOP_P_TOLERANCE, expected_tokens_per_pass
+from ..sampling import TOP_P_TOLERANCE, expected_tokens_per_pass, next_token_distribution
 from .registry import figure
-from .style import SMALLEST_TEXT, Theme, new_figure
+from .style import Theme, new_figure
 
 CONTEXT = "The cat sat on the"
 """The context of the temperature figure."""
@@ -20,6 +20,8 @@ CANDIDATE_LOGITS = np.array([3.0, 2.0, 1.0, 0.5, -1.0])
 """Illustrative logits of the candidates (a real model scores its whole vocabulary)."""
 TEMPERATURES = (0.5, 1.0, 2.0)
 """Temperatures compared in the temperature figure."""
+TRUNCATIONS = ({}, {"top_k": 2}, {"top_p": 0.9})
+"""What the temperature figure's second panel applies at temperature 1: nothing, top-k, top-p."""
 SENTENCE = ("The", "model", "writes", "one", "token", "at", "a", "time")
 """Tokens of the attention figure."""
 CROSS_ENTROPY_POINT = 0.3
@@ -43,36 +45,54 @@ def next_token_data() -> dict:
     }
 
 
+def _truncation_label(option: dict) -> str:
+    return "all kept" if not option else ", ".join(f"{k.replace('_', '-')} {v:g}" for k, v in option.items())
+
+
+_KEPT = [int(np.count_nonzero(next_token_distribution(CANDIDATE_LOGITS, **option))) for option in TRUNCATIONS]
+"""How many candidates each of :data:`TRUNCATIONS` keeps."""
+
+
 @figure(
     "next-token-temperature",
     data=next_token_data,
     alt=(
-        "Grouped bar chart of next-token probabilities after the context 'The cat sat on the' for five candidates: "
-        f"mat, sofa, floor, roof, moon. The top token 'mat' gets {_TOP[0]:.2f} of the probability at temperature "
-        f"{TEMPERATURES[0]:g}, {_TOP[1]:.2f} at temperature {TEMPERATURES[1]:g} and {_TOP[2]:.2f} at temperature "
-        f"{TEMPERATURES[2]:g}; as the temperature rises the other bars grow and even 'moon' gets a visible share."
+        "Two grouped bar charts of next-token probabilities after the context 'The cat sat on the' for five "
+        "candidates: mat, sofa, floor, roof, moon. Left, by temperature: the top token 'mat' gets "
+        f"{_TOP[0]:.2f} of the probability at temperature {TEMPERATURES[0]:g}, {_TOP[1]:.2f} at temperature "
+        f"{TEMPERATURES[1]:g} and {_TOP[2]:.2f} at temperature {TEMPERATURES[2]:g}; as the temperature rises the "
+        "other bars grow and even 'moon' gets a visible share. Right, at temperature 1: all five kept, then "
+        f"top-k with k = {TRUNCATIONS[1]['top_k']} keeping {_KEPT[1]} and top-p with p = {TRUNCATIONS[2]['top_p']:g} "
+        f"keeping {_KEPT[2]}; the cut candidates get 0 and the kept ones grow."
     ),
     caption=(
-        "Next-token probabilities $\\operatorname{softmax}(\\ell / \\tau)$ for the context 'The cat sat on the' at "
-        "temperatures $\\tau$ = 0.5, 1 and 2 (illustrative logits $\\ell$). Lower temperature sharpens the "
-        "distribution, higher flattens it; the ranking never changes."
+        "Next-token probabilities for the context 'The cat sat on the' (illustrative logits $\\ell$). Left: "
+        "$\\operatorname{softmax}(\\ell / \\tau)$ at temperatures $\\tau$ = 0.5, 1 and 2; lower temperature "
+        "sharpens the distribution, higher flattens it, and the ranking never changes. Right: at $\\tau = 1$, "
+        "top-k and top-p cut the unlikely candidates and share their probability among the rest."
     ),
 )
 def next_token_temperature(theme: Theme) -> Figure:
-    fig = new_figure(3.4)
-    ax = fig.subplots()
+    fig = new_figure(3.6)
+    panels = fig.subplots(1, 2, sharey=True)
     x = np.arange(len(CANDIDATES))
     width = 0.27
-    for i, temperature in enumerate(TEMPERATURES):
-        probs = softmax(CANDIDATE_LOGITS, temperature)
-        ax.bar(x + (i - 1) * width, probs, width, label=f"τ = {temperature:g}", color=theme.series[i])
-    ax.set_xticks(x, [f"'{c}'" for c in CANDIDATES])
-    ax.set_ylabel("probability")
-    ax.set_ylim(0, 1)
-    ax.set_title(f"P(next token | '{CONTEXT}')", fontsize=SMALLEST_TEXT)
-    ax.grid(True, axis="y")
-    ax.set_axisbelow(True)
-    ax.legend(title="temperature", loc="upper right")
+    series = [
+        ("temperature", [(f"τ = {t:g}", softmax(CANDIDATE_LOGITS, t)) for t in TEMPERATURES]),
+        (
+            "at τ = 1",
+            [(_truncation_label(o), next_token_distribution(CANDIDATE_LOGITS, **o)) for o in TRUNCATIONS],
+        ),
+    ]
+    for ax, (title, bars) in zip(panels, series, strict=True):
+        for i, (label, probs) in enumerate(bars):
+            ax.bar(x + (i - 1) * width, probs, width, label=label, color=theme.series[i])
+        ax.set_xticks(x, [f"'{c}'" for c in CANDIDATES], rotation=45, ha="right")
+        ax.set_ylim(0, 1)
+        ax.grid(True, axis="y")
+        ax.set_axisbelow(True)
+        ax.legend(title=title, loc="upper right")
+    panels[0].set_ylabel(f"P(next token | '{CONTEXT}')")
     return fig
 
 
