@@ -822,6 +822,18 @@ def shown_number(text: str) -> float:
     return float(text.replace(" × 10", "e").translate(SUPERSCRIPTS))
 
 
+def check_listed(listed: str, names, values, zero: str) -> None:
+    """A readout's list, ``'name' value, 'name' value, ...``, against ``names`` and ``values``: each
+    value as :func:`shown_number` reads it, within 0.5 %, and a value of 0 written as ``zero``."""
+    for name, value, text in zip(names, values, listed.split(", "), strict=True):
+        written_name, written = text.split(" ", 1)
+        assert written_name == f"'{name}'"
+        if value == 0:
+            assert written == zero, text
+        else:
+            assert shown_number(written) == pytest.approx(value, rel=5e-3), text
+
+
 def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
     keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
@@ -830,7 +842,8 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
     data = json.loads((site_dir / "figures" / "forward-process-photo.json").read_text(encoding="utf-8"))
     size = data["size"]
 
-    x0 = np.frombuffer(base64.b64decode(data["x0"]), dtype=np.uint8).reshape(size, size, 3) / 127.5 - 1
+    codes = np.frombuffer(base64.b64decode(data["x0"]), dtype=np.uint8).reshape(size, size, 3)
+    x0 = diffusion_figures.decode_bytes(codes, 1.0)
     noise = diffusion_figures.seeded_normal(size * size * 3, data["noise_seed"]).reshape(size, size, 3)
     schedules = {"linear": linear_schedule(), "cosine": cosine_schedule()}
     for name, schedule in schedules.items():
@@ -905,13 +918,7 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
             expected = next_token_distribution(np.array(data["logits"]), temperature, top_k, top_p)
             settings, listed = readout.inner_text().split(": ", 1)
             assert settings == f"τ = {temperature:g}, top-k = {top_k}, top-p = {top_p:g}"
-            for candidate, p, text in zip(data["candidates"], expected, listed.split(", "), strict=True):
-                name, written = text.split(" ", 1)
-                assert name == f"'{candidate}'"
-                if p == 0:
-                    assert written == "0 (cut)", text
-                else:
-                    assert shown_number(written) == pytest.approx(p, rel=5e-3)
+            check_listed(listed, data["candidates"], expected, "0 (cut)")
 
         shown(1, 5, 1)
         sliders["top-p"].focus()
@@ -954,13 +961,7 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context)
             weights = llm_figures.attention_weights(causal=causal)[query]
             head, listed = readout.inner_text().split(": ", 1)
             assert head == f"'{llm_figures.SENTENCE[query]}', causal mask {'on' if causal else 'off'}"
-            for token, weight, text in zip(llm_figures.SENTENCE, weights, listed.split(", "), strict=True):
-                name, written = text.split(" ", 1)
-                assert name == f"'{token}'"
-                if weight == 0:
-                    assert written == "0 (masked)", text
-                else:
-                    assert shown_number(written) == pytest.approx(weight, rel=5e-3)
+            check_listed(listed, llm_figures.SENTENCE, weights, "0 (masked)")
             assert buttons.nth(query).get_attribute("aria-pressed") == "true"
 
         buttons.first.focus()

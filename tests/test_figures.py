@@ -142,7 +142,7 @@ def test_the_noise_level_explorable_holds_the_photo_its_noise_seed_and_both_sche
     size = data["size"]
     x0 = diffusion.hopper(size)
     codes = np.frombuffer(base64.b64decode(data["x0"]), dtype=np.uint8).reshape(size, size, 3)
-    assert np.abs(codes / 127.5 - 1 - x0).max() <= 0.5 / 127.5
+    assert np.abs(diffusion.decode_bytes(codes, 1.0) - x0).max() <= 0.5 / 127.5
     assert data["noise_seed"] == diffusion.NOISE_SEED
     for schedule in (linear_schedule(), cosine_schedule()):
         np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
@@ -171,16 +171,23 @@ def test_the_denoising_explorable_holds_the_package_runs(cold_run):
         assert [f["evaluations"] for f in frames][-1] == total and frames[0]["t"] == 1000 and frames[-1]["t"] == 0
         for frame in frames:
             x = trajectory[frame["evaluations"]]
-            decoded = diffusion.decode_points(np.frombuffer(base64.b64decode(frame["x"]), dtype=np.uint8))
+            codes = np.frombuffer(base64.b64decode(frame["x"]), dtype=np.uint8)
+            decoded = diffusion.decode_bytes(codes, diffusion.POINT_RANGE)
             inside = np.abs(x.ravel()) <= diffusion.POINT_RANGE
             assert np.abs(decoded - x.ravel())[inside].max() <= step + 1e-12
             assert frame["near"] == diffusion.near_a_blob(mixture, x)
     assert runs["DDIM"][1]["t"] == ddim_timesteps(1000, 10)[1]
 
 
-def test_point_codes_refuse_a_coordinate_that_is_not_finite():
-    with pytest.raises(ValueError, match="points must be finite, got inf"):
-        diffusion.point_codes(np.array([[0.5, np.inf]]))
+def test_byte_codes_refuse_a_value_that_is_not_finite():
+    with pytest.raises(ValueError, match="values must be finite, got inf"):
+        diffusion.byte_codes(np.array([[0.5, np.inf]]), diffusion.POINT_RANGE)
+
+
+@given(st.lists(st.floats(-10, 10), min_size=1, max_size=50), st.sampled_from([1.0, 3.5]))
+def test_byte_codes_decode_to_the_clipped_values_within_half_a_step(values, limit):
+    decoded = diffusion.decode_bytes(diffusion.byte_codes(np.array(values), limit), limit)
+    assert np.abs(decoded - np.clip(values, -limit, limit)).max() <= limit / 255 + 1e-12
 
 
 def _mulberry32(seed: int, count: int) -> list[float]:

@@ -13,7 +13,7 @@ from ..sampling import generate
 from ..schedules import cosine_schedule
 from ..timing import diffusion_image_time, llm_generation_time, sequential_time
 from ..tokenizer import BPETokenizer
-from .diffusion_figures import bytes_base64, hopper
+from .diffusion_figures import byte_codes, bytes_base64, hopper
 from .registry import figure
 from .style import WIDTH, Theme, new_figure
 
@@ -138,7 +138,7 @@ def race_data() -> dict:
     :func:`image_trajectory` after each step (8-bit grey levels of [-1, 1], base64), the words the
     language model has after as many evaluations, and the seconds each loop has taken by then at the
     timeline figure's rates (``timing``)."""
-    frames = np.rint((np.clip(image_trajectory(), -1, 1) + 1) * 127.5).astype(np.uint8)
+    frames = byte_codes(image_trajectory(), 1.0)
     steps = range(1, len(frames))
     return {
         "side": int(np.sqrt(frames.shape[1])),

@@ -34,7 +34,8 @@ at the end, where the structure appears."""
 DENOISING_DDIM_STEPS = 10
 """Network evaluations of the DDIM run of the denoising explorable."""
 POINT_RANGE = 3.5
-"""The denoising explorable stores each coordinate as an 8-bit code of ``[-POINT_RANGE, POINT_RANGE]``."""
+"""The denoising explorable stores each coordinate as an 8-bit code (:func:`byte_codes`) of
+``[-POINT_RANGE, POINT_RANGE]``."""
 NEAR_ZERO_STEP = 600
 """A timestep by which the linear schedule's signal fraction is near 0 (tests/test_figures.py checks it)."""
 
@@ -106,6 +107,21 @@ def bytes_base64(codes: np.ndarray) -> str:
     return base64.b64encode(codes.astype(np.uint8).tobytes()).decode("ascii")
 
 
+def byte_codes(values: np.ndarray, limit: float) -> np.ndarray:
+    """8-bit codes of ``values`` clipped to ``[-limit, limit]`` (0 stands for ``-limit``, 255 for
+    ``limit``), the form the explorables' data files hold images and points in; raises ValueError
+    for a value that is not finite."""
+    values = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"values must be finite, got {float(values[~np.isfinite(values)][0])} among them")
+    return np.rint((np.clip(values, -limit, limit) + limit) * (127.5 / limit)).astype(np.uint8)
+
+
+def decode_bytes(codes: np.ndarray, limit: float) -> np.ndarray:
+    """The values that :func:`byte_codes`' codes of ``[-limit, limit]`` stand for."""
+    return codes.astype(float) * (limit / 127.5) - limit
+
+
 def _imul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """JavaScript's ``Math.imul`` on unsigned 32-bit values: the low 32 bits of the product."""
     return (a * b) & _UINT32  # uint64 products wrap modulo 2**64, which keeps the low 32 bits exact
@@ -150,7 +166,7 @@ def forward_process_data() -> dict:
     schedules = {schedule.name: schedule for schedule in (linear_schedule(), cosine_schedule())}
     return {
         "size": EXPLORABLE_SIZE,
-        "x0": bytes_base64(np.rint((x0 + 1) * 127.5)),
+        "x0": bytes_base64(byte_codes(x0, 1.0)),
         "noise_seed": NOISE_SEED,
         "schedules": {
             name: [float(f"{value:.6g}") for value in schedule.alpha_bars] for name, schedule in schedules.items()
@@ -199,21 +215,6 @@ def ring_mixture() -> GaussianMixture:
     return GaussianMixture(means=means, stds=np.full(8, 0.15), weights=np.full(8, 1 / 8))
 
 
-def point_codes(points: np.ndarray) -> np.ndarray:
-    """8-bit codes of 2-D points, each coordinate clipped to ``[-POINT_RANGE, POINT_RANGE]``; raises
-    ValueError for a coordinate that is not finite."""
-    points = np.asarray(points, dtype=float)
-    if not np.all(np.isfinite(points)):
-        raise ValueError(f"points must be finite, got {float(points[~np.isfinite(points)][0])} among them")
-    clipped = np.clip(points, -POINT_RANGE, POINT_RANGE)
-    return np.rint((clipped + POINT_RANGE) / (2 * POINT_RANGE) * 255).astype(np.uint8)
-
-
-def decode_points(codes: np.ndarray) -> np.ndarray:
-    """The coordinates that :func:`point_codes`' codes stand for."""
-    return codes.astype(float) / 255 * (2 * POINT_RANGE) - POINT_RANGE
-
-
 def near_a_blob(mixture: GaussianMixture, points: np.ndarray) -> float:
     """The share of ``points`` (shape ``(n, 2)``) within two standard deviations of a blob's centre."""
     distances = np.linalg.norm(points[:, None, :] - mixture.means[None, :, :], axis=2)
@@ -254,8 +255,8 @@ def denoising_data() -> dict:
         return {
             "t": t,
             "evaluations": evaluations,
-            "x": bytes_base64(point_codes(x)),
-            "x0_hat": bytes_base64(point_codes(x0_hat)),
+            "x": bytes_base64(byte_codes(x, POINT_RANGE)),
+            "x0_hat": bytes_base64(byte_codes(x0_hat, POINT_RANGE)),
             "near": near_a_blob(mixture, x),
             "near_x0_hat": near_a_blob(mixture, x0_hat),
         }
