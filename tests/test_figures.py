@@ -101,7 +101,7 @@ def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(cold_run, tm
     source = helper.read_text(encoding="utf-8")
     line = "    return np.asarray(image, dtype=float) / 127.5 - 1.0\n"
     assert source.count(line) == 1
-    assert "import bytes_base64, hopper\n" in (package / "figures" / "comparison_figures.py").read_text()
+    assert "import byte_codes, bytes_base64, hopper\n" in (package / "figures" / "comparison_figures.py").read_text()
     helper.write_text(source.replace(line, line.replace("dtype=float)", "dtype=float)[::-1]")), encoding="utf-8")
     edited = draw(cache, package)
     assert edited.process is not None
