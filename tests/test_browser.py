@@ -139,7 +139,8 @@ def open_page(context, url: str):
             return page, requests, errors
         waiting = page.evaluate(f"{INCOMPLETE}.map(img => img.src)")
         page.close()
-    pytest.fail(f"{url}: images still loading after 30 s, and again in a new context: {waiting}")
+        pytest.fail(f"{url}: images still loading after 30 s, and again in a new context: {waiting}")
+    pytest.fail(f"{url}: images still loading after 30 s: {waiting}")
 
 
 OPTIONS: dict = {}
@@ -561,8 +562,11 @@ def test_search_index_loads_when_search_opens_from_the_keyboard_or_a_phones_head
 @pytest.fixture
 def own_context(browser):
     """A light desktop context of the test's own: the colour it stores reaches no other test."""
-    context = browser.new_context(color_scheme="light", viewport=VIEWPORTS["desktop"])
+    options = {"color_scheme": "light", "viewport": VIEWPORTS["desktop"]}
+    context = browser.new_context(**options)
+    OPTIONS[context] = options
     yield context
+    OPTIONS.pop(context)
     context.close()
 
 

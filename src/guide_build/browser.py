@@ -87,6 +87,13 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _SiteServer(ThreadingHTTPServer):
+    """A thread per request, and room for every connection a browser opens at once: the default
+    backlog of 5 lets the kernel drop the rest, which the browser retries only after seconds."""
+
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """Serve ``directory`` on 127.0.0.1 (a free port) while the block runs; yields the base URL.
@@ -94,7 +101,7 @@ def serve(directory: Path) -> Iterator[str]:
     Text files (HTML, CSS, JavaScript, JSON, SVG) are sent gzip-compressed to a browser that accepts
     it, as GitHub Pages serves them, so load measurements see what a reader's browser receives.
     """
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(directory)))
+    server = _SiteServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
