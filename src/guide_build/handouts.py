@@ -428,6 +428,7 @@ PAGINATE = """most => {
         }
         answer.remove();
     };
+    const questions = [];
     for (const answer of document.querySelectorAll(".answer-space, details.success")) {
         let first = answer;
         while (first.previousElementSibling && !/^H[1-6]$/.test(first.tagName)) {
@@ -452,12 +453,16 @@ PAGINATE = """most => {
             height = parts ? 3.2 + 1.6 * Math.max(parts - 1, 0) : 1.6;
             answer.style.height = `${height}cm`;
         }
-        if (question.getBoundingClientRect().height > most) keepStartTogether(question, answer, height);
+        questions.push([question, answer, height]);
     }
+    // Every height is read before anything changes: a change between two reads would lay the
+    // whole document out again for the second, once per block.
+    const tall = questions.filter(([question]) => question.getBoundingClientRect().height > most);
+    for (const [question, answer, height] of tall) keepStartTogether(question, answer, height);
     const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
+    const split = Array.from(document.querySelectorAll(blocks)).filter(b => b.getBoundingClientRect().height > most);
     // an attribute, not a class: Material styles only tables without one (table:not([class]))
-    for (const block of document.querySelectorAll(blocks))
-        if (block.getBoundingClientRect().height > most) block.setAttribute("data-may-split", "");
+    for (const block of split) block.setAttribute("data-may-split", "");
 }"""
 """Lays a print document out for its pages. Each question, from its heading to its answer (answer
 key) or the space to write it (student edition; as tall as the question has parts, (a), (b) ...),
