@@ -415,3 +415,31 @@ def test_a_cross_reference_gets_the_page_of_its_target_and_a_citation_none():
         '<a href="#diffusion--loss">the loss</a><span class="page-ref" data-page-of="diffusion--loss">0</span>'
         in marked
     )
+
+
+def test_links_go_to_a_chapter_in_the_handout_or_else_to_the_site():
+    """A printed link works on paper and in the PDF: to a chapter, its place in the handout; to a page
+    that is no chapter or to a download, the published site; an image loads from the built site."""
+    chapters = handouts.chapters([("A", "a.md"), ("B", "b/c.md")], Path("/nonexistent"))
+    by_url = {c.url: c for c in chapters}
+    body = (
+        '<p id="x"><a href="../b/c/#s">B</a> <a href="../">home</a> <a href="../contributing/#t">how</a> '
+        '<a href="../downloads/q.xml">quiz</a> <a href="#x">here</a> <img src="../figures/f.svg"></p>'
+    )
+    site = "https://example.org/guide/"
+    assert handouts._localise(body, chapters[0], by_url, site) == (
+        '<p id="a--x"><a href="#c--s">B</a> <a href="https://example.org/guide/">home</a> '
+        '<a href="https://example.org/guide/contributing/#t">how</a> '
+        '<a href="https://example.org/guide/downloads/q.xml">quiz</a> <a href="#a--x">here</a> '
+        '<img src="../../figures/f.svg"></p>'
+    )
+    without_site = handouts._localise(body, chapters[0], by_url, "")
+    assert "<a >home</a>" in without_site and "<a >quiz</a>" in without_site and 'href="#c--s"' in without_site
+
+
+def test_no_handout_links_into_the_build_folder(pdfs):
+    for name, reader in pdfs.items():
+        for number, page in enumerate(reader.pages, 1):
+            for annotation in page.get("/Annots") or []:
+                uri = annotation.get_object().get("/A", {}).get("/URI", "")
+                assert not uri.startswith("file:"), f"{name}.pdf page {number}: a link to {uri}"

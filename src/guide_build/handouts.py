@@ -156,8 +156,11 @@ def _article(site: Path, chapter: Chapter) -> str:
     return body.replace(' loading="lazy"', "")  # a print document loads every image first
 
 
-def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], to_root: str) -> str:
-    """Prefix ids with the chapter's slug and rebase URLs from the chapter's page to the print document."""
+def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], site_url: str) -> str:
+    """Prefix ids with the chapter's slug and rebase URLs from the chapter's page to the print document:
+    a link to a chapter goes to its place in the handout; a link to any other page or file (a
+    download) goes to the site at ``site_url``, or, without one, prints as text; an image is
+    loaded from the built site."""
     body = ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="{chapter.slug}--{m[2]}"', body)
 
     def rebase(match: re.Match[str]) -> str:
@@ -168,12 +171,18 @@ def _localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], to_root: 
             return match[0]
         path, _, fragment = url.partition("#")
         target = posixpath.normpath(posixpath.join(chapter.url, path)) if path else chapter.url.rstrip("/")
-        if attribute == "href" and (path.endswith("/") or path.endswith("index.html") or not path):
-            other = by_url.get(target.removesuffix("/index.html").strip("/") + "/")
-            if other is None:
-                return f'href="#{chapter.slug}--{fragment}"' if fragment else 'href="#"'
-            return f'href="#{other.slug}--{fragment}"' if fragment else f'href="#chapter-{other.slug}"'
-        return f'{attribute}="{to_root}{target}{"#" + fragment if fragment else ""}"'
+        anchor = "#" + fragment if fragment else ""
+        if attribute == "src":
+            return f'src="../../{target}{anchor}"'  # the print documents are in site/handouts/_print/
+        if path.endswith("/") or path.endswith("index.html") or not path:
+            target = posixpath.normpath(target.removesuffix("index.html")).strip("/")
+            target = "" if target == "." else target + "/"
+            other = by_url.get(target)
+            if other is not None:
+                return f'href="#{other.slug}--{fragment}"' if fragment else f'href="#chapter-{other.slug}"'
+        return (
+            f'href="{html.escape(site_url.rstrip("/"))}/{html.escape(target)}{html.escape(anchor)}"' if site_url else ""
+        )
 
     return URL_ATTRIBUTE.sub(rebase, body)
 
@@ -226,9 +235,9 @@ def number_pages(document: str, pdf: bytes) -> str:
     return PAGE_OF.sub(fill, document)
 
 
-def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str) -> str:
+def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str, site_url: str) -> str:
     by_url = {c.url: c for c in all_chapters}
-    body = _edition(_localise(_article(site, chapter), chapter, by_url, "../../"), edition)
+    body = _edition(_localise(_article(site, chapter), chapter, by_url, site_url), edition)
     label = f'<span class="chapter-number">Chapter {chapter.number} </span>'
     body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
     slug = chapter.slug  # a named page: the booklet's footer names the chapter (page_style)
@@ -322,16 +331,18 @@ def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_na
         + f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
         "</section>"
     )
-    parts = {c: _chapter_html(site, c, all_chapters, edition) for c in all_chapters}
+    parts = {c: _chapter_html(site, c, all_chapters, edition, site_url) for c in all_chapters}
     body = cover + _contents(parts) + with_page_references("".join(parts.values()))
     title = f"{site_name}: {EDITIONS[edition]}"
     footers = {c.slug: f"{title} · Chapter {c.number}: {c.title}" for c in all_chapters}
     return _document(site, all_chapters[0], title, body, cover=True, footers=footers)
 
 
-def _single_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str | None, site_name: str) -> str:
+def _single_html(
+    site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str | None, site_name: str, site_url: str
+) -> str:
     """A chapter's document; ``edition`` None for a chapter without answers (both editions alike)."""
-    body = _chapter_html(site, chapter, all_chapters, edition or "answer-key")
+    body = _chapter_html(site, chapter, all_chapters, edition or "answer-key", site_url)
     if edition == "student":
         body = body.replace("</h1>", f"</h1>{NAME_LINE}", 1)
     edition_label = f": {EDITIONS[edition]}" if edition else ""
@@ -546,7 +557,9 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
             variants = [(chapter.slug, None, list(EDITIONS))]
         for name, edition, editions in variants:
             document = work / f"{name}.html"
-            document.write_text(_single_html(site, chapter, all_chapters, edition, site_name), encoding="utf-8")
+            document.write_text(
+                _single_html(site, chapter, all_chapters, edition, site_name, site_url), encoding="utf-8"
+            )
             jobs.append((chapter, editions, document))
 
     outputs: dict[str, str] = {}  # handout -> its cache entry
