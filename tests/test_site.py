@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from guide_build import katex, reading
+from guide_build import katex, practice, reading
+from guide_build.mkdocs import nav_pages
 from tests.helpers import build_project, load_hook
 from tests.markdown_blocks import ROOT
 
@@ -432,22 +433,29 @@ def test_the_built_comparison_table_is_labelled(site_pages):
     assert len(cells) >= 30 and set(cells) == {"Aspect", "Diffusion model (images)", "LLM (text)"}
 
 
-def test_reading_time_counts_the_prose_but_not_code_or_display_math(tmp_path: Path):
+def test_reading_time_counts_the_prose_but_not_code_display_math_or_tags(tmp_path: Path):
     words = " ".join(["word"] * reading.WORDS_PER_MINUTE)
     code = "```python\n" + "x = 1\n" * 500 + "```\n"
     math = "$$\n" + "a + b = c \\\\\n" * 500 + "$$\n"
     assert reading.minutes(words) == 1 and reading.minutes(words + " one more") == 2
     assert reading.minutes(f"{words}\n\n{code}\n{math}\n    ```python\n    y = 2\n    ```\n") == 1
+    assert reading.minutes(f'{words} <p class="self-check" data-slips="[[1.5, &quot;halve it&quot;]]">') == 1
     (tmp_path / "page.md").write_text(words + " more", encoding="utf-8")
     assert reading.fill("**[P](page.md)** · <!-- reading time: page.md -->", tmp_path, "docs/index.md") == (
-        "**[P](page.md)** · 2 min read"
+        "**[P](page.md)** · 2\u00a0min\u00a0read"
     )
+    shown = reading.fill("<!-- reading time: page.md -->", tmp_path, "docs/index.md", lambda text, page: text * 3)
+    assert shown == "4\u00a0min\u00a0read"  # what readers get of the page: here, its words three times
     with pytest.raises(ValueError, match=r"docs/index.md:3: reading time of gone.md, which is not in "):
         reading.fill("a\n\n<!-- reading time: gone.md -->", tmp_path, "docs/index.md")
 
 
 def test_the_home_page_cards_give_each_chapter_its_reading_time(site_pages):
-    cards = re.findall(r'<strong><a href="([a-z-]+)/">.*?</a></strong> · (\d+) min read', site_pages["index.html"])
+    """Its questions included: the Practice page's Markdown is little more than its marker."""
+    card = r'<strong><a href="([a-z-]+)/">.*?</a></strong> · (\d+)\u00a0min\u00a0read'
+    cards = re.findall(card, site_pages["index.html"])
+    questions, titles = practice.load(), {src: title for title, src in nav_pages()}
     markdown = {page: (ROOT / "docs" / f"{page}.md").read_text(encoding="utf-8") for page, _ in cards}
+    markdown = {page: practice.fill_in(text, f"{page}.md", questions, titles) for page, text in markdown.items()}
     assert len(cards) == (ROOT / "docs" / "index.md").read_text(encoding="utf-8").count("<!-- reading time:")
     assert all(int(shown) == reading.minutes(markdown[page]) for page, shown in cards), cards

@@ -1,14 +1,16 @@
 """Reading times of pages, for the chapter cards of the home page.
 
 A page's Markdown may hold ``<!-- reading time: diffusion.md -->``; the build replaces it with the
-reading time of that page: its words of prose (code blocks and display formulas left out) at
-:data:`WORDS_PER_MINUTE`, rounded up to whole minutes.
+reading time of that page as its readers get it (its questions from the bank filled in): its words
+of prose (code blocks, display formulas and HTML tags left out) at :data:`WORDS_PER_MINUTE`,
+rounded up to whole minutes.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 WORDS_PER_MINUTE = 200
@@ -17,25 +19,27 @@ for non-fiction read silently, since a student stops at formulas."""
 
 CODE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```|~~~).*?^(?P=indent)(?P=fence)", re.S | re.M)
 DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+TAG = re.compile(r"<[^>]*>")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MARKER = re.compile(r"<!-- reading time: (?P<page>[^ ]+) -->")
 
 
 def minutes(markdown: str) -> int:
     """Minutes to read ``markdown``'s prose, at least 1."""
-    prose = DISPLAY_MATH.sub(" ", CODE.sub(" ", markdown))
+    prose = TAG.sub(" ", DISPLAY_MATH.sub(" ", CODE.sub(" ", markdown)))
     return max(1, math.ceil(len(WORD.findall(prose)) / WORDS_PER_MINUTE))
 
 
-def fill(markdown: str, docs_dir: Path, where: str) -> str:
-    """``markdown`` with each :data:`MARKER` replaced by "N min read" of the page it names (relative to
-    ``docs_dir``). Raises ValueError naming ``where`` and the line for a page that does not exist."""
+def fill(markdown: str, docs_dir: Path, where: str, shown: Callable[[str, str], str] = lambda text, page: text) -> str:
+    """``markdown`` with each :data:`MARKER` replaced by "N min read" (no line break in it) of the page
+    it names (relative to ``docs_dir``), whose Markdown ``shown(text, page)`` turns into what its
+    readers get. Raises ValueError naming ``where`` and the line for a page that does not exist."""
 
     def replace(match: re.Match[str]) -> str:
         page = docs_dir / match["page"]
         if not page.is_file():
             line = markdown.count("\n", 0, match.start()) + 1
             raise ValueError(f"{where}:{line}: reading time of {match['page']}, which is not in {docs_dir.name}/")
-        return f"{minutes(page.read_text(encoding='utf-8'))} min read"
+        return f"{minutes(shown(page.read_text(encoding='utf-8'), match['page']))}\u00a0min\u00a0read"  # one line
 
     return MARKER.sub(replace, markdown)
