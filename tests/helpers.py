@@ -15,7 +15,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from PIL import Image
 
+from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from tests.markdown_blocks import ROOT
 
 
@@ -68,3 +70,19 @@ def pdf_text(path: Path) -> list[str]:
         pytest.fail("pdftotext not found: apt-get install poppler-utils (make test does it as root)")
     proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True)
     return proc.stdout.split("\f")[:-1]  # every page ends with a form feed
+
+
+GLYPHS = re.compile(r'<g [^>]*transform="[^"]*scale\(([\d.]+) -\1\)"')
+SVG_WIDTH = re.compile(r'<svg [^>]*width="([\d.]+)pt"')
+
+
+def smallest_text_px(file: Path, rendered_width: float) -> float:
+    """Size in CSS px of the smallest text of a figure shown ``rendered_width`` px wide. matplotlib
+    draws SVG text as glyph paths scaled to the font size (``scale(0.11 -0.11)`` is 11 pt); a WebP
+    figure was drawn with text no smaller than the registry allows, one pixel per CSS px."""
+    if file.suffix == ".svg":
+        svg = file.read_text(encoding="utf-8")
+        points = min(float(scale) * 100 for scale in GLYPHS.findall(svg))
+        return points * rendered_width / float(SVG_WIDTH.search(svg)[1])
+    with Image.open(file) as image:
+        return SMALLEST_TEXT * 4 / 3 * rendered_width / image.width

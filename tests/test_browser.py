@@ -23,10 +23,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from diffusion_vs_llms.figures import comparison_figures, diffusion_figures, llm_figures
-from diffusion_vs_llms.figures.style import SMALLEST_TEXT
 from diffusion_vs_llms.forward import forward_diffuse, signal_and_noise_scales
 from diffusion_vs_llms.sampling import next_token_distribution
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
@@ -35,6 +33,7 @@ from guide_build import plain_text, practice
 from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.glossary import tooltips
 from guide_build.mkdocs import nav_pages, page_url
+from tests.helpers import smallest_text_px
 
 pytestmark = pytest.mark.browser
 
@@ -229,21 +228,6 @@ FIGURES_SHOWN = """[...document.querySelectorAll("figure.guide-figure img")]
 
 SMALLEST_FIGURE_TEXT = {"phone": 11, "desktop": 12}
 """Smallest figure text allowed, in CSS px, on each viewport."""
-
-GLYPHS = re.compile(r'<g [^>]*transform="[^"]*scale\(([\d.]+) -\1\)"')
-SVG_WIDTH = re.compile(r'<svg [^>]*width="([\d.]+)pt"')
-
-
-def smallest_text_px(file: Path, rendered_width: float) -> float:
-    """Size in CSS px of the smallest text of a figure shown ``rendered_width`` px wide. matplotlib
-    draws SVG text as glyph paths scaled to the font size (``scale(0.11 -0.11)`` is 11 pt); a WebP
-    figure was drawn with text no smaller than the registry allows, one pixel per CSS px."""
-    if file.suffix == ".svg":
-        svg = file.read_text(encoding="utf-8")
-        points = min(float(scale) * 100 for scale in GLYPHS.findall(svg))
-        return points * rendered_width / float(SVG_WIDTH.search(svg)[1])
-    with Image.open(file) as image:
-        return SMALLEST_TEXT * 4 / 3 * rendered_width / image.width
 
 
 def code_blocks_without_copy_button(page) -> int:

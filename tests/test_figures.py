@@ -410,6 +410,9 @@ def test_a_reference_to_a_figure_reads_its_number_on_the_page():
     html = figures.insert(page, {"first": registered("first"), "second": registered("second")}, "docs/page.md")
     assert '<p>As <a href="#figure-second">Figure 2</a> shows:</p>' in html
     assert figures.ids(html) == {"figure-first", "figure-second"}
+    assert "data-tall" not in html  # 300 high for 461 wide: its caption prints under it
+    tall = figures.insert('<p><img alt="" src="figures/t.svg" /></p>', {"t": {**registered("t"), "height": 346}}, "p")
+    assert '<figure class="guide-figure" id="figure-t" data-tall>' in tall  # 346 >= 0.75 x 461
     with pytest.raises(ValueError, match=r"docs/page.md: \[\]\(#figure-third\) refers to no figure on this page"):
         figures.insert('<a href="#figure-third"></a>', {}, "docs/page.md")
 

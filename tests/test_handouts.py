@@ -7,6 +7,7 @@ import html
 import io
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 
 from guide_build import handouts, plain_text, practice
 from guide_build.browser import FLAGS, find_chromium
-from tests.helpers import build_project, normalise, pdf_text
+from tests.helpers import build_project, normalise, pdf_text, smallest_text_px
 
 CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
 EDITIONS = tuple(handouts.EDITIONS)
@@ -443,3 +444,58 @@ def test_no_handout_links_into_the_build_folder(pdfs):
             for annotation in page.get("/Annots") or []:
                 uri = annotation.get_object().get("/A", {}).get("/URI", "")
                 assert not uri.startswith("file:"), f"{name}.pdf page {number}: a link to {uri}"
+
+
+SMALLEST_PRINTED_FIGURE_TEXT = 7
+"""Smallest figure text on paper, in points (a textbook sets figure labels at 7 to 9 pt)."""
+
+DRAWN = re.compile(r'<figure class="guide-figure"[^>]*><a href="[^"]*"><img src="[^"]*/([^"/#]+)#only-light"')
+"""The file name of each figure on a page (its light variant, which prints)."""
+FIGURE_WIDTHS = """Array.from(document.querySelectorAll("figure.guide-figure img"))
+    .filter(img => img.offsetParent !== null)
+    .map(img => [img.getAttribute("src").split("#")[0], img.getBoundingClientRect().width])"""
+
+
+def test_figures_print_with_text_large_enough_to_read(site_dir):
+    """Every figure of every chapter laid out as the handouts lay it out (print.css at the width of
+    the page's text): a tall one beside its caption, the others under theirs, none with text under
+    :data:`SMALLEST_PRINTED_FIGURE_TEXT`."""
+    chapters, work = handouts.chapters(), site_dir / "handouts" / "_figures"  # where print documents live
+    work.mkdir(exist_ok=True)
+    documents = []
+    for chapter in chapters:
+        documents.append(work / f"{chapter.slug}.html")
+        documents[-1].write_text(handouts._single_html(site_dir, chapter, chapters, None, "Guide", ""), "utf-8")
+    (width, _), (_, side, _) = handouts.PAGE_MM[handouts.paper()], handouts.MARGIN_MM
+
+    async def measure() -> list[tuple[str, str, float]]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+            try:
+                page = await browser.new_page(viewport={"width": round((width - 2 * side) * 96 / 25.4), "height": 900})
+                await page.emulate_media(media="print")
+                found = []
+                for document in documents:
+                    await page.goto(document.as_uri(), wait_until="load")
+                    found += [(document.stem, src, shown) for src, shown in await page.evaluate(FIGURE_WIDTHS)]
+                return found
+            finally:
+                await browser.close()
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the browser tests' sync Playwright may hold this loop
+            figures = pool.submit(lambda: asyncio.run(measure())).result()
+    finally:
+        shutil.rmtree(work)
+    pages = {c.slug: (site_dir / c.url / "index.html").read_text(encoding="utf-8") for c in chapters}
+    on_pages = {(slug, name) for slug, text in pages.items() for name in DRAWN.findall(text)}
+    assert {(chapter, src.rsplit("/", 1)[-1]) for chapter, src, _ in figures} == on_pages
+    small = []
+    for chapter, src, shown in figures:
+        points = smallest_text_px((work / src).resolve(), shown) * 0.75  # CSS px to points
+        if points < SMALLEST_PRINTED_FIGURE_TEXT:
+            name, millimetres = src.rsplit("/", 1)[-1], shown * 25.4 / 96
+            small.append(f"{chapter}: {name} prints {millimetres:.0f} mm wide, its smallest text {points:.1f} pt")
+    assert not small, "\n".join(small)

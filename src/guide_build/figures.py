@@ -83,6 +83,12 @@ def caption_html(text: str) -> str:
     return katex.mark_dollars(text, html.escape)
 
 
+TALL = 0.75
+"""A figure at least this high for its width is marked ``data-tall``: print.css prints it beside its
+caption, as large as a third of the page allows; below it, the caption would take that room and the
+figure would shrink until its text is too small to read."""
+
+
 def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
     """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
     colour schemes' images (the one matching the scheme is shown), each a link to its file, the registered alt text,
@@ -114,8 +120,9 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
         )
         caption = f'<span class="figure-number">Figure {numbers[name]}.</span> {caption_html(figure["caption"])}'
         explorable = f' data-explorable="{match["prefix"]}{figure["data"]}"' if "data" in figure else ""
+        tall = " data-tall" if figure["height"] >= TALL * figure["width"] else ""  # printed beside its caption
         return (
-            f'<figure class="guide-figure" id="figure-{name}"{explorable}>{images}'
+            f'<figure class="guide-figure" id="figure-{name}"{tall}{explorable}>{images}'
             f"<figcaption>{caption}</figcaption></figure>"
         )
 
