@@ -31,7 +31,7 @@ from diffusion_vs_llms.reverse import ddim_timesteps, sample_ddim, sample_ddpm
 from diffusion_vs_llms.sampling import expected_tokens_per_pass, next_token_distribution
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
-from guide_build import figures
+from guide_build import figures, plain_text
 from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
@@ -241,6 +241,10 @@ def test_registration_rejects_bad_input():
         figure("good-name", alt="x" * 50, caption="c", format="gif")
     with pytest.raises(ValueError, match="alt of figure 'good-name' must describe the image in at least 40"):
         figure("good-name", alt="a plot", caption="c")
+    with pytest.raises(ValueError, match=r"figure 'good-name': an explorable .* needs a live_caption"):
+        figure("good-name", alt="x" * 50, caption="c", data=dict)
+    with pytest.raises(ValueError, match=r"figure 'good-name': an explorable .* no other figure has one"):
+        figure("good-name", alt="x" * 50, caption="c", live_caption="c")
     with pytest.raises(ValueError, match="figure 'noise-schedules' is registered twice"):
         figure("noise-schedules", alt="x" * 50, caption="c")(lambda theme: None)
 
@@ -344,9 +348,9 @@ def justified_numbers() -> dict[str, set[str]]:
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_numbers_in_alt_text_and_caption_come_from_the_code(name):
     spec = REGISTRY[name]
-    stated = numbers_in(spec.alt + " " + spec.caption)
+    stated = numbers_in(" ".join((spec.alt, spec.caption, spec.live_caption)))
     unexplained = stated - justified_numbers()[name]
-    assert not unexplained, f"{name}: numbers in alt text or caption not checked against the code: {unexplained}"
+    assert not unexplained, f"{name}: numbers in alt text or captions not checked against the code: {unexplained}"
 
 
 def test_side_by_side_text_is_what_the_alt_text_says():
@@ -381,6 +385,12 @@ def test_every_figure_is_on_a_page_with_alt_text_caption_and_both_schemes(site_d
         assert "<figcaption>" in body, f"{page}: {name} has no caption"
         if "$" in spec.caption:
             assert 'class="katex"' in body, f"{page}: the math in the caption of {name} is not rendered"
+        if spec.data is not None:  # an explorable: the drawing's caption, and the controls'
+            drawn, _, live = body.partition('class="caption-drawn">')[2].partition('<span class="caption-live">')
+            for shown_caption, written in ((drawn, spec.caption), (live, spec.live_caption)):
+                words = re.findall(r"[A-Za-z]{4,}", re.sub(r"\$[^$]*\$", " ", written))  # the words outside math
+                missing = [word for word in words if word not in plain_text(shown_caption)]
+                assert not missing, f"{page}: a caption of {name} lacks {missing}"
 
 
 def test_no_generated_image_is_committed():

@@ -53,6 +53,7 @@ def draw_all(folder: Path) -> list[dict[str, object]]:
             data = json.dumps(spec.data(), sort_keys=True, separators=(",", ":"), allow_nan=False)
             (folder / Path(spec.data_uri).name).write_text(data, encoding="utf-8")
             manifest[-1]["data"] = spec.data_uri
+            manifest[-1]["live_caption"] = spec.live_caption
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 

@@ -155,6 +155,12 @@ def race_data() -> dict:
 @figure(
     "generation-side-by-side",
     data=race_data,
+    live_caption=(
+        "How generation proceeds, one network evaluation at a time: diffusion refines the whole image at "
+        "every step (DDIM, 10 steps, with the cosine schedule and the exact denoiser of a three-image toy "
+        "dataset); a language model (a word bigram model) appends one token per step and never revises "
+        "earlier tokens."
+    ),
     alt=(
         "Six snapshots of each kind of generation. Top, diffusion: a row of six 32 by 32 grey images that starts "
         "as pure noise and, over 10 denoising steps, becomes a clear portrait; every snapshot shows the whole "

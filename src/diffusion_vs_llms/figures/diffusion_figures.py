@@ -177,6 +177,12 @@ def forward_process_data() -> dict:
 @figure(
     "forward-process-photo",
     data=forward_process_data,
+    live_caption=(
+        "The forward process on a photograph (Grace Hopper, from matplotlib's sample data), "
+        "$x_t = \\sqrt{\\bar\\alpha_t}\\, x_0 + \\sqrt{1 - \\bar\\alpha_t}\\, \\epsilon$ with the same noise "
+        "$\\epsilon$ at every $t$: move $t$, and switch between DDPM's linear schedule and the cosine "
+        "schedule; under the image, $\\bar\\alpha_t$, the weights of signal and noise and their ratio."
+    ),
     format="webp",
     alt=(
         "Ten copies of a portrait photograph of Grace Hopper in two rows of five, at timesteps 0, 100, 250, 500 "
@@ -274,6 +280,12 @@ def denoising_data() -> dict:
 @figure(
     "reverse-process-2d",
     data=denoising_data,
+    live_caption=(
+        "The reverse process on 2-D data, eight blobs on a ring (grey circles: two standard deviations), "
+        "step by step: the 200 samples $x_t$ and what the step predicts as the clean sample, $\\hat x_0$, "
+        "for 1000 DDPM steps or, from the same noise, 10 DDIM steps. The network is replaced by the exact "
+        "noise predictor of this data, so nothing is trained."
+    ),
     alt=(
         "Scatter plots of the same 200 points in three rows of four, each over eight grey circles on a "
         "ring that mark the data's blobs. Top row, DDPM samples at timesteps 1000, 300, 120 and 0: a shapeless "

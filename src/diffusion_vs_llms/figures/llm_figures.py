@@ -56,6 +56,12 @@ _KEPT = [int(np.count_nonzero(next_token_distribution(CANDIDATE_LOGITS, **option
 @figure(
     "next-token-temperature",
     data=next_token_data,
+    live_caption=(
+        "Next-token probabilities for the context 'The cat sat on the' (illustrative logits $\\ell$), "
+        "$\\operatorname{softmax}(\\ell / \\tau)$ at the temperature $\\tau$ you set: lower temperature "
+        "sharpens the distribution, higher flattens it, and the ranking never changes; top-k and top-p cut "
+        "the unlikely candidates and share their probability among the rest."
+    ),
     alt=(
         "Two grouped bar charts of next-token probabilities after the context 'The cat sat on the' for five "
         "candidates: mat, sofa, floor, roof, moon. Left, by temperature: the top token 'mat' gets "
@@ -120,6 +126,12 @@ def attention_data() -> dict:
 @figure(
     "causal-attention",
     data=attention_data,
+    live_caption=(
+        "Self-attention weights $\\operatorname{softmax}(QK^\\top / \\sqrt{d_k} + M)$ for one short sentence, "
+        "with $Q = X W_Q$ and $K = X W_K$ from random projections ($d_k = 16$): pick a token to see how it "
+        "weighs every token, with the causal mask $M$ or without. The weights of a row add up to 1; the mask "
+        "sets every weight on a later token to 0, so position $i$ only sees tokens 1 to $i$."
+    ),
     alt=(
         "Two 8 by 8 heatmaps of attention weights, in percent, for the tokens 'The model writes one token at a "
         "time'. Rows are queries, columns are keys. Left, with the causal mask: every cell above the diagonal is "

@@ -41,6 +41,8 @@ class FigureSpec:
             JSON-ready dict, written to ``figures/<name>.json`` and read by
             ``javascripts/explorables.js``); the drawn figure is what readers without JavaScript,
             and paper, get.
+        live_caption: for an explorable figure, its caption while the controls show on screen in
+            place of the drawing (``caption`` describes the drawing's panels).
     """
 
     name: str
@@ -49,6 +51,7 @@ class FigureSpec:
     caption: str
     draw: DrawFunction
     data: Callable[[], dict] | None = None
+    live_caption: str = ""
 
     @property
     def data_uri(self) -> str | None:
@@ -91,9 +94,16 @@ REGISTRY: dict[str, FigureSpec] = {}
 
 
 def figure(
-    name: str, *, alt: str, caption: str, format: str = "svg", data: Callable[[], dict] | None = None
+    name: str,
+    *,
+    alt: str,
+    caption: str,
+    format: str = "svg",
+    data: Callable[[], dict] | None = None,
+    live_caption: str = "",
 ) -> Callable[[DrawFunction], DrawFunction]:
-    """Register the decorated function as the figure ``name`` (explorable when ``data`` is given)."""
+    """Register the decorated function as the figure ``name`` (explorable when ``data`` is given,
+    with the ``live_caption`` its controls show under them)."""
     if not NAME.match(name):
         raise ValueError(f"name must be kebab-case (a-z, 0-9, single hyphens), got {name!r}")
     if format not in FORMATS:
@@ -102,12 +112,20 @@ def figure(
         raise ValueError(f"alt of figure {name!r} must describe the image in at least 40 characters, got {alt!r}")
     if not caption.strip():
         raise ValueError(f"caption of figure {name!r} must not be empty")
+    if (data is None) != (not live_caption.strip()):
+        raise ValueError(f"figure {name!r}: an explorable (data=...) needs a live_caption; no other figure has one")
 
     def register(draw: DrawFunction) -> DrawFunction:
         if name in REGISTRY:
             raise ValueError(f"figure {name!r} is registered twice")
         REGISTRY[name] = FigureSpec(
-            name=name, format=format, alt=alt.strip(), caption=caption.strip(), draw=draw, data=data
+            name=name,
+            format=format,
+            alt=alt.strip(),
+            caption=caption.strip(),
+            draw=draw,
+            data=data,
+            live_caption=live_caption.strip(),
         )
         return draw
 
