@@ -174,7 +174,8 @@ def page_html(questions: list[practice.Question], titles: dict[str, str]) -> str
     controls = (
         '<form class="worksheet-controls" autocomplete="off">'
         '<div class="worksheet-settings"><p><label for="worksheet-seed">Numbers</label> '
-        f'<select id="worksheet-seed" name="seed"><option value="0">seed 0: the site\'s</option>{seeds}</select></p>'
+        '<select id="worksheet-seed" name="seed"><option value="0">seed 0: the numbers on the site</option>'
+        f"{seeds}</select></p>"
         '<fieldset class="worksheet-edition"><legend>Edition</legend>'
         '<label><input type="radio" name="edition" value="student" checked> Student edition</label> '
         '<label><input type="radio" name="edition" value="answer-key"> Answer key</label></fieldset>'
