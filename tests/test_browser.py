@@ -407,19 +407,27 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
         assert not code.evaluate(drawn), "the code of a block far below the first screen is drawn at load"
         for block in (far, code):
             block.scroll_into_view_if_needed()
-            page.wait_for_function(drawn, arg=block.element_handle(), timeout=10_000)
+            page.wait_for_function(drawn, arg=block.element_handle(), timeout=30_000)
         copy_button = "el => el.closest('pre').querySelector('.md-code__nav .md-code__button') !== null"
         # a bound on waiting, not a speed goal: on a busy machine the observers fire late
-        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=10_000)
+        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=30_000)
     finally:
         page.close()
     page, _, _ = open_page(contexts("light", "desktop"), site_url + "practice/")
     try:
         answer = page.locator("article details:has(pre)").first
         answer.locator("summary").click()
+        assert answer.evaluate("details => details.open"), "a click on its summary leaves the answer closed"
         code = answer.locator("pre > code").first
         code.scroll_into_view_if_needed()
-        page.wait_for_function(copy_button, arg=code.element_handle(), timeout=10_000)
+        try:
+            page.wait_for_function(copy_button, arg=code.element_handle(), timeout=30_000)
+        except Exception:  # say what the reader would see
+            seen = code.evaluate(
+                "el => [el.checkVisibility({contentVisibilityAuto: true}), innerHeight, "
+                "Math.round(el.getBoundingClientRect().top)]"
+            )
+            pytest.fail(f"practice/: no copy button on an opened answer's code; [drawn, window height, top]: {seen}")
     finally:
         page.close()
 
