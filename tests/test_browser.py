@@ -887,7 +887,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
             assert slider.get_attribute("aria-valuetext").startswith(f"t = {t}, {schedule} schedule; ")
             pixels = canvas_pixels(page, "forward-process-photo").reshape(size, size, 4)[..., :3]
             x_t = forward_diffuse(x0, data["schedules"][schedule][t], noise)
-            expected = np.rint((np.clip(x_t, -1, 1) + 1) * 127.5)
+            expected = diffusion_figures.byte_codes(x_t, 1.0).astype(int)
             assert np.abs(pixels - expected).max() <= 1, f"the canvas is not x_t at t = {t} ({schedule})"
 
         shown(250, "linear")  # where the page opens it
@@ -1020,7 +1020,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
             words = comparison_figures.generated_words(steps)[: evaluations + 1]
             assert figure.locator(".explorable__text").inner_text().split() == words
             pixels = canvas_pixels(page, "generation-side-by-side").reshape(-1, 4)[:, 0]
-            expected = np.rint((np.clip(trajectory[evaluations], -1, 1) + 1) * 127.5)
+            expected = diffusion_figures.byte_codes(trajectory[evaluations], 1.0).astype(int)
             assert np.abs(pixels - expected).max() == 0, f"the canvas is not the image after {evaluations} steps"
 
         shown(0)

@@ -189,6 +189,15 @@ def test_the_index_lists_every_question_once(tmp_path, listed, retired, message)
         practice.load(bank(tmp_path, listed=listed, retired=retired))
 
 
+def test_an_edited_bank_is_read_again(tmp_path):
+    """load() reads a bank once for the same files; an edit, even of one character, is seen."""
+    folder = bank(tmp_path)
+    assert practice.load(folder) == practice.load(folder)
+    (folder / "q-two.md").write_text(GOOD.replace("{{ a }} + 2", "{{ a }} + 3"), encoding="utf-8")
+    (question,) = practice.load(folder)
+    assert "+ 3" in question.question and "+ 2" not in question.question
+
+
 def test_a_bad_seed_is_refused(tmp_path):
     (question,) = practice.load(bank(tmp_path))
     for seed in (-1, 1.5, "7"):

@@ -118,13 +118,11 @@ def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
             f'<img src="{match["prefix"]}{uri}#only-{scheme}" alt="{alt}" {size} loading="lazy" decoding="async"></a>'
             for scheme, uri in figure["files"].items()
         )
-        caption = f'<span class="figure-number">Figure {numbers[name]}.</span> {caption_html(figure["caption"])}'
+        text = caption_html(figure["caption"])
         if "live_caption" in figure:  # extra.css shows one of the two: the drawing's, or the controls'
-            caption = (
-                f'<span class="figure-number">Figure {numbers[name]}.</span> '
-                f'<span class="caption-drawn">{caption_html(figure["caption"])}</span>'
-                f'<span class="caption-live">{caption_html(figure["live_caption"])}</span>'
-            )
+            live = caption_html(figure["live_caption"])
+            text = f'<span class="caption-drawn">{text}</span><span class="caption-live">{live}</span>'
+        caption = f'<span class="figure-number">Figure {numbers[name]}.</span> {text}'
         explorable = f' data-explorable="{match["prefix"]}{figure["data"]}"' if "data" in figure else ""
         tall = " data-tall" if figure["height"] >= TALL * figure["width"] else ""  # printed beside its caption
         return (

@@ -12,6 +12,7 @@ be ``{{ name }}`` of a parameter or a computed value (Jinja); the published site
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -30,7 +31,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
-from guide_build import ROOT
+from guide_build import ROOT, cache
 
 BANK = ROOT / "includes" / "questions"
 INDEX = "index.yml"
@@ -365,7 +366,16 @@ def source(config: Mapping[str, Any]) -> Path:
 
 def load(bank: Path = BANK) -> list[Question]:
     """Every question of the bank, in the order of its index; checks that every file is listed and
-    every listed or retired id is either a file or retired, not both."""
+    every listed or retired id is either a file or retired, not both. The same files, byte for byte,
+    are read and checked once: the hooks of one build (the questions, the reading times) share them."""
+    paths = [*sorted(bank.glob("*.md")), bank / INDEX]
+    contents = cache.key(*(part for path in paths if path.is_file() for part in (path.name, path.read_bytes())))
+    return list(_load(bank.resolve(), contents))
+
+
+@functools.lru_cache(maxsize=8)
+def _load(bank: Path, contents: str) -> tuple[Question, ...]:
+    """:func:`load` of ``bank`` whose files hash to ``contents``."""
     index_path = bank / INDEX
     name = _name(index_path)
     index = _plain(_compose(index_path.read_text(encoding="utf-8"), name)) or {}
@@ -380,7 +390,7 @@ def load(bank: Path = BANK) -> list[Question]:
     problems += [f"{name}: {i} is not an id like q-cross-entropy-one-token (q-, lower case, hyphens)" for i in bad]
     if problems:
         raise BankError("; ".join(sorted(problems)))
-    return [load_question(files[i]) for i in listed]
+    return tuple(load_question(files[i]) for i in listed)
 
 
 # ---- Markdown for the pages -------------------------------------------------------------------------
