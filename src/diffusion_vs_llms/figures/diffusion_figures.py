@@ -181,7 +181,7 @@ def forward_process_data() -> dict:
         "The forward process on a photograph (Grace Hopper, from matplotlib's sample data), "
         "$x_t = \\sqrt{\\bar\\alpha_t}\\, x_0 + \\sqrt{1 - \\bar\\alpha_t}\\, \\epsilon$ with the same noise "
         "$\\epsilon$ at every $t$: move $t$, and switch between DDPM's linear schedule and the cosine "
-        "schedule; under the image, $\\bar\\alpha_t$, the weights of signal and noise and their ratio."
+        "schedule; the readout gives $\\bar\\alpha_t$, the weights of signal and noise and their ratio."
     ),
     format="webp",
     alt=(
