@@ -208,15 +208,21 @@ def test_formulas_are_text_not_latex(texts):
 
 
 def test_the_formula_sheet_is_its_formulas_and_symbols_on_two_pages(texts, site_pages):
-    """formulas.md says ``handout: sheet``: its handout keeps the notation and every formula under
-    its name, and leaves out the code (the booklet prints the whole page)."""
+    """formulas.md says ``handout: sheet``: its handout keeps every formula under its name and every
+    symbol of the notation tables with its meaning, and leaves out the code (the booklet prints the
+    whole page)."""
     sheet = texts["formulas-student"]
     assert len(sheet) <= 2, f"the formula sheet has {len(sheet)} pages"
     text = " ".join(sheet)
-    names = re.findall(r"<h3 id=[^>]*>(.*?)<a class=\"headerlink\"", site_pages["formulas/index.html"])
+    formulas, _, notation = site_pages["formulas/index.html"].partition('<h2 id="notation">')
+    names = re.findall(r"<h3 id=[^>]*>(.*?)<a class=\"headerlink\"", formulas)
     assert len(names) >= 20
     for name in names:
         assert normalise(plain_text(name)) in text, name
+    rows = re.findall(r"<tr>\s*<td>.*?</td>\s*<td>(.*?)</td>", notation, re.S)
+    meanings = [normalise(plain_text(row)) for row in rows if "katex" not in row]
+    assert len(rows) >= 50 and len(meanings) >= 20
+    assert [meaning for meaning in meanings if meaning not in text] == [], "symbols missing from the sheet"
     assert "symbol" in text and "import" not in text and "assert" not in text  # normalise() lowercases
     booklet = " ".join(texts[f"{BOOKLET}-student"])
     assert normalise("from diffusion_vs_llms.schedules import NoiseSchedule") in booklet

@@ -26,6 +26,18 @@ def test_blocks_between_the_first_screen_and_the_footer_are_marked():
     assert marked == [f"block {index}" for index in range(FIRST, FIRST + 7)]
 
 
+def test_a_table_near_the_footer_is_the_buffer_before_it():
+    """The blocks before the page's last table may be drawn late even within the last LAST blocks."""
+    table = "<div><table><tr><td>{}</td></tr></table></div>"
+    page = paragraphs(FIRST + 2) + "".join(table.format(index) for index in range(3)) + "<p>after</p>"
+    marked = hook.mark_late_blocks(page)
+    late_tables = re.findall(rf"<div {hook.MARK}><table><tr><td>(\d)", marked)
+    assert late_tables == ["0", "1"], "the last table and what follows it are drawn at once; earlier ones late"
+    assert marked_texts(marked)[:2] == ["block 8", "block 9"] and "<p>after</p>" in marked
+    without_table = hook.mark_late_blocks(paragraphs(FIRST + 2 + 3 + 1))
+    assert marked_texts(without_table) == ["block 8"], "without a table the last LAST blocks are drawn at once"
+
+
 def test_a_short_page_is_drawn_at_once():
     assert hook.MARK not in hook.mark_late_blocks(paragraphs(FIRST + LAST))
     assert hook.MARK not in hook.mark_late_blocks(paragraphs(3))

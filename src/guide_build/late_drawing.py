@@ -8,7 +8,9 @@ from ``hooks/code_blocks.py``). Not marked:
 
 - the first ``FIRST_SCREEN`` blocks, which fill the first screen: drawn late, they would shift it;
 - the last ``NEAR_FOOTER`` blocks: checkers such as Lighthouse's contrast audit measure text that is
-  not drawn yet where its placeholder ends, and next to the footer that is the footer's colour;
+  not drawn yet where its placeholder ends, and next to the footer that is the footer's colour. A
+  table among them is a buffer of its own (the formula sheet ends with its notation tables): the
+  blocks before the last table are marked;
 - headings, which the table of contents and links jump to.
 
 The page is marked in its HTML rather than by CSS position (``:nth-last-child``): while a long page
@@ -66,7 +68,7 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     ``where`` names the page in the error raised for an end tag without its start tag.
     """
     blocks = top_level_tags(html, where)
-    middle = blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - NEAR_FOOTER)]
+    middle = blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - _near_footer(html, blocks))]
     late = [end for end, tag in middle if tag not in HEADINGS]
     pieces, previous = [], 0
     for tag_end in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
@@ -74,3 +76,14 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
         previous = tag_end
     pieces.append(html[previous:])
     return "".join(pieces)
+
+
+def _near_footer(html: str, blocks: list[tuple[int, str]]) -> int:
+    """How many blocks at the end of the page are drawn at once: ``NEAR_FOOTER``, or up to the last
+    block that holds a table, if that comes sooner."""
+    starts = [start for start, _ in blocks]
+    ends = [*starts[1:], len(html)]
+    for count, index in enumerate(reversed(range(len(blocks))), 1):
+        if count == NEAR_FOOTER or "<table" in html[starts[index] : ends[index]]:
+            return count
+    return len(blocks)
