@@ -526,6 +526,46 @@ def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contex
         page.close()
 
 
+TABLE_STYLE = """() => {
+    const properties = ["display", "max-width", "overflow-x", "font-size", "font-weight", "background-color",
+        "border-top", "border-right", "border-bottom", "border-left", "border-radius", "padding", "min-width",
+        "vertical-align", "text-align", "transition"];
+    const table = document.querySelector("article table");
+    const copy = table.cloneNode(true);
+    copy.removeAttribute("class");  // as Markdown writes it: Material's own rules style it
+    table.parentElement.append(copy);
+    const style = element => {
+        const computed = getComputedStyle(element);
+        return properties.map(name => name + ": " + computed.getPropertyValue(name));
+    };
+    const parts = t => [t, t.querySelector("th"), t.querySelector("td")].map(style);
+    const result = {
+        ours: parts(table), materials: parts(copy),
+        tables: document.querySelectorAll("article table").length - 1,
+        wrapped: document.querySelectorAll(
+            "article .md-typeset__scrollwrap[tabindex='0'] > .md-typeset__table > table.guide-table").length,
+        twice: document.querySelectorAll("article .md-typeset__table .md-typeset__scrollwrap").length,
+    };
+    copy.remove();
+    return result;
+}"""
+
+
+@pytest.mark.parametrize("scheme, viewport", [("light", "desktop"), ("dark", "phone")])
+def test_tables_keep_materials_look_without_its_script_moving_them(site_url, contexts, scheme, viewport):
+    """guide_build.tables writes each table in Material's scrolling box with the class guide-table, so
+    that Material's script does not move it as the page loads; extra.css copies Material's table rules
+    for the class. The same table without the class, styled by Material's own rules, looks the same."""
+    page, _, _ = open_page(contexts(scheme, viewport), site_url + "mistakes/")
+    try:
+        found = page.evaluate(TABLE_STYLE)
+        assert found["tables"] >= 1 and found["wrapped"] == found["tables"] and found["twice"] == 0, found
+        for part, ours, materials in zip(("table", "th", "td"), found["ours"], found["materials"], strict=True):
+            assert ours == materials, f"{part}: {sorted(set(ours) ^ set(materials))}"
+    finally:
+        page.close()
+
+
 def test_search_works_offline(site_url, contexts):
     """Search finds pages with no network; the index is fetched when the reader opens search, not
     with the page (main.html holds Material's request back)."""

@@ -428,6 +428,19 @@ def test_comparison_table_cells_carry_their_column_name():
     assert labelled.endswith("<table><tr><td>other</td></tr></table>")  # other tables stay as they are
 
 
+def test_tables_are_written_in_materials_scrolling_box():
+    """guide_build.tables.wrap: a table as Markdown writes it goes into Material's scrolling box, with the
+    class that keeps Material's script from moving it; a table with attributes is left alone."""
+    from guide_build.tables import CLASS, wrap
+
+    page = '<p>a</p><table>\n<tr><td>x</td></tr>\n</table><table class="other"><tr><td>y</td></tr></table>'
+    assert wrap(page) == (
+        '<p>a</p><div class="md-typeset__scrollwrap" tabindex="0"><div class="md-typeset__table">'
+        f'<table class="{CLASS}">\n<tr><td>x</td></tr>\n</table></div></div>'
+        '<table class="other"><tr><td>y</td></tr></table>'
+    )
+
+
 def test_the_built_comparison_table_is_labelled(site_pages):
     cells = re.findall(r'<td data-label="([^"]*)"', site_pages["comparison/index.html"])
     assert len(cells) >= 30 and set(cells) == {"Aspect", "Diffusion model (images)", "LLM (text)"}

@@ -472,7 +472,7 @@ PAGINATE = """most => {
     for (const [question, answer, height] of tall) keepStartTogether(question, answer, height);
     const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
     const split = Array.from(document.querySelectorAll(blocks)).filter(b => b.getBoundingClientRect().height > most);
-    // an attribute, not a class: Material styles only tables without one (table:not([class]))
+    // an attribute, not a class: a table's class is its style (table.guide-table)
     for (const block of split) block.setAttribute("data-may-split", "");
 }"""
 """Lays a print document out for its pages. Each question, from its heading to its answer (answer
