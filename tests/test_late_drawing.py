@@ -38,6 +38,14 @@ def test_a_table_near_the_footer_is_the_buffer_before_it():
     assert marked_texts(without_table) == ["block 8"], "without a table the last LAST blocks are drawn at once"
 
 
+def test_figures_are_drawn_at_once():
+    """A figure is a few elements with an image of stated size; its one-line placeholder misplaced its
+    enlarge link for Lighthouse's tap-target audit."""
+    figure = '<figure class="guide-figure"><a href="f.svg"><img src="f.svg" width="4" height="3" alt="f"></a></figure>'
+    marked = hook.mark_late_blocks(paragraphs(FIRST) + figure + paragraphs(1) + paragraphs(LAST))
+    assert figure in marked and marked_texts(marked) == ["block 0"]
+
+
 def test_a_short_page_is_drawn_at_once():
     assert hook.MARK not in hook.mark_late_blocks(paragraphs(FIRST + LAST))
     assert hook.MARK not in hook.mark_late_blocks(paragraphs(3))

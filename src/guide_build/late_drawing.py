@@ -11,7 +11,11 @@ from ``hooks/code_blocks.py``). Not marked:
   not drawn yet where its placeholder ends, and next to the footer that is the footer's colour. A
   table among them is a buffer of its own (the formula sheet ends with its notation tables): the
   blocks before the last table are marked;
-- headings, which the table of contents and links jump to.
+- headings, which the table of contents and links jump to;
+- figures: a few elements each, with images whose size the page states, so drawing them late saves
+  little, while the placeholder (one line tall) is far from their height, and checkers such as
+  Lighthouse's tap-target audit measured a figure's enlarge link at the placeholder, covered by the
+  next block.
 
 The page is marked in its HTML rather than by CSS position (``:nth-last-child``): while a long page
 is still arriving, the blocks parsed so far are always the last ones, so a positional rule let the
@@ -26,6 +30,7 @@ FIRST_SCREEN = 8
 NEAR_FOOTER = 5
 MARK = "data-draw-late"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+DRAWN_AT_ONCE = HEADINGS | {"figure"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 TAG = re.compile(
@@ -69,7 +74,7 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     """
     blocks = top_level_tags(html, where)
     middle = blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - _near_footer(html, blocks))]
-    late = [end for end, tag in middle if tag not in HEADINGS]
+    late = [end for end, tag in middle if tag not in DRAWN_AT_ONCE]
     pieces, previous = [], 0
     for tag_end in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
         pieces += [html[previous:tag_end], f"{MARK} " if html[tag_end - 1].isspace() else f" {MARK}"]
