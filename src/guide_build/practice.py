@@ -142,9 +142,12 @@ def _name(path: Path) -> str:
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, where PyYAML was built with it
+
+
 def _compose(text: str, name: str, first_line: int = 0) -> yaml.Node:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line + 1
@@ -152,7 +155,7 @@ def _compose(text: str, name: str, first_line: int = 0) -> yaml.Node:
 
 
 def _plain(node: yaml.Node) -> Any:
-    return yaml.SafeLoader(yaml.serialize(node)).get_single_data() if node is not None else None
+    return yaml.constructor.SafeConstructor().construct_document(node) if node is not None else None
 
 
 def load_question(path: Path) -> Question:
