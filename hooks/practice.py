@@ -26,10 +26,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     practice.outdate_pages(files, practice.source(config))
     questions, titles, site_url = _state["questions"], _titles(config), config.site_url or ""
-    downloads = {
-        exports.MOODLE: exports.moodle_xml(questions, site_url, titles),
-        exports.QTI: exports.qti_package(questions, site_url),
-    }
+    downloads = exports.platform_files(questions, practice.source(config), site_url, titles)
     for page in files.documentation_pages():
         if worksheet.PAGE_MARKER in page.content_string:  # its seeds' numbers, next to it
             folder = posixpath.dirname(page.dest_uri)

@@ -113,3 +113,31 @@ def test_math_is_tex_for_the_platforms_and_links_point_at_the_site(moodle):
 def test_the_same_bank_gives_the_same_bytes():
     assert exports.moodle_xml(QUESTIONS, SITE, TITLES) == exports.moodle_xml(QUESTIONS, SITE, TITLES)
     assert exports.qti_package(QUESTIONS, SITE) == exports.qti_package(QUESTIONS, SITE)
+
+
+def test_the_files_are_made_again_only_when_what_they_come_from_changes(tmp_path, monkeypatch):
+    """exports.platform_files: the same bank, address and titles give the cached files (the same bytes,
+    not made again); a changed bank file or a changed site address makes them again."""
+    monkeypatch.setenv("GUIDE_CACHE", str(tmp_path / "cache"))
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for path in practice.BANK.iterdir():
+        (bank / path.name).write_bytes(path.read_bytes())
+    made = []
+
+    def counted(name):
+        real = getattr(exports, name)
+        return lambda *args: made.append(name) or real(*args)
+
+    for name in ("moodle_xml", "qti_package"):
+        monkeypatch.setattr(exports, name, counted(name))
+    first = exports.platform_files(QUESTIONS, bank, SITE, TITLES)
+    assert made == ["moodle_xml", "qti_package"] and set(first) == {exports.MOODLE, exports.QTI}
+    assert exports.platform_files(QUESTIONS, bank, SITE, TITLES) == first and len(made) == 2, "not from the cache"
+    assert first[exports.MOODLE] == exports.moodle_xml(QUESTIONS, SITE, TITLES) and len(made) == 3
+    exports.platform_files(QUESTIONS, bank, "https://example.org/other/", TITLES)
+    assert len(made) == 5, "another site address: made again"
+    index = bank / practice.INDEX
+    index.write_text(index.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    exports.platform_files(QUESTIONS, bank, SITE, TITLES)
+    assert len(made) == 7, "a bank file changed: made again"

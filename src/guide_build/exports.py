@@ -15,13 +15,16 @@ question text and worked answer are HTML with math as TeX between ``\\(`` and ``
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
+from importlib.metadata import version
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import markdown
 
-from guide_build import ROOT
+from guide_build import ROOT, cache
 from guide_build.mkdocs import page_url
 from guide_build.practice import REFERENCE, Part, Question, answers, number_text, render_text
 
@@ -262,3 +265,28 @@ def qti_package(questions: list[Question], site_url: str, seed: int = 0) -> byte
             info.create_system = 3  # Unix, whatever system writes it: the same bytes everywhere
             archive.writestr(info, data)
     return buffer.getvalue()
+
+
+LIBRARIES = ("jinja2", "markdown", "numpy", "pymdown-extensions", "pyyaml")
+"""The libraries that compute and write the files: their versions are part of the cache key."""
+
+
+def platform_files(questions: list[Question], bank: Path, site_url: str, titles: dict[str, str]) -> dict[str, bytes]:
+    """The Moodle XML and QTI files of the bank, by their path in the site. They are made again only
+    when something they are made from changes: the bank's files, the snippets its answers include,
+    the code that computes and writes them (``src/``), the site's address, the pages' titles, the
+    libraries' versions; otherwise they come from the cache (``exports``), at every build and every
+    rebuild of ``mkdocs serve``."""
+    sources = [*bank.iterdir(), *(ROOT / "snippets").rglob("*.py"), *(ROOT / "src").rglob("*.py")]
+    parts: list[str | bytes] = [site_url, json.dumps(titles, sort_keys=True)]
+    parts += [f"{name} {version(name)}" for name in LIBRARIES]
+    for path in sorted(p for p in sources if p.is_file()):
+        parts += [str(path), path.read_bytes()]
+    folder = cache.folder("exports") / cache.key(*parts)
+    stored = {uri: folder / Path(uri).name for uri in (MOODLE, QTI)}
+    if all(path.is_file() for path in stored.values()):
+        return {uri: path.read_bytes() for uri, path in stored.items()}
+    made = {MOODLE: moodle_xml(questions, site_url, titles), QTI: qti_package(questions, site_url)}
+    for uri, data in made.items():
+        cache.write_atomic(stored[uri], data)
+    return made
