@@ -320,6 +320,23 @@ def test_katex_characters_reads_only_the_drawn_markup():
     assert found == {"KaTeX_Main-Regular.woff2": {"α", "<", "1"}}
 
 
+def test_katex_characters_of_a_page_are_kept_by_its_bytes(tmp_path, monkeypatch):
+    """katex._page_characters: a page read once is not read again while its bytes stay the same (a warm
+    build reads only the pages that changed); a changed page is read again."""
+    monkeypatch.setenv("GUIDE_CACHE", str(tmp_path))
+    page = '<span class="katex-html"><span class="mord">α</span></span>'
+    available = {"KaTeX_Main-Regular.woff2"}
+    read = []
+    real = katex.font_characters
+    monkeypatch.setattr(katex, "font_characters", lambda *args: read.append(args[0]) or real(*args))
+    first = katex._page_characters(page.encode(), [], available)
+    assert first == {"KaTeX_Main-Regular.woff2": {"α"}} and len(read) == 1
+    assert katex._page_characters(page.encode(), [], available) == first and len(read) == 1, "read again"
+    changed = page.replace("α", "β")
+    assert katex._page_characters(changed.encode(), [], available) == {"KaTeX_Main-Regular.woff2": {"β"}}
+    assert len(read) == 2
+
+
 def test_pages_with_math_preload_the_common_katex_fonts(site_dir: Path, site_pages):
     for page, text in site_pages.items():
         preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', text)

@@ -343,6 +343,18 @@ def font_characters(page: str, rules: list[Rule], available: set[str]) -> dict[s
     return found
 
 
+def _page_characters(page: bytes, rules: list[Rule], available: set[str]) -> dict[str, set[str]]:
+    """:func:`font_characters` of a built page, kept in the cache (``katex-characters``) by the page's
+    bytes, KaTeX's font rules and its font files: a build reads again only the pages that changed."""
+    rules_text = json.dumps([[sorted(classes), family, bold, italic] for classes, family, bold, italic in rules])
+    stored = cache.folder("katex-characters") / f"{cache.key(page, rules_text, repr(sorted(available)))}.json"
+    if stored.is_file():
+        return {name: set(chars) for name, chars in json.loads(stored.read_text(encoding="utf-8")).items()}
+    found = font_characters(page.decode("utf-8"), rules, available)
+    cache.write_atomic(stored, json.dumps({name: "".join(sorted(chars)) for name, chars in sorted(found.items())}))
+    return found
+
+
 def subset_font(source: Path, characters: set[str]) -> bytes:
     """WOFF2 bytes of ``source`` with only the glyphs for ``characters`` (kept in the cache)."""
     import fontTools
@@ -377,7 +389,7 @@ def subset_fonts(site: Path) -> None:
     available = {source.name for source in sources}
     characters: dict[str, set[str]] = {}
     for page in sorted(site.rglob("*.html")):
-        for name, found in font_characters(page.read_text(encoding="utf-8"), rules, available).items():
+        for name, found in _page_characters(page.read_bytes(), rules, available).items():
             characters.setdefault(name, set()).update(found)
     for source in sources:
         target = site / FONTS / source.name
