@@ -365,14 +365,8 @@ def test_table_header_ids_do_not_depend_on_the_order_chromium_numbered_them(monk
     assert b"/CreationDate (D:20261101000000+00'00')" in fixed
 
 
-def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
-    monkeypatch.setenv("HANDOUT_PAPER", "letter")
-    document = tmp_path / "letter.html"
-    document.write_text(
-        f"<!doctype html><title>Letter test</title>{handouts.page_style('Letter test', handouts.paper(), False)}"
-        "<h1>Letter</h1><p>One page of text.</p>",
-        encoding="utf-8",
-    )
+def print_alone(document: Path) -> bytes:
+    """``document`` printed by :func:`handouts.print_pdf` in a browser of its own."""
 
     async def render() -> bytes:
         from playwright.async_api import async_playwright
@@ -386,9 +380,43 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
 
     # A thread of its own: the browser tests' sync Playwright may hold this thread's event loop.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pdf = pool.submit(lambda: asyncio.run(render())).result()
-    reader = PdfReader(io.BytesIO(pdf))
+        return pool.submit(lambda: asyncio.run(render())).result()
+
+
+def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOUT_PAPER", "letter")
+    document = tmp_path / "letter.html"
+    document.write_text(
+        f"<!doctype html><title>Letter test</title>{handouts.page_style('Letter test', handouts.paper(), False)}"
+        "<h1>Letter</h1><p>One page of text.</p>",
+        encoding="utf-8",
+    )
+    reader = PdfReader(io.BytesIO(print_alone(document)))
     assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
+
+
+def test_page_numbers_are_those_of_the_printout_and_an_unknown_target_is_named(tmp_path):
+    """Each page number to fill in gets the page its target is printed on, even where the numbers
+    themselves move the text (a long run of references before the target)."""
+    references = "".join(
+        f'<p><a href="#far">see far</a> (p. <span class="page-ref" data-page-of="far">0</span>) {"word " * 12}</p>'
+        for _ in range(60)
+    )
+    blank_pages = '<div style="break-before: page">Blank.</div>' * 10
+    body = f'<h1 id="top">Top</h1>{references}{blank_pages}<div style="break-before: page"></div><h2 id="far">Far</h2>'
+    document = tmp_path / "numbers.html"
+    style = handouts.page_style("Numbers", handouts.paper(), False)
+    document.write_text(f"<!doctype html><title>Numbers</title>{style}{body}", encoding="utf-8")
+    (tmp_path / "numbers.pdf").write_bytes(pdf := print_alone(document))
+    target = handouts.destination_pages(pdf)["far"]
+    assert target == len(PdfReader(io.BytesIO(pdf)).pages) >= 12  # two digits where the document had one
+    assert normalise(" ".join(pdf_text(tmp_path / "numbers.pdf"))).count(f"see far (p. {target})") == 60
+
+    document.write_text(
+        f'<!doctype html><title>Numbers</title>{style}<p><span data-page-of="nowhere">0</span></p>', encoding="utf-8"
+    )
+    with pytest.raises(handouts.PluginError, match=re.escape("numbers.html has no page for #nowhere")):
+        print_alone(document)
 
 
 def test_without_chromium_the_html_site_is_built_alone(tmp_path):

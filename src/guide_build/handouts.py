@@ -199,8 +199,6 @@ def _edition(body: str, edition: str) -> str:
 
 INTERNAL_LINK = re.compile(r'<a href="#([^"]+)"[^>]*>.*?</a>', re.S)
 ID = re.compile(r'\bid="([^"]+)"')
-PAGE_OF = re.compile(r'(<span class="[^"]*" data-page-of="([^"]+)">)(\d+)(</span>)')
-"""A page number to fill in: the page of the element with the id ``data-page-of``."""
 
 
 def with_page_references(document: str, unnumbered: tuple[str, ...] = ("references--",)) -> str:
@@ -217,22 +215,30 @@ def with_page_references(document: str, unnumbered: tuple[str, ...] = ("referenc
     return INTERNAL_LINK.sub(reference, document)
 
 
-def number_pages(document: str, pdf: bytes) -> str:
-    """``document`` with each page number (:data:`PAGE_OF`) read from ``pdf``, its printout: Chromium
-    makes each link's target a named destination of the PDF."""
+def destination_pages(pdf: bytes) -> dict[str, int]:
+    """The page (from 1) of each named destination of ``pdf``: Chromium makes each link's target one."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf))
-    pages = {
+    return {
         name.lstrip("/"): reader.get_destination_page_number(d) + 1 for name, d in reader.named_destinations.items()
     }
 
-    def fill(match: re.Match[str]) -> str:
-        if match[2] not in pages:
-            raise PluginError(f"handouts: the printout has no page for #{match[2]}")
-        return f"{match[1]}{pages[match[2]]}{match[4]}"
 
-    return PAGE_OF.sub(fill, document)
+FILL_PAGE_NUMBERS = """pages => {
+    let changed = 0;
+    for (const span of document.querySelectorAll("[data-page-of]")) {
+        const page = pages[span.dataset.pageOf];
+        if (page === undefined) return "#" + span.dataset.pageOf;
+        if (span.textContent !== String(page)) {
+            span.textContent = String(page);
+            changed += 1;
+        }
+    }
+    return changed;
+}"""
+"""Sets each page number to fill in (``data-page-of``: the id of its target) to the page given for that
+id; returns how many changed, or ``"#id"`` for a target the pages do not give."""
 
 
 def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str, site_url: str) -> str:
@@ -483,10 +489,18 @@ no page is left emptier than that (a chapter's last page aside)."""
 KEEP_WHOLE = 1 / 3
 
 
+PRINTOUT = {"prefer_css_page_size": True, "print_background": True, "outline": True, "tagged": True}
+"""Playwright's ``page.pdf`` options of a handout: tagged, with bookmarks, backgrounds printed."""
+
+
 async def print_pdf(context, document: Path) -> bytes:
     """``document`` printed to PDF in a new page of the Playwright browser ``context``; paper size,
     margins and footer come from the document's ``@page`` rules, and the blocks that may split across
-    pages from their height (:data:`PAGINATE`), measured at the width of the page's text."""
+    pages from their height (:data:`PAGINATE`), measured at the width of the page's text.
+
+    Page numbers to fill in (``data-page-of``, the booklet's contents and cross-references) are read
+    from the document's own printout: printed once to measure (untagged, since only the link targets
+    are read), filled in, and printed again until a printout has the numbers it was printed with."""
     (width, height), (top, side, bottom) = PAGE_MM[paper()], MARGIN_MM
     px = 96 / 25.4
     page = await context.new_page()
@@ -501,8 +515,17 @@ async def print_pdf(context, document: Path) -> bytes:
         )
         if broken:
             raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
-        pdf = await page.pdf(prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
-        return reproducible(pdf)
+        if not await page.evaluate("document.querySelector('[data-page-of]') !== null"):
+            return reproducible(await page.pdf(**PRINTOUT))
+        pdf, printout = None, await page.pdf(prefer_css_page_size=True)  # to measure: untagged, no outline
+        for _ in range(4):
+            changed = await page.evaluate(FILL_PAGE_NUMBERS, destination_pages(printout))
+            if isinstance(changed, str):
+                raise PluginError(f"handouts: the printout of {document.name} has no page for {changed}")
+            if not changed and pdf is not None:
+                return reproducible(pdf)
+            pdf = printout = await page.pdf(**PRINTOUT)
+        raise PluginError(f"handouts: the page numbers of {document.name} do not settle")
     finally:
         await page.close()
 
@@ -545,8 +568,7 @@ class _Printer:
 
 
 async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str):
-    """Print every chapter, and the booklets with the page numbers of their contents and their
-    cross-references read from their own printout (:func:`number_pages`)."""
+    """Print every chapter and both booklets (begun first: each is the longest print of the lot)."""
     work = site / "handouts" / "_print"
     work.mkdir(parents=True, exist_ok=True)
     jobs = []  # (chapter, editions it serves, document)
@@ -565,19 +587,6 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
     outputs: dict[str, str] = {}  # handout -> its cache entry
     printer = _Printer(chromium)
 
-    async def numbered(document: Path) -> Path:
-        """The PDF of ``document`` once its page numbers are those of its own printout: printed with
-        zeros, numbered, and printed again, until a printout keeps the numbers it was printed with."""
-        cached = await printer(document)
-        for _ in range(4):
-            text = document.read_text(encoding="utf-8")
-            numbered = number_pages(text, cached.read_bytes())
-            if numbered == text:
-                return cached
-            document.write_text(numbered, encoding="utf-8")
-            cached = await printer(document)
-        raise PluginError(f"handouts: the page numbers of {document.name} do not settle")
-
     async def chapter_pdf(chapter: Chapter, editions: list[str], document: Path) -> None:
         cached = await printer(document)  # a chapter's document has no page numbers to fill in
         for edition in editions:
@@ -586,10 +595,10 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
     async def booklet_pdf(edition: str) -> None:
         document = work / f"{BOOKLET}-{edition}.html"
         document.write_text(_booklet_html(site, all_chapters, edition, site_name, site_url), encoding="utf-8")
-        outputs[f"handouts/{BOOKLET}-{edition}.pdf"] = (await numbered(document)).name
+        outputs[f"handouts/{BOOKLET}-{edition}.pdf"] = (await printer(document)).name
 
     try:
-        await asyncio.gather(*(chapter_pdf(*job) for job in jobs), *(booklet_pdf(edition) for edition in EDITIONS))
+        await asyncio.gather(*(booklet_pdf(edition) for edition in EDITIONS), *(chapter_pdf(*job) for job in jobs))
     finally:
         await printer.close()
     shutil.rmtree(work)
