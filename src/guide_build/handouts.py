@@ -197,6 +197,9 @@ def _edition(body: str, edition: str) -> str:
     return DETAILS.sub(r"<details open\1>", body)  # every remaining collapsible block prints open
 
 
+UNNUMBERED = "000"
+"""A page number before it is known: as wide as one of three digits, so that filling in the numbers
+rarely moves the text onto other pages, and the next printing has the same numbers."""
 INTERNAL_LINK = re.compile(r'<a href="#([^"]+)"[^>]*>.*?</a>', re.S)
 ID = re.compile(r'\bid="([^"]+)"')
 
@@ -210,7 +213,7 @@ def with_page_references(document: str, unnumbered: tuple[str, ...] = ("referenc
     def reference(match: re.Match[str]) -> str:
         if match[1] not in ids or match[1].startswith(unnumbered):
             return match[0]
-        return f'{match[0]}<span class="page-ref" data-page-of="{match[1]}">0</span>'
+        return f'{match[0]}<span class="page-ref" data-page-of="{match[1]}">{UNNUMBERED}</span>'
 
     return INTERNAL_LINK.sub(reference, document)
 
@@ -312,7 +315,7 @@ SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 def _contents_entry(target: str, text: str, kind: str) -> str:
     return (
         f'<li class="toc-{kind}"><a class="toc-entry" href="#{target}">{text}</a>'
-        f'<span class="toc-leader"></span><span class="toc-page" data-page-of="{target}">0</span></li>'
+        f'<span class="toc-leader"></span><span class="toc-page" data-page-of="{target}">{UNNUMBERED}</span></li>'
     )
 
 
