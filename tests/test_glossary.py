@@ -126,7 +126,7 @@ GOOD = "- term: Token\n  forms: [token(s)]\n  short: A small unit of text, used 
         (GOOD + "- term: Noise\n  short: Random values added.\n  colour: red\n", ":8: unknown field 'colour'"),
         (GOOD + "\n- term: Noise\n  long: Random values.\n", ":7: the entry has no short"),
         (GOOD + "- term: Tokens\n  short: Another definition of tokens.\n", ":6: 'Tokens' is already a form of"),
-        (GOOD + "- term: Noise\n  short: Random: added to data.\n", ":7: mapping values are not allowed here"),
+        (GOOD + "- term: Noise\n  short: Random: added to data.\n", ":7: mapping values are not allowed"),
         (GOOD + "- term: Noise (eps)\n  short: Random values added.\n", ":6: 'Noise (eps)' is not a written"),
         (GOOD + "- term: Noise\n  short: Random values added.\n  see: [llms.md]\n", ":6: 'Noise' has see but no long"),
         ("term: Token\n", ":1: expected a list of entries"),

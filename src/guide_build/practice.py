@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -74,6 +75,7 @@ FUNCTIONS: dict[str, Any] = {
 """What an answer's expression may call besides the package's modules (``timing.diffusion_image_time``)."""
 
 
+@functools.cache
 def _package() -> dict[str, Any]:
     import importlib
 
@@ -290,7 +292,13 @@ def draw(question: Question, seed: int) -> dict[str, float]:
 
 def evaluate(expression: str, names: Mapping[str, Any]) -> Any:
     """An answer's expression, with the parameters and values ``names``, :data:`FUNCTIONS` and the package."""
-    return eval(expression, {"__builtins__": {}, **FUNCTIONS, **_package()}, dict(names))
+    return eval(_compiled(expression), {"__builtins__": {}, **FUNCTIONS, **_package()}, dict(names))
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(expression: str) -> CodeType:
+    """``expression`` compiled once: a build evaluates each one for every text and seed it fills."""
+    return compile(expression, "<expression>", "eval")
 
 
 def values(question: Question, seed: int = 0) -> dict[str, Any]:
@@ -351,10 +359,23 @@ _JINJA.filters["dp"] = lambda value, decimals: number_text(value, decimals)
 _JINJA.finalize = lambda value: number_text(value) if isinstance(value, int | float) else value
 
 
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+"""Where a text needs Jinja: an expression, a statement or a comment."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(text: str) -> jinja2.Template:
+    """``text`` compiled once: each build renders every question's texts several times (the page, the
+    self-checks, the exports, the handouts)."""
+    return _JINJA.from_string(text)
+
+
 def render_text(text: str, question: Question, seed: int, where: str) -> str:
     """``text`` with its ``{{ name }}`` filled in for ``seed``; an unknown name names the file and line."""
     try:
-        return _JINJA.from_string(text).render(values(question, seed))
+        if not _TEMPLATE_SYNTAX.search(text):
+            return text  # what Jinja would give, without compiling a template
+        return _template(text).render(values(question, seed))
     except jinja2.TemplateError as error:
         # a syntax error knows its line; a runtime one (an unknown name) has it in the traceback
         frames = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == "<template>"]
