@@ -25,7 +25,6 @@
 
 # %%
 from itertools import pairwise
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,6 +38,12 @@ from diffusion_vs_llms.nn import (
     lm_loss_and_grad,
 )
 from diffusion_vs_llms.sampling import generate
+from diffusion_vs_llms.tiny_lm import (
+    TinyLM,
+    batch_of,
+    held_out_loss,
+    load_corpus,
+)
 
 # %config InlineBackend.figure_formats = ["retina"]
 plt.rcParams.update(
@@ -60,22 +65,18 @@ rng = np.random.default_rng(0)
 # %% [markdown]
 # ## The corpus
 #
-# `data/guide-prose.txt` is a snapshot of the running prose of this guide's chapters (no code, no
-# formulas). It is kept fixed, so the numbers below do not change each time a page is edited; its
-# wording can lag behind the pages.
+# The corpus, `diffusion_vs_llms/data/guide-prose.txt`, is a snapshot of the running prose of this
+# guide's chapters (no code, no formulas). It is kept fixed, so the numbers below do not change each
+# time a page is edited; its wording can lag behind the pages.
 # The vocabulary $\mathcal{V}$ is its set of characters; the end of the text is held out to measure
 # how well the model predicts text it never trained on.
 
 # %%
 HELD_OUT_FRACTION = 0.1
-text = Path("data/guide-prose.txt").read_text(encoding="utf-8")
-vocabulary = sorted(set(text))
-index = {character: i for i, character in enumerate(vocabulary)}
-ids = np.array([index[c] for c in text])
-split = int((1 - HELD_OUT_FRACTION) * len(ids))
-train, held_out = ids[:split], ids[split:]
-vocab_size = len(vocabulary)
-print(f"{len(text):,} characters, vocabulary of {vocab_size}")
+corpus = load_corpus(held_out_fraction=HELD_OUT_FRACTION)
+train, held_out = corpus.train, corpus.held_out
+vocab_size = len(corpus.vocabulary)
+print(f"{len(corpus.text):,} characters, vocabulary of {vocab_size}")
 print(
     f"{len(train):,} for training, "
     f"the last {HELD_OUT_FRACTION:.0%} ({len(held_out):,}) held out"
@@ -126,23 +127,6 @@ print(
 print(f"{sum(p.size for p in params.values()):,} parameters")
 
 
-def batch_of(
-    data: np.ndarray, starts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and next-character targets, both of shape
-    (len(starts), CONTEXT)."""
-    inputs = np.stack([data[s : s + CONTEXT] for s in starts])
-    targets = np.stack([data[s + 1 : s + CONTEXT + 1] for s in starts])
-    return inputs, targets
-
-
-def held_out_loss() -> float:
-    inputs, targets = batch_of(
-        held_out, np.arange(0, len(held_out) - CONTEXT - 1, CONTEXT)
-    )
-    return lm_loss_and_grad(lm_forward(params, inputs)[0], targets)[0]
-
-
 # %% [markdown]
 # ## Training
 #
@@ -150,6 +134,8 @@ def held_out_loss() -> float:
 # position of every window in parallel (teacher forcing: the true previous characters are the
 # input), and the mean cross-entropy over all these predictions is the loss. The learning rate
 # falls linearly to a tenth of its initial value over the first nine tenths of training, then stays.
+# (`batch_of` cuts the windows; `diffusion_vs_llms.tiny_lm.train` is this same loop, with which
+# the language-model chapter trains this same model to step through its output.)
 
 # %%
 STEPS, BATCH = 1500, 16
@@ -160,9 +146,8 @@ print(
 optimizer = Adam(params, learning_rate=6e-3)
 losses, checkpoints = [], []
 for step in range(STEPS):
-    inputs, targets = batch_of(
-        train, rng.integers(0, len(train) - CONTEXT - 1, BATCH)
-    )
+    starts = rng.integers(0, len(train) - CONTEXT - 1, BATCH)
+    inputs, targets = batch_of(train, starts, CONTEXT)
     logits, cache = lm_forward(params, inputs)
     loss, d_logits = lm_loss_and_grad(logits, targets)
     optimizer.step(
@@ -172,7 +157,9 @@ for step in range(STEPS):
     )
     losses.append(loss)
     if (step + 1) % 250 == 0:
-        checkpoints.append((step + 1, held_out_loss()))
+        checkpoints.append(
+            (step + 1, held_out_loss(params, held_out, CONTEXT))
+        )
 model_loss = checkpoints[-1][1]
 
 # %% alt="Line chart of cross-entropy in nats per character against the training step: the training-batch loss falls steeply at first and then slowly; the held-out loss, measured at regular checkpoints, falls with it and ends well below the dashed bigram and dotted unigram baselines."
@@ -213,22 +200,18 @@ assert model_loss < bigram_loss < unigram_loss
 
 
 # %%
-def next_logits(context: list[int]) -> np.ndarray:
-    window = np.array(context[-CONTEXT:])[None, :]
-    return lm_forward(params, window)[0][0, -1]
-
-
-prompt = [index[c] for c in "The model "]
+model = TinyLM(params, CONTEXT)  # next_logits: the last position's logits
+prompt = corpus.encode("The model ")
 first = generate(
-    next_logits,
+    model.next_logits,
     prompt,
     max_new_tokens=8,
     rng=np.random.default_rng(3),
     temperature=0.5,
 )
 for context, token in zip(first.contexts, first.new_tokens, strict=True):
-    shown = "".join(vocabulary[i] for i in context)
-    print(f"{shown!r:24} -> {vocabulary[token]!r}")
+    shown = corpus.decode(context)
+    print(f"{shown!r:24} -> {corpus.decode([token])!r}")
 assert first.model_calls == 8 and all(
     len(b) == len(a) + 1 for a, b in pairwise(first.contexts)
 )
@@ -241,13 +224,10 @@ assert first.model_calls == 8 and all(
 # %%
 for temperature in (0.5, 1.0):
     result = generate(
-        next_logits,
+        model.next_logits,
         prompt,
         200,
         rng=np.random.default_rng(4),
         temperature=temperature,
     )
-    print(
-        f"temperature {temperature}:\n"
-        f"{''.join(vocabulary[i] for i in result.tokens)}\n"
-    )
+    print(f"temperature {temperature}:\n{corpus.decode(result.tokens)}\n")

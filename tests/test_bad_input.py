@@ -39,6 +39,7 @@ from diffusion_vs_llms import (
     sampling,
     schedules,
     timing,
+    tiny_lm,
     tokenizer,
 )
 
@@ -216,6 +217,10 @@ def kv_attend(q):
     cache = attention.KVCache(3, 2)
     cache.append(np.ones(3), np.ones(2))
     return cache.attend(q)
+
+
+CORPUS = tiny_lm.load_corpus("the cat sat on the mat. the dog sat.", held_out_fraction=0.5)
+TINY = tiny_lm.TinyLM(nn.init_lm(len(CORPUS.vocabulary), 4, 4, 6, rng()), 4)
 
 
 def adam_step(grads, learning_rate=None):
@@ -997,6 +1002,80 @@ CASES: list[tuple[str, Callable, dict, dict[str, Arg]]] = [
     ),
 ]
 
+CASES += [
+    (
+        "load_corpus",
+        tiny_lm.load_corpus,
+        dict(text="abcab", held_out_fraction=0.2),
+        {
+            "text": Arg(dtype=st.one_of(st.integers(), st.just(["a", "b"])), range=st.just("a"), empty=st.just("")),
+            "held_out_fraction": real_arg(st.one_of(st.floats(max_value=0.0), st.floats(min_value=1.0))),
+        },
+    ),
+    (
+        "Corpus.encode",
+        lambda text: CORPUS.encode(text),
+        dict(text="the cat"),
+        {"text": Arg(dtype=st.one_of(st.integers(), st.just(["t"])), range=st.text("XYZ", min_size=1))},
+    ),
+    (
+        "Corpus.decode",
+        lambda ids: CORPUS.decode(ids),
+        dict(ids=[0, 1]),
+        {"ids": ids_arg([0, 1], len(CORPUS.vocabulary) - 1, shapes=[(1, 2)], empty=False)},
+    ),
+    (
+        "batch_of",
+        tiny_lm.batch_of,
+        dict(data=CORPUS.train, starts=[0, 3], context=4),
+        {
+            "data": ids_arg(CORPUS.train, None, shapes=[(2, 9)]),
+            "starts": ids_arg([0, 3], len(CORPUS.train) - 5, shapes=[(1, 2)]),
+            "context": int_arg(st.integers(None, 0) | st.integers(len(CORPUS.train), 10**6)),
+        },
+    ),
+    (
+        "held_out_loss",
+        tiny_lm.held_out_loss,
+        dict(params=TINY.params, data=CORPUS.held_out, context=4),
+        {
+            "params": other_arg(st.sampled_from([{}, MLP, None])),
+            "data": ids_arg(CORPUS.held_out, len(CORPUS.vocabulary) - 1, shapes=[(2, 9)]),
+            "context": int_arg(st.integers(None, 0) | st.integers(5, 10**6)),
+        },
+    ),
+    (
+        "TinyLM",
+        tiny_lm.TinyLM,
+        dict(params=TINY.params, context=4),
+        {
+            "params": other_arg(st.sampled_from([{}, MLP, None])),
+            "context": int_arg(st.integers(None, 0) | st.integers(5, 10**6)),
+        },
+    ),
+    (
+        "TinyLM.next_logits",
+        lambda tokens: TINY.next_logits(tokens),
+        dict(tokens=[0, 1, 2]),
+        {"tokens": ids_arg([0, 1, 2], len(CORPUS.vocabulary) - 1, shapes=[(1, 3)])},
+    ),
+    (
+        "train",
+        tiny_lm.train,
+        dict(corpus=CORPUS, context=4, d_model=4, steps=2, batch=2, learning_rate=1e-3, seed=0, checkpoint_every=1),
+        {
+            "corpus": other_arg(st.sampled_from([None, "the cat", CORPUS.train])),
+            "context": int_arg(st.integers(None, 0) | st.integers(len(CORPUS.held_out) - 1, 10**6)),
+            "d_model": int_arg(st.integers(None, 0)),
+            "steps": int_arg(st.integers(None, 0)),
+            "batch": int_arg(st.integers(None, 0)),
+            "learning_rate": real_arg(non_positive),
+            "seed": int_arg(st.integers(None, -1)),
+            "checkpoint_every": int_arg(st.integers(None, 0)),
+        },
+    ),
+]
+
 CLASSES = ("nonfinite", "dtype", "shape", "range", "empty")
 
 
@@ -1041,8 +1120,8 @@ def test_every_public_function_is_covered():
     import inspect
 
     modules = [schedules, forward, reverse, gaussian_mixture, probability, attention, losses]
-    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation, flow_matching, quantize]
-    records = {"SamplingResult", "Generation", "MlpCache", "LMCache"}  # results, not called by users
+    modules += [sampling, tokenizer, bigram, timing, nn, preferences, evaluation, flow_matching, quantize, tiny_lm]
+    records = {"SamplingResult", "Generation", "MlpCache", "LMCache", "Corpus"}  # results, not called by users
     without_arguments = {"NoiseSchedule.signal_to_noise_ratio"}
     public = set()
     for module in modules:

@@ -1003,6 +1003,80 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
         page.close()
 
 
+def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(site_url, site_dir, own_context):
+    """javascripts/explorables.js on the LLM chapter: the step slider walks through the tiny language
+    model's run (the text so far, the character drawn), and the temperature, top-k and top-p sliders
+    show the distribution next_token_distribution gives for that step's logits in the data file (which
+    tests/test_figures.py recomputes with the package's model)."""
+    data = json.loads((site_dir / "figures" / "tiny-lm-generation.json").read_text(encoding="utf-8"))
+    vocabulary, size = data["vocabulary"], len(data["vocabulary"])
+    page, requests, errors = open_page(own_context, site_url + "llms/")
+
+    def spoken(character: str) -> str:
+        return {" ": "space", "\n": "line break"}.get(character, f"'{character}'")
+
+    try:
+        figure, readout = reach_explorable(page, "tiny-lm-generation")
+        assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
+        sliders = {
+            name: page.locator(f"#figure-tiny-lm-generation-{name}")
+            for name in ("step", "temperature", "top-k", "top-p")
+        }
+
+        def shown(step: int, temperature: float, top_k: int, top_p: float) -> None:
+            logits = np.array(data["logits"][step - 1])
+            expected = next_token_distribution(logits, temperature, top_k, top_p)
+            drawn = data["drawn"][step - 1]
+            context = data["prompt"] + "".join(vocabulary[i] for i in data["drawn"][: step - 1])
+            k = f"{top_k} (all)" if top_k == size else str(top_k)
+            head, likeliest = readout.inner_text().split(". Likeliest: ")
+            start = f"Step {step}, after '{context}': the run drew {spoken(vocabulary[drawn])}"
+            assert head.startswith(start) and head.endswith(f" at τ = {temperature:g}, top-k = {k}, top-p = {top_p:g}")
+            middle = head.removeprefix(start).split(" at τ = ")[0]
+            if expected[drawn] > 0:
+                assert shown_number(middle.removeprefix(", probability ")) == pytest.approx(expected[drawn], rel=5e-3)
+            else:
+                assert middle == ", which these settings would cut"
+            order = np.argsort(-logits, kind="stable")[:3]
+            for index, text in zip(order, likeliest.removesuffix(".").split(", "), strict=True):
+                name, value = text.rsplit(" ", 1) if expected[index] > 0 else text.split(" ", 1)
+                assert name == spoken(vocabulary[index])
+                if expected[index] > 0:
+                    assert shown_number(value) == pytest.approx(expected[index], rel=5e-3), text
+                else:
+                    assert value == "0 (cut)", text
+            assert figure.locator(".explorable__text").inner_text() == context + {" ": "␣", "\n": "↵"}.get(
+                vocabulary[drawn], vocabulary[drawn]
+            )
+            assert sliders["step"].get_attribute("aria-valuetext") == f"{step} of {len(data['drawn'])}"
+
+        shown(1, data["temperature"], size, 1)  # the run's own setting
+        sliders["step"].focus()
+        for _ in range(6):
+            sliders["step"].press("ArrowRight")
+        shown(7, data["temperature"], size, 1)
+        sliders["top-k"].focus()
+        sliders["top-k"].press("Home")  # top-k = 1: greedy, the drawn character may be cut
+        shown(7, data["temperature"], 1, 1)
+        sliders["top-k"].press("End")
+        sliders["temperature"].focus()
+        sliders["temperature"].press("End")
+        sliders["top-p"].focus()
+        for _ in range(10):
+            sliders["top-p"].press("ArrowLeft")
+        shown(7, 3, size, 0.5)
+        sliders["step"].focus()
+        sliders["step"].press("End")
+        shown(len(data["drawn"]), 3, size, 0.5)
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+        page.emulate_media(media="print")
+        assert not figure.locator(".explorable").is_visible(), "the controls are printed"
+        assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
+    finally:
+        page.close()
+
+
 def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     """javascripts/explorables.js on the LLM chapter: focusing a token shows its attention weights
     over every token, and the checkbox turns the causal mask off and on; the weights are the

@@ -111,6 +111,17 @@ def test_editing_a_helper_shared_by_two_figure_modules_redraws_both(cold_run, tm
     assert [p.name for p in (cache / "figures").iterdir()] == [edited.folder.name]  # the older figures are gone
 
 
+def test_the_figures_key_on_the_package_data_too(tmp_path: Path):
+    """The tiny language model's corpus is data of the package, not source: editing it redraws too."""
+    package = shutil.copytree(
+        figures.PACKAGE, tmp_path / "diffusion_vs_llms", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    before = figures.key(package)
+    corpus = package / "data" / "guide-prose.txt"
+    corpus.write_text(corpus.read_text(encoding="utf-8") + " More prose.", encoding="utf-8")
+    assert figures.key(package) != before
+
+
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_each_figure_is_a_valid_small_image_per_scheme(cold_run, name):
     manifest = cold_run.figures[name]
@@ -146,6 +157,19 @@ def test_the_noise_level_explorable_holds_the_photo_its_noise_seed_and_both_sche
     assert data["noise_seed"] == diffusion.NOISE_SEED
     for schedule in (linear_schedule(), cosine_schedule()):
         np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
+
+
+def test_the_generation_explorable_holds_the_tiny_models_run(cold_run):
+    """tiny-lm-generation is explorable: its data file holds the vocabulary of the corpus, the prompt, the
+    characters the run drew and every step's logits, as the package's model gives them, trained here."""
+    data = json.loads(cold_run.figures["tiny-lm-generation"]["paths"]["data"].read_text(encoding="utf-8"))
+    corpus, model, run, _ = llm.tiny_lm_generation()
+    assert data["vocabulary"] == list(corpus.vocabulary) == sorted(set(corpus.text))
+    assert data["prompt"] == llm.GENERATION_PROMPT and data["temperature"] == llm.GENERATION_TEMPERATURE
+    assert data["drawn"] == run.new_tokens and len(data["drawn"]) == llm.GENERATION_TOKENS
+    for step, context in enumerate(run.contexts):
+        assert context == corpus.encode(llm.GENERATION_PROMPT) + data["drawn"][:step]
+        np.testing.assert_allclose(data["logits"][step], model.next_logits(context), rtol=0, atol=5e-5 + 1e-9)
 
 
 def test_the_denoising_explorable_holds_the_package_runs(cold_run):
@@ -247,6 +271,9 @@ def test_registration_rejects_bad_input():
         figure("good-name", alt="x" * 50, caption="c", live_caption="c")
     with pytest.raises(ValueError, match="figure 'noise-schedules' is registered twice"):
         figure("noise-schedules", alt="x" * 50, caption="c")(lambda theme: None)
+    written = FigureSpec(name="late-alt", format="svg", written_alt=lambda: "too short", caption="c", draw=print)
+    with pytest.raises(ValueError, match="alt of figure 'late-alt' must describe the image in at least 40"):
+        _ = written.alt  # an alt text written from the figure's data is checked when it is read
 
 
 def test_a_figure_too_wide_or_with_small_text_is_refused():
@@ -257,7 +284,7 @@ def test_a_figure_too_wide_or_with_small_text_is_refused():
             fig.subplots().set_title("panel", fontsize=fontsize)
             return fig
 
-        return FigureSpec(name="test-figure", format="svg", alt="x" * 50, caption="c", draw=figure_function)
+        return FigureSpec(name="test-figure", format="svg", written_alt="x" * 50, caption="c", draw=figure_function)
 
     assert draw(2.0).render(LIGHT).startswith(b"<?xml")
     with pytest.raises(ValueError, match=r"figure 'test-figure' is 9.6 in wide; draw it with new_figure\(height\)"):
@@ -345,11 +372,26 @@ def justified_numbers() -> dict[str, set[str]]:
     }
 
 
+def generation_numbers() -> set[str]:
+    """The numbers the tiny language model's generation figure may state: the steps shown, the number of
+    bars, the temperature, and at each step the likeliest and the drawn character's probability and the
+    drawn one's rank, computed here from the model's logits (training it takes seconds: asked for alone)."""
+    corpus, model, run, _ = llm.tiny_lm_generation()
+    allowed = {str(s) for s in llm.GENERATION_PANELS} | {str(len(llm.GENERATION_PANELS)), str(llm.GENERATION_BARS)}
+    allowed |= {f"{llm.GENERATION_TEMPERATURE:g}", str(llm.GENERATION_TOKENS)}
+    for step in llm.GENERATION_PANELS:
+        p = next_token_distribution(model.next_logits(run.contexts[step - 1]), temperature=llm.GENERATION_TEMPERATURE)
+        drawn = run.new_tokens[step - 1]
+        allowed |= {f"{p.max():.2f}", f"{p[drawn]:.2f}", str(int(np.sum(p > p[drawn])) + 1)}
+    assert corpus.decode(run.tokens).startswith(llm.GENERATION_PROMPT)
+    return allowed
+
+
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_numbers_in_alt_text_and_caption_come_from_the_code(name):
     spec = REGISTRY[name]
     stated = numbers_in(" ".join((spec.alt, spec.caption, spec.live_caption)))
-    unexplained = stated - justified_numbers()[name]
+    unexplained = stated - (generation_numbers() if name == "tiny-lm-generation" else justified_numbers()[name])
     assert not unexplained, f"{name}: numbers in alt text or captions not checked against the code: {unexplained}"
 
 

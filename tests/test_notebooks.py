@@ -56,6 +56,16 @@ def test_language_model_beats_both_baselines(site_pages):
     assert "'The model ' -> " in text  # generation shown token by token with the growing context
 
 
+def test_the_notebooks_model_is_the_packages(site_pages):
+    """The notebook's training loop and diffusion_vs_llms.tiny_lm.train give the same model (the one the
+    language-model chapter steps through): the same held-out loss, to the digits the notebook prints."""
+    from diffusion_vs_llms.tiny_lm import load_corpus, train
+
+    text = text_of(site_pages[NOTEBOOK_PAGES["tiny_language_model.py"]])
+    printed = re.search(r"attention model (\d\.\d{3}) \(", text)
+    assert printed and printed[1] == f"{train(load_corpus()).checkpoints[-1][1]:.3f}"
+
+
 def test_diffusion_model_samples_the_data(site_pages):
     text = text_of(site_pages[NOTEBOOK_PAGES["tiny_diffusion.py"]])
     assert "network evaluations: 1000" in text and "DDIM: 50 evaluations" in text
@@ -91,7 +101,11 @@ def test_a_change_in_src_changes_the_cache_key(tmp_path, monkeypatch):
     before = hook.cache_key(notebook)
     assert hook.cache_key(notebook) == before  # stable
     (package / "reverse.py").write_text((package / "reverse.py").read_text() + "\n# edited\n")
-    assert hook.cache_key(notebook) != before
+    edited = hook.cache_key(notebook)
+    assert edited != before
+    corpus = package / "data" / "guide-prose.txt"  # the language model's training text
+    corpus.write_text(corpus.read_text(encoding="utf-8") + " More prose.", encoding="utf-8")
+    assert hook.cache_key(notebook) != edited
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 // Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
-// distribution, attention with and without the causal mask, the race of the two generation loops,
-// a DDPM or DDIM run step by step), from data computed at build time by the guide's package
+// distribution, a generation by the tiny language model step by step, attention with and without the
+// causal mask, the race of the two generation loops, a DDPM or DDIM run step by step), from data computed at build time by the guide's package
 // (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
 // figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
@@ -171,12 +171,14 @@
     return { row: row, input: input, shown: shown };
   }
 
-  // One bar per label, its value written beside it (or ``zero`` when it is 0).
-  function drawBars(bars, title, labels, values, zero) {
+  // One bar per label, its value written beside it (or ``zero`` when it is 0); the bar at ``marked``,
+  // if given, is set apart (hatched and bold: the title says what it marks).
+  function drawBars(bars, title, labels, values, zero, marked) {
     bars.textContent = "";
     bars.appendChild(element("p", { class: "explorable__context" }, title));
     labels.forEach(function (label, index) {
-      var row = element("div", { class: "explorable__bar" + (values[index] > 0 ? "" : " is-cut") });
+      var kind = (values[index] > 0 ? "" : " is-cut") + (index === marked ? " is-marked" : "");
+      var row = element("div", { class: "explorable__bar" + kind });
       var fill = element("span", { class: "explorable__fill" });
       fill.style.width = (100 * values[index]).toFixed(1) + "%";
       var track = element("span", { class: "explorable__track" });
@@ -440,9 +442,86 @@
     };
   }
 
+  // A generation by the tiny language model, one character per step: the context so far, the likeliest
+  // next characters under the sliders' settings (computed from the step's logits as nextToken does),
+  // and the character the run drew.
+  function generation(figure, id) {
+    var step = slider(id + "-step", "Step", 1, 1, 1);
+    var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 5);
+    var topK = slider(id + "-top-k", "Top-k: keep the k most likely", 1, 2, 2);
+    var topP = slider(id + "-top-p", "Top-p: keep the likeliest until their mass reaches p", 1, 20, 20);
+    var text = element("p", { class: "explorable__text" });
+    var bars = element("div", { class: "explorable__bars" });
+    var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
+    var controls = element("div", { class: "explorable__controls" });
+    controls.append(step.row, temperature.row, topK.row, topP.row);
+    var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Generation: step through it" });
+    box.append(text, bars, controls, readout);
+    figure.insertBefore(box, figure.querySelector("figcaption"));
+
+    var data = null;
+    function shown(character) {
+      return character === " " ? "␣" : character === "\n" ? "↵" : character;
+    }
+    function spoken(character) {
+      return character === " " ? "space" : character === "\n" ? "line break" : "'" + character + "'";
+    }
+    function draw() {
+      var settings = [Number(temperature.input.value) / 10, Number(topK.input.value), Number(topP.input.value) / 20];
+      var all = Number(topK.input.max);
+      temperature.shown.textContent = String(settings[0]);
+      topK.shown.textContent = settings[1] === all ? all + " (all)" : String(settings[1]);
+      topP.shown.textContent = String(settings[2]);
+      var n = Number(step.input.value);
+      step.shown.textContent = n + " of " + step.input.max;
+      if (data) {
+        var logits = data.logits[n - 1];
+        var drawn = data.drawn[n - 1];
+        var before = data.drawn.slice(0, n - 1).map(function (i) { return data.vocabulary[i]; }).join("");
+        text.textContent = "";
+        text.append(element("span", { class: "explorable__prompt" }, data.prompt), before,
+          element("mark", { class: "explorable__next" }, shown(data.vocabulary[drawn])));
+        var probabilities = distribution(logits, settings[0], settings[1], settings[2], data.top_p_tolerance);
+        var ranked = logits.map(function (_, index) { return index; }).sort(function (a, b) {
+          return logits[b] - logits[a] || a - b;
+        });
+        var top = ranked.slice(0, data.bars);
+        if (top.indexOf(drawn) < 0) top.push(drawn);
+        var labels = top.map(function (index) { return shown(data.vocabulary[index]); });
+        var context = data.prompt + before;
+        drawBars(bars, "P(next character | '…" + context.slice(-16) + "'); hatched: the one the run drew", labels,
+          top.map(function (index) { return probabilities[index]; }), "0 (cut)", top.indexOf(drawn));
+        var p = probabilities[drawn];
+        readout.textContent =
+          "Step " + n + ", after '" + context + "': the run drew " + spoken(data.vocabulary[drawn]) +
+          (p > 0 ? ", probability " + significant(p) : ", which these settings would cut") +
+          " at τ = " + settings[0] + ", top-k = " + topK.shown.textContent + ", top-p = " + settings[2] + ". Likeliest: " +
+          top.slice(0, 3).map(function (index) {
+            var q = probabilities[index];
+            return spoken(data.vocabulary[index]) + " " + (q > 0 ? significant(q) : "0 (cut)");
+          }).join(", ") + ".";
+      }
+      [step, temperature, topK, topP].forEach(function (control) {
+        control.input.setAttribute("aria-valuetext", control.shown.textContent);
+      });
+    }
+    [step, temperature, topK, topP].forEach(function (control) {
+      control.input.addEventListener("input", draw);
+    });
+    draw();
+    return function (loaded) {
+      data = loaded;
+      step.input.max = String(data.drawn.length);
+      topK.input.max = String(data.vocabulary.length); // the maximum first: a value above it would be cut
+      topK.input.value = topK.input.max;
+      draw();
+    };
+  }
+
   var KINDS = {
     "figure-forward-process-photo": noiseLevel,
     "figure-next-token-temperature": nextToken,
+    "figure-tiny-lm-generation": generation,
     "figure-causal-attention": attention,
     "figure-generation-side-by-side": race,
     "figure-reverse-process-2d": denoising,

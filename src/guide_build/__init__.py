@@ -18,6 +18,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: ``mkdocs.yml``, ``docs/``, ``hooks/``, ``src/`` …"""
+PACKAGE = ROOT / "src" / "diffusion_vs_llms"
+"""The numerics package, which the figures and the notebooks use."""
+
+
+def package_files(package: Path = PACKAGE) -> list[Path]:
+    """Every file of ``package``, source and data (the tiny language model's corpus), less bytecode:
+    what a cache of anything computed with the package keys on."""
+    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
 def plain_text(fragment: str) -> str:

@@ -20,9 +20,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from guide_build import ROOT, cache, katex
+from guide_build import PACKAGE, cache, katex, package_files
 
-PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 LIBRARIES = ("numpy", "matplotlib", "pillow")
 IMAGE = re.compile(
     r'<p><img alt="(?P<alt>[^"]*)" src="(?P<prefix>(?:\.\./)*)figures/(?P<name>[a-z0-9-]+)\.(?P<ext>svg|webp)" /></p>'
@@ -32,9 +31,9 @@ REFERENCE = re.compile(r'<a href="#figure-(?P<name>[a-z0-9-]+)"></a>')
 
 
 def key(package: Path = PACKAGE) -> str:
-    """Hash of everything the figures are drawn from: the package's source and the library versions."""
+    """Hash of everything the figures are drawn from: the package's files and the library versions."""
     versions = [f"{name} {metadata.version(name)}" for name in LIBRARIES]
-    return cache.key(platform.python_version(), *versions, cache.files_key(package.rglob("*.py"), package))
+    return cache.key(platform.python_version(), *versions, cache.files_key(package_files(package), package))
 
 
 class Drawing:

@@ -3,7 +3,7 @@
 Notebooks are jupytext percent-format ``.py`` files (readable diffs). :func:`add_notebooks` executes
 each one with nbclient (``allow_errors`` off: a failing cell fails the build, naming the notebook and
 the cell's line) and keeps the executed ``.ipynb`` in ``.cache/notebooks/``, keyed by a hash of the
-notebook, its data, the ``diffusion_vs_llms`` package and the library versions, so a change in
+notebook, the ``diffusion_vs_llms`` package (source and data) and the library versions, so a change in
 ``src/`` re-executes the notebooks that use it (mkdocs-jupyter's own cache keys only on the notebook
 file). The executed notebook becomes the page ``notebooks/<name>.ipynb``, rendered by mkdocs-jupyter
 with ``execute: false``; the ``.ipynb`` and the ``.py`` are also offered as downloads.
@@ -29,10 +29,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_build import ROOT, cache, katex
+from guide_build import PACKAGE, ROOT, cache, katex, package_files
 
 NOTEBOOKS = ROOT / "notebooks"
-PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 CACHE = cache.root() / "notebooks"
 """Executed notebooks are kept here between builds (``$GUIDE_CACHE/notebooks``)."""
 PAGES = CACHE / "pages"
@@ -67,7 +66,7 @@ def cache_key(notebook: Path) -> str:
     import matplotlib
     import numpy
 
-    inputs = [notebook, *PACKAGE.rglob("*.py"), *(NOTEBOOKS / "data").glob("*")]
+    inputs = [notebook, *package_files(PACKAGE)]
     this_module = Path(__file__).read_bytes()  # execute() post-processes the outputs
     return cache.key(cache.files_key(inputs, ROOT), this_module, sys.version, numpy.__version__, matplotlib.__version__)
 

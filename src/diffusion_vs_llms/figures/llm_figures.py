@@ -1,14 +1,17 @@
-"""Figures of the language-model chapter: temperature, causal attention, cross-entropy, KV-cache memory,
-speculative decoding."""
+"""Figures of the language-model chapter: temperature, a generation by the tiny language model, causal
+attention, cross-entropy, KV-cache memory, speculative decoding."""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from ..attention import kv_cache_bytes, scaled_dot_product_attention
 from ..probability import softmax
-from ..sampling import TOP_P_TOLERANCE, expected_tokens_per_pass, next_token_distribution
+from ..sampling import TOP_P_TOLERANCE, Generation, expected_tokens_per_pass, generate, next_token_distribution
+from ..tiny_lm import Corpus, TinyLM, load_corpus, train
 from .registry import figure
 from .style import Theme, new_figure
 
@@ -99,6 +102,144 @@ def next_token_temperature(theme: Theme) -> Figure:
         ax.set_axisbelow(True)
         ax.legend(title=title, loc="upper right")
     panels[0].set_ylabel(f"P(next token | '{CONTEXT}')")
+    return fig
+
+
+GENERATION_PROMPT = "The model "
+"""The prompt of the tiny language model's generation, as in its notebook."""
+GENERATION_TOKENS = 24
+"""Characters the generation explorable steps through."""
+GENERATION_SEED = 3
+GENERATION_TEMPERATURE = 0.5
+"""The run's sampling: the seed and temperature of the notebook's first generation, which this one extends."""
+GENERATION_PANELS = (1, 7, 14, 21)
+"""Steps of the drawn figure: a word's first letter, a letter drawn from fourth place, a letter the model
+is sure of, and an unlikely letter drawn."""
+GENERATION_BARS = 5
+"""Candidates per panel of the drawn figure (the explorable shows :data:`EXPLORABLE_BARS`)."""
+EXPLORABLE_BARS = 8
+TITLE_CHARACTERS = 10
+"""The end of the context a panel's title shows."""
+
+
+@functools.cache
+def tiny_lm_generation() -> tuple[Corpus, TinyLM, Generation, np.ndarray]:
+    """The tiny language model of the notebook (trained once per process, about ten seconds) and its
+    generation from :data:`GENERATION_PROMPT`: the corpus, the model, the run and the logits at each step."""
+    corpus = load_corpus()
+    model = train(corpus)
+    run = generate(
+        model.next_logits,
+        corpus.encode(GENERATION_PROMPT),
+        GENERATION_TOKENS,
+        rng=np.random.default_rng(GENERATION_SEED),
+        temperature=GENERATION_TEMPERATURE,
+    )
+    return corpus, model, run, np.array([model.next_logits(context) for context in run.contexts])
+
+
+def _shown(character: str) -> str:
+    """A character as a bar's label: a space or a line break made visible."""
+    return {" ": "␣", "\n": "↵"}.get(character, character)
+
+
+def tiny_lm_data() -> dict:
+    """What the generation explorable steps through: the vocabulary, the prompt, and at each step the
+    logits of every character (rounded to 4 decimals) and the character the run drew; the browser turns
+    the logits into probabilities as ``next_token_distribution`` does."""
+    corpus, _, run, logits = tiny_lm_generation()
+    return {
+        "vocabulary": list(corpus.vocabulary),
+        "prompt": GENERATION_PROMPT,
+        "temperature": GENERATION_TEMPERATURE,
+        "logits": np.round(logits, 4).tolist(),
+        "drawn": run.new_tokens,
+        "bars": EXPLORABLE_BARS,
+        "top_p_tolerance": TOP_P_TOLERANCE,
+    }
+
+
+def _panel(step: int) -> tuple[str, np.ndarray, int]:
+    """The context (text), the run's distribution and the drawn character's id at ``step`` (from 1)."""
+    corpus, _, run, logits = tiny_lm_generation()
+    probabilities = next_token_distribution(logits[step - 1], temperature=GENERATION_TEMPERATURE)
+    return corpus.decode(run.contexts[step - 1]), probabilities, run.new_tokens[step - 1]
+
+
+def _generation_words() -> dict[str, str]:
+    """Numbers and text of the generation figure's alt text and caption, computed from the run."""
+    corpus, _, run, _ = tiny_lm_generation()
+    words = {"text": corpus.decode(run.tokens)}
+    for step in GENERATION_PANELS:
+        context, probabilities, drawn = _panel(step)
+        top = int(np.argmax(probabilities))
+        words[f"after {step}"] = context[-TITLE_CHARACTERS:]
+        words[f"drawn {step}"] = _shown(corpus.vocabulary[drawn])
+        words[f"p {step}"] = f"{probabilities[drawn]:.2f}"
+        words[f"top {step}"] = _shown(corpus.vocabulary[top])
+        words[f"p top {step}"] = f"{probabilities[top]:.2f}"
+        words[f"rank {step}"] = str(int(np.sum(probabilities > probabilities[drawn])) + 1)
+    return words
+
+
+def _generation_alt() -> str:
+    w = _generation_words()
+    panels = "; ".join(
+        f"step {s}, after '…{w[f'after {s}']}': most likely '{w[f'top {s}']}' ({w[f'p top {s}']}), drawn "
+        f"'{w[f'drawn {s}']}' ({w[f'p {s}']}, rank {w[f'rank {s}']})"
+        for s in GENERATION_PANELS
+    )
+    return (
+        f"{len(GENERATION_PANELS)} horizontal bar charts, one per step of a generation by the tiny language "
+        "model that wrote "
+        f"'{w['text']}' from the prompt '{GENERATION_PROMPT}'. Each shows the {GENERATION_BARS} most likely next "
+        f"characters at temperature {GENERATION_TEMPERATURE:g}, the drawn one in a second colour: {panels}."
+    )
+
+
+@figure(
+    "tiny-lm-generation",
+    data=tiny_lm_data,
+    live_caption=(
+        f"A generation by the tiny language model of the notebook, trained on this guide's prose, from the "
+        f"prompt '{GENERATION_PROMPT}' ({GENERATION_TOKENS} characters, sampled at temperature "
+        f"$\\tau = {GENERATION_TEMPERATURE:g}$): step through it to see, for each context, the model's most "
+        "likely next characters and the one the run drew; the temperature, top-k and top-p sliders redraw the "
+        "distribution the sampler would draw from at that step."
+    ),
+    alt=_generation_alt,
+    caption=(
+        f"Steps {', '.join(map(str, GENERATION_PANELS[:-1]))} and {GENERATION_PANELS[-1]} of a generation by the "
+        "tiny language model of the notebook, from the prompt "
+        f"'{GENERATION_PROMPT}' at temperature $\\tau = {GENERATION_TEMPERATURE:g}$: the "
+        f"{GENERATION_BARS} most likely next characters after each context, and the one the run drew. At the "
+        "start of a word the model is unsure; inside a word it is nearly certain; sampling sometimes draws a "
+        "character that is not the most likely."
+    ),
+)
+def tiny_lm_generation_figure(theme: Theme) -> Figure:
+    corpus = tiny_lm_generation()[0]
+    fig = new_figure(4.4)
+    panels = fig.subplots(2, 2, sharex=True)
+    for ax, step in zip(panels.flat, GENERATION_PANELS, strict=True):
+        context, probabilities, drawn = _panel(step)
+        top = np.argsort(-probabilities, kind="stable")[:GENERATION_BARS]
+        colours = [theme.series[1] if i == drawn else theme.series[0] for i in top]
+        ax.barh(range(GENERATION_BARS), probabilities[top], color=colours)
+        ax.set_yticks(range(GENERATION_BARS), [f"'{_shown(corpus.vocabulary[i])}'" for i in top])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1.55)  # room for "1.00 drawn" beside a full bar
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_title(f"step {step}: '…{context[-TITLE_CHARACTERS:]}'", fontsize=11, loc="left")
+        for row, i in enumerate(top):
+            label = (f"{probabilities[i]:.2f}" if probabilities[i] >= 0.005 else "<0.01") + (
+                " drawn" if i == drawn else ""
+            )
+            ax.annotate(label, (probabilities[i], row), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.grid(True, axis="x")
+        ax.set_axisbelow(True)
+    for ax in panels[1]:
+        ax.set_xlabel("probability")
     return fig
 
 

@@ -7,6 +7,7 @@ registry draws it once per colour scheme and encodes it as SVG (line art) or Web
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ class FigureSpec:
         name: kebab-case name; the files are ``figures/<name>.<format>`` (light scheme) and
             ``figures/<name>-dark.<format>`` (dark scheme).
         format: ``"svg"`` for line art, ``"webp"`` for photographs.
-        alt: alt text, a complete description for readers who cannot see the image.
+        written_alt: alt text, a complete description for readers who cannot see the image, or the
+            function that writes it from the figure's data (computed when first read: :attr:`alt`).
         caption: the caption printed under the figure.
         draw: the function that draws it.
         data: for an explorable figure, the function that computes what its controls show (a
@@ -47,11 +49,16 @@ class FigureSpec:
 
     name: str
     format: str
-    alt: str
+    written_alt: str | Callable[[], str]
     caption: str
     draw: DrawFunction
     data: Callable[[], dict] | None = None
     live_caption: str = ""
+
+    @functools.cached_property
+    def alt(self) -> str:
+        """The alt text (written now if it is computed from the figure's data)."""
+        return _checked_alt(self.name, self.written_alt() if callable(self.written_alt) else self.written_alt)
 
     @property
     def data_uri(self) -> str | None:
@@ -76,6 +83,12 @@ class FigureSpec:
         return data
 
 
+def _checked_alt(name: str, alt: str) -> str:
+    if not isinstance(alt, str) or len(alt.strip()) < 40:
+        raise ValueError(f"alt of figure {name!r} must describe the image in at least 40 characters, got {alt!r}")
+    return alt.strip()
+
+
 def _check_size(name: str, fig: matplotlib.figure.Figure) -> None:
     """Raise ValueError unless ``fig`` is :data:`~.style.WIDTH` inches wide and every text in it is at
     least :data:`~.style.SMALLEST_TEXT` points: what keeps figure text legible on a phone."""
@@ -96,20 +109,21 @@ REGISTRY: dict[str, FigureSpec] = {}
 def figure(
     name: str,
     *,
-    alt: str,
+    alt: str | Callable[[], str],
     caption: str,
     format: str = "svg",
     data: Callable[[], dict] | None = None,
     live_caption: str = "",
 ) -> Callable[[DrawFunction], DrawFunction]:
     """Register the decorated function as the figure ``name`` (explorable when ``data`` is given,
-    with the ``live_caption`` its controls show under them)."""
+    with the ``live_caption`` its controls show under them). ``alt`` may be a function that writes the
+    alt text from what the figure computes, so that importing the figures computes nothing."""
     if not NAME.match(name):
         raise ValueError(f"name must be kebab-case (a-z, 0-9, single hyphens), got {name!r}")
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
-    if len(alt.strip()) < 40:
-        raise ValueError(f"alt of figure {name!r} must describe the image in at least 40 characters, got {alt!r}")
+    if not callable(alt):
+        _checked_alt(name, alt)
     if not caption.strip():
         raise ValueError(f"caption of figure {name!r} must not be empty")
     if (data is None) != (not live_caption.strip()):
@@ -121,7 +135,7 @@ def figure(
         REGISTRY[name] = FigureSpec(
             name=name,
             format=format,
-            alt=alt.strip(),
+            written_alt=alt,
             caption=caption.strip(),
             draw=draw,
             data=data,
