@@ -18,6 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: ``mkdocs.yml``, ``docs/``, ``hooks/``, ``src/`` …"""
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Environment of the processes that compute with the package during a build (the notebook kernels,
+the figure drawing): they run side by side, and with BLAS threads each they fight over the cores while
+their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
+printed numbers, the same on every machine."""
 PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 """The numerics package, which the figures and the notebooks use."""
 

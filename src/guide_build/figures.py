@@ -20,7 +20,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from guide_build import PACKAGE, cache, katex, package_files
+from guide_build import ONE_BLAS_THREAD, PACKAGE, cache, katex, package_files
 
 LIBRARIES = ("numpy", "matplotlib", "pillow")
 IMAGE = re.compile(
@@ -51,7 +51,11 @@ class Drawing:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(package.parent), search_path]))},
+                env={
+                    **os.environ,
+                    **ONE_BLAS_THREAD,  # next to the notebook kernels
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(package.parent), search_path])),
+                },
             )
 
     def result(self) -> list[dict]:

@@ -29,16 +29,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_build import PACKAGE, ROOT, cache, katex, package_files
+from guide_build import ONE_BLAS_THREAD, PACKAGE, ROOT, cache, katex, package_files
 
 NOTEBOOKS = ROOT / "notebooks"
 CACHE = cache.root() / "notebooks"
 """Executed notebooks are kept here between builds (``$GUIDE_CACHE/notebooks``)."""
 PAGES = CACHE / "pages"
-KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-"""Kernels run side by side, one per notebook, next to the figure process: with BLAS threads each,
-they fight over the cores, and their small matrices gain nothing from threads. One thread also makes
-the sums' order, and so the printed numbers, the same on every machine."""
 
 NO_ALT = 'alt="No description has been provided for this image"'
 HIGHLIGHT = re.compile(r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre></div>', re.S)
@@ -106,7 +102,7 @@ def execute(notebook: Path, target: Path) -> None:
         config=curve,
     )
     try:
-        client.execute(env={**os.environ, **KERNEL_ENV})
+        client.execute(env={**os.environ, **ONE_BLAS_THREAD})
     except CellExecutionError as error:
         failed = next((c for c in nb.cells if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         line = _cell_line(notebook.read_text(encoding="utf-8"), failed.source) if failed else 1
