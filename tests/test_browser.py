@@ -891,6 +891,15 @@ def check_listed(listed: str, names, values, zero: str) -> None:
             assert shown_number(written) == pytest.approx(value, rel=5e-3), text
 
 
+def check_quiet_and_printed_drawn(page, figure, requests, errors) -> None:
+    """No console error and no request outside the site; on paper the drawn figure, not the controls."""
+    assert not errors, errors
+    assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    page.emulate_media(media="print")
+    assert not figure.locator(".explorable").is_visible(), "the controls are printed"
+    assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
+
+
 def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
     keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
@@ -944,12 +953,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
         page.keyboard.press("ArrowRight")
         assert page.locator("#figure-forward-process-photo-cosine").is_checked()
         shown(900, "cosine")
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
-
-        page.emulate_media(media="print")
-        assert not figure.locator(".explorable").is_visible(), "the controls are printed"
-        assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()
 
@@ -1068,11 +1072,7 @@ def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(sit
         sliders["step"].focus()
         sliders["step"].press("End")
         shown(len(data["drawn"]), 3, size, 0.5)
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
-        page.emulate_media(media="print")
-        assert not figure.locator(".explorable").is_visible(), "the controls are printed"
-        assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()
 
