@@ -1,7 +1,7 @@
 // Explorable figures: controls that move a figure (the noise level of a photograph, the next-token
 // distribution, a generation by the tiny language model step by step, attention with and without the
-// causal mask, the race of the two generation loops, a DDPM or DDIM run step by step), from data computed at build time by the guide's package
-// (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
+// causal mask, the race of the two generation loops, a DDPM or DDIM run step by step), from data
+// computed at build time by the guide's package (src/diffusion_vs_llms/figures, figures/<name>.json). Without JavaScript, and on paper, the drawn
 // figure stays. Loaded only on pages that have one (overrides/main.html).
 (function () {
   var SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
@@ -169,6 +169,35 @@
     var shown = element("output", { for: id, class: "explorable__value" });
     row.append(element("label", { for: id }, label), input, shown);
     return { row: row, input: input, shown: shown };
+  }
+
+  // The temperature, top-k and top-p sliders of the next-token and generation explorables, starting at
+  // temperature ``tenths`` / 10, every candidate kept. read() gives [τ, k, p] and writes them beside
+  // the sliders; keepAtMost(n) lets top-k reach n candidates and sets it there ("all").
+  function decodingSliders(id, tenths) {
+    var sliders = {
+      temperature: slider(id + "-temperature", "Temperature τ", 1, 30, tenths),
+      topK: slider(id + "-top-k", "Top-k: keep the k most likely", 1, 2, 2),
+      topP: slider(id + "-top-p", "Top-p: keep the likeliest until their mass reaches p", 1, 20, 20),
+    };
+    sliders.all = [sliders.temperature, sliders.topK, sliders.topP];
+    sliders.read = function () {
+      var settings = [
+        Number(sliders.temperature.input.value) / 10,
+        Number(sliders.topK.input.value),
+        Number(sliders.topP.input.value) / 20,
+      ];
+      var most = Number(sliders.topK.input.max);
+      sliders.temperature.shown.textContent = String(settings[0]);
+      sliders.topK.shown.textContent = settings[1] === most ? most + " (all)" : String(settings[1]);
+      sliders.topP.shown.textContent = String(settings[2]);
+      return settings;
+    };
+    sliders.keepAtMost = function (count) {
+      sliders.topK.input.max = String(count); // the maximum first: a value above the old one would be cut to it
+      sliders.topK.input.value = String(count);
+    };
+    return sliders;
   }
 
   // One bar per label, its value written beside it (or ``zero`` when it is 0); the bar at ``marked``,
@@ -400,24 +429,20 @@
 
   // Temperature, top-k and top-p re-draw the bars of the next-token distribution.
   function nextToken(figure, id) {
-    var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 10);
-    var topK = slider(id + "-top-k", "Top-k: keep the k most likely", 1, 5, 5);
-    var topP = slider(id + "-top-p", "Top-p: keep the likeliest until their mass reaches p", 1, 20, 20);
+    var sliders = decodingSliders(id, 10);
     var bars = element("div", { class: "explorable__bars" });
     var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
     var controls = element("div", { class: "explorable__controls" });
-    controls.append(temperature.row, topK.row, topP.row);
+    sliders.all.forEach(function (control) {
+      controls.append(control.row);
+    });
     var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Next token: move the settings" });
     box.append(bars, controls, readout);
     figure.insertBefore(box, figure.querySelector("figcaption"));
 
     var data = null;
     function draw() {
-      var settings = [Number(temperature.input.value) / 10, Number(topK.input.value), Number(topP.input.value) / 20];
-      temperature.shown.textContent = String(settings[0]);
-      var all = Number(topK.input.max);
-      topK.shown.textContent = settings[1] === all ? all + " (all)" : String(settings[1]);
-      topP.shown.textContent = String(settings[2]);
+      var settings = sliders.read();
       if (!data) return;
       var probabilities = distribution(data.logits, settings[0], settings[1], settings[2], data.top_p_tolerance);
       var described = data.candidates.map(function (candidate, index) {
@@ -427,17 +452,17 @@
       drawBars(bars, "P(next token | '" + data.context + "')", data.candidates, probabilities, "0 (cut)");
       readout.textContent =
         "τ = " + settings[0] + ", top-k = " + settings[1] + ", top-p = " + settings[2] + ": " + described.join(", ");
-      [temperature, topK, topP].forEach(function (control) {
+      sliders.all.forEach(function (control) {
         control.input.setAttribute("aria-valuetext", control.shown.textContent);
       });
     }
-    [temperature, topK, topP].forEach(function (control) {
+    sliders.all.forEach(function (control) {
       control.input.addEventListener("input", draw);
     });
     draw();
     return function (loaded) {
       data = loaded;
-      topK.input.max = topK.input.value = String(data.candidates.length);
+      sliders.keepAtMost(data.candidates.length);
       draw();
     };
   }
@@ -447,14 +472,15 @@
   // and the character the run drew.
   function generation(figure, id) {
     var step = slider(id + "-step", "Step", 1, 1, 1);
-    var temperature = slider(id + "-temperature", "Temperature τ", 1, 30, 5);
-    var topK = slider(id + "-top-k", "Top-k: keep the k most likely", 1, 2, 2);
-    var topP = slider(id + "-top-p", "Top-p: keep the likeliest until their mass reaches p", 1, 20, 20);
+    var sliders = decodingSliders(id, 5); // the run's temperature, 0.5
+    var controlled = [step].concat(sliders.all);
     var text = element("p", { class: "explorable__text" });
     var bars = element("div", { class: "explorable__bars" });
     var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
     var controls = element("div", { class: "explorable__controls" });
-    controls.append(step.row, temperature.row, topK.row, topP.row);
+    controlled.forEach(function (control) {
+      controls.append(control.row);
+    });
     var box = element("div", { class: "explorable explorable--bars", role: "group", "aria-label": "Generation: step through it" });
     box.append(text, bars, controls, readout);
     figure.insertBefore(box, figure.querySelector("figcaption"));
@@ -467,11 +493,7 @@
       return character === " " ? "space" : character === "\n" ? "line break" : "'" + character + "'";
     }
     function draw() {
-      var settings = [Number(temperature.input.value) / 10, Number(topK.input.value), Number(topP.input.value) / 20];
-      var all = Number(topK.input.max);
-      temperature.shown.textContent = String(settings[0]);
-      topK.shown.textContent = settings[1] === all ? all + " (all)" : String(settings[1]);
-      topP.shown.textContent = String(settings[2]);
+      var settings = sliders.read();
       var n = Number(step.input.value);
       step.shown.textContent = n + " of " + step.input.max;
       if (data) {
@@ -495,25 +517,24 @@
         readout.textContent =
           "Step " + n + ", after '" + context + "': the run drew " + spoken(data.vocabulary[drawn]) +
           (p > 0 ? ", probability " + significant(p) : ", which these settings would cut") +
-          " at τ = " + settings[0] + ", top-k = " + topK.shown.textContent + ", top-p = " + settings[2] + ". Likeliest: " +
+          " at τ = " + settings[0] + ", top-k = " + sliders.topK.shown.textContent + ", top-p = " + settings[2] + ". Likeliest: " +
           top.slice(0, 3).map(function (index) {
             var q = probabilities[index];
             return spoken(data.vocabulary[index]) + " " + (q > 0 ? significant(q) : "0 (cut)");
           }).join(", ") + ".";
       }
-      [step, temperature, topK, topP].forEach(function (control) {
+      controlled.forEach(function (control) {
         control.input.setAttribute("aria-valuetext", control.shown.textContent);
       });
     }
-    [step, temperature, topK, topP].forEach(function (control) {
+    controlled.forEach(function (control) {
       control.input.addEventListener("input", draw);
     });
     draw();
     return function (loaded) {
       data = loaded;
       step.input.max = String(data.drawn.length);
-      topK.input.max = String(data.vocabulary.length); // the maximum first: a value above it would be cut
-      topK.input.value = topK.input.max;
+      sliders.keepAtMost(data.vocabulary.length);
       draw();
     };
   }

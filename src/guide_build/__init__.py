@@ -16,6 +16,8 @@ import html
 import re
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 """The repository: ``mkdocs.yml``, ``docs/``, ``hooks/``, ``src/`` …"""
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -23,6 +25,9 @@ ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM
 the figure drawing): they run side by side, and with BLAS threads each they fight over the cores while
 their small matrices gain nothing from threads. One thread also makes the sums' order, and so the
 printed numbers, the same on every machine."""
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML was built with it (several times faster), for the question bank and
+the glossary; its nodes carry the same line marks as the Python parser's."""
 PACKAGE = ROOT / "src" / "diffusion_vs_llms"
 """The numerics package, which the figures and the notebooks use."""
 

@@ -20,7 +20,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
-from guide_build import ROOT
+from guide_build import ROOT, YAML_LOADER
 from guide_build.mkdocs import nav_pages
 
 SOURCE = ROOT / "includes" / "glossary.yml"
@@ -82,14 +82,11 @@ def source(config: Mapping[str, Any]) -> Path:
     return Path(config["config_file_path"]).parent / "includes" / "glossary.yml"
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, where PyYAML was built with it
-
-
 def load(path: Path = SOURCE) -> list[Entry]:
     """The entries of the glossary file, checked; a mistake raises :class:`GlossaryError` naming its line."""
     name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark else ""

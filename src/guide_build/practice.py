@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from types import CodeType
 from typing import Any
 
 import jinja2
@@ -32,7 +31,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
-from guide_build import ROOT, cache
+from guide_build import ROOT, YAML_LOADER, cache
 
 BANK = ROOT / "includes" / "questions"
 INDEX = "index.yml"
@@ -75,7 +74,6 @@ FUNCTIONS: dict[str, Any] = {
 """What an answer's expression may call besides the package's modules (``timing.diffusion_image_time``)."""
 
 
-@functools.cache
 def _package() -> dict[str, Any]:
     import importlib
 
@@ -144,12 +142,9 @@ def _name(path: Path) -> str:
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser, where PyYAML was built with it
-
-
 def _compose(text: str, name: str, first_line: int = 0) -> yaml.Node:
     try:
-        return yaml.compose(text, Loader=_LOADER)
+        return yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line + 1
@@ -292,13 +287,7 @@ def draw(question: Question, seed: int) -> dict[str, float]:
 
 def evaluate(expression: str, names: Mapping[str, Any]) -> Any:
     """An answer's expression, with the parameters and values ``names``, :data:`FUNCTIONS` and the package."""
-    return eval(_compiled(expression), {"__builtins__": {}, **FUNCTIONS, **_package()}, dict(names))
-
-
-@functools.lru_cache(maxsize=4096)
-def _compiled(expression: str) -> CodeType:
-    """``expression`` compiled once: a build evaluates each one for every text and seed it fills."""
-    return compile(expression, "<expression>", "eval")
+    return eval(expression, {"__builtins__": {}, **FUNCTIONS, **_package()}, dict(names))
 
 
 def values(question: Question, seed: int = 0) -> dict[str, Any]:

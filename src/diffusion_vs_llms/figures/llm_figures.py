@@ -128,14 +128,20 @@ def tiny_lm_generation() -> tuple[Corpus, TinyLM, Generation, np.ndarray]:
     generation from :data:`GENERATION_PROMPT`: the corpus, the model, the run and the logits at each step."""
     corpus = load_corpus()
     model = train(corpus)
+    logits = []  # what the model gave at each step, kept as the run asks for it
+
+    def next_logits(context: list[int]) -> np.ndarray:
+        logits.append(model.next_logits(context))
+        return logits[-1]
+
     run = generate(
-        model.next_logits,
+        next_logits,
         corpus.encode(GENERATION_PROMPT),
         GENERATION_TOKENS,
         rng=np.random.default_rng(GENERATION_SEED),
         temperature=GENERATION_TEMPERATURE,
     )
-    return corpus, model, run, np.array([model.next_logits(context) for context in run.contexts])
+    return corpus, model, run, np.array(logits)
 
 
 def _shown(character: str) -> str:
