@@ -1,14 +1,13 @@
-"""MkDocs hook: the PDF handouts of ``guide_build.handouts``, printed after ``mkdocs build`` (not ``serve``)
-into ``site/handouts/``, a link box on every page to its chapter's PDFs and the booklet, and each
-chapter's number before its title in the navigation, as the booklet numbers it.
+"""MkDocs hook: each chapter's number before its title in the navigation, as the booklet numbers it,
+and, when ``HANDOUTS=1`` (``make pdf``, the tests), the PDF handouts of ``guide_build.handouts``
+printed after ``mkdocs build`` into ``site/handouts/``, with a link box on every page to its chapter's
+PDFs and the booklet. Without it (``make build``, ``mkdocs serve``) the HTML site is built alone.
 
-Chromium is ``$CHROMIUM`` or ``chromium`` on PATH; without it the HTML site is built alone, the build
-says so, and the pages get no handout links. ``HANDOUTS=0`` skips the handouts on purpose.
+Chromium is ``$CHROMIUM`` or ``chromium`` on PATH; handouts asked for without it fail the build.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -27,15 +26,15 @@ def on_startup(command, dirty):
 def on_config(config):
     handouts.paper()  # fail early on a bad HANDOUT_PAPER
     _state["chromium"] = None
-    if _state["command"] == "build" and os.environ.get("HANDOUTS", "1") != "0":
+    if _state["command"] == "build" and handouts.requested():
         try:
             _state["chromium"] = browser.find_chromium()
         except ValueError as error:
             raise PluginError(str(error)) from None
         if _state["chromium"] is None:
-            print(
-                "handouts: Chromium not found, so the PDF handouts are not built (the HTML site is). "
-                "Install it with `apt-get install chromium`, or set CHROMIUM=/path/to/chromium."
+            raise PluginError(
+                "HANDOUTS=1 asks for the PDF handouts, which Chromium prints: install it with "
+                "`apt-get install chromium`, or set CHROMIUM=/path/to/chromium"
             )
     return config
 

@@ -21,8 +21,9 @@ from guide_build.mkdocs import mkdocs_build
 
 
 def _build_site(shared: Path) -> Path:
-    """The site, built once per test run with ``mkdocs build --strict`` into ``$SITE_DIR`` (``make test``
-    builds ``site/``, which CI publishes) or else into ``shared``; the build's log goes next to it.
+    """The site with its PDF handouts (``HANDOUTS=1``), built once per test run with ``mkdocs build
+    --strict`` into ``$SITE_DIR`` (``make test`` builds ``site/``, which CI publishes) or else into
+    ``shared``; the build's log goes next to it.
 
     With pytest-xdist (``make test`` runs two workers) the first worker to ask builds it, in the folder
     the workers share, while the others wait on the lock; every worker then reads the same site.
@@ -31,7 +32,7 @@ def _build_site(shared: Path) -> Path:
     with (shared / "site.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not log.exists():
-            proc = mkdocs_build(out)
+            proc = mkdocs_build(out, {**os.environ, "HANDOUTS": "1"})
             log.write_text(f"{proc.returncode}\n{proc.stdout}\n{proc.stderr}", encoding="utf-8")
     return out
 

@@ -56,7 +56,7 @@ def test_a_new_page_needs_only_the_page_and_its_nav_line(tmp_path: Path):
     )
     changed = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True)
 
-    env = {**os.environ, "HANDOUTS": "0"}  # the handouts have tests of their own; printing them adds nothing here
+    env = {**os.environ, "HANDOUTS": "0"}  # the HTML site, as `make build`; the handouts have tests of their own
     build = mkdocs_build(tmp_path / "site", env, cwd=copy)
     assert build.returncode == 0, build.stderr[-3000:]
     assert "temperature" in (tmp_path / "site" / "sampling-in-one-line" / "index.html").read_text(encoding="utf-8")

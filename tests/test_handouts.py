@@ -419,16 +419,26 @@ def test_page_numbers_are_those_of_the_printout_and_an_unknown_target_is_named(t
         print_alone(document)
 
 
-def test_without_chromium_the_html_site_is_built_alone(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "CHROMIUM"}
-    env["PATH"] = str(tmp_path / "empty")  # no chromium on it
+def test_the_html_site_is_built_alone_unless_handouts_are_asked_for_and_then_chromium_is_required(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("CHROMIUM", "HANDOUTS")}
     pages = {"index.md": "# Home\n", "chapter.md": "# A chapter\n\nText.\n"}
-    proc = build_project(tmp_path, pages, "handouts.py", "nav: [index.md, chapter.md]\n", env)
+    config = "nav: [index.md, chapter.md]\n"
+    for name in ("html", "pdf", "bad"):
+        (tmp_path / name).mkdir()
+    proc = build_project(tmp_path / "html", pages, "handouts.py", config, env)  # as `make build`
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "Chromium not found, so the PDF handouts are not built" in proc.stdout + proc.stderr
-    out = tmp_path / "out"
+    out = tmp_path / "html" / "out"
     assert (out / "chapter" / "index.html").is_file() and not (out / "handouts").exists()
     assert "handouts/" not in (out / "chapter" / "index.html").read_text(encoding="utf-8")
+
+    no_chromium = {**env, "HANDOUTS": "1", "PATH": str(tmp_path / "empty")}
+    proc = build_project(tmp_path / "pdf", pages, "handouts.py", config, no_chromium)  # as `make pdf`
+    assert proc.returncode != 0 and not (tmp_path / "pdf" / "out" / "handouts").exists()
+    assert "HANDOUTS=1 asks for the PDF handouts, which Chromium prints" in proc.stdout + proc.stderr
+
+    proc = build_project(tmp_path / "bad", pages, "handouts.py", config, {**env, "HANDOUTS": "yes"})
+    expected = "HANDOUTS must be 0 (the HTML site alone) or 1 (with the PDF handouts), got 'yes'"
+    assert proc.returncode != 0 and expected in proc.stdout + proc.stderr
 
 
 def test_chapters_are_the_nav_pages_less_those_with_handout_false(tmp_path):

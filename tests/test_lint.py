@@ -213,7 +213,7 @@ def test_a_clean_build_gives_the_same_bytes(site_dir, tmp_path):
         if entry.read_bytes() not in printed:
             shutil.copyfile(entry, cache / "handouts" / entry.name)
     clean = tmp_path / "site"
-    proc = mkdocs_build(clean, {**os.environ, "GUIDE_CACHE": str(cache)})
+    proc = mkdocs_build(clean, {**os.environ, "GUIDE_CACHE": str(cache), "HANDOUTS": "1"})
     # its documents, one for both editions or one each when the chapter has answers, and no other
     assert f"printed {len(printed)}," in proc.stdout + proc.stderr, (proc.stdout + proc.stderr)[-3000:]
     assert proc.returncode == 0, proc.stderr[-3000:]

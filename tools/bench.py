@@ -3,7 +3,9 @@
 Measured on this machine, as medians of ``--runs`` runs (the test-suite times are single runs):
 
 - cold build (every cache removed), warm build (nothing changed), and the rebuild of ``mkdocs serve``
-  after a one-line Markdown edit;
+  after a one-line Markdown edit, of the HTML site as ``make build`` builds it;
+- the cold build with the PDF handouts, as ``make pdf`` and CI build it (reported: printing the
+  handouts' pages is most of it);
 - a baseline: the same Markdown built by plain Material for MkDocs, with no hooks, no notebooks and
   no figures, so the project's overhead is a ratio measured in the same run;
 - every page's first visit in Chromium: bytes transferred (gzip-compressed) and number of requests;
@@ -34,7 +36,7 @@ from guide_build.browser import DRAW_EVERYTHING, FLAGS, find_chromium, serve
 from guide_build.mkdocs import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDOUTS": "0"}
 TARGETS = {
     "cold_build_s": 45.0,
     "warm_build_s": 5.0,
@@ -53,8 +55,9 @@ def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROO
     return seconds
 
 
-def build(site: Path, config: Path = ROOT / "mkdocs.yml") -> float:
-    return timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)])
+def build(site: Path, handouts: bool = False) -> float:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+    return timed(command, {**ENV, "HANDOUTS": "1"} if handouts else ENV)
 
 
 def baseline_config(folder: Path) -> Path:
@@ -188,6 +191,7 @@ def print_table(results: dict) -> None:
             ("rebuild after a one-line edit (s)", "edit_rebuild_s"),
         ):
             print(f"{name:48} {results[key]:>10} {TARGETS[key]:>8}  {verdict(results[key], TARGETS[key])}")
+        print(f"{'cold build with the PDF handouts (s)':48} {results['cold_build_with_handouts_s']:>10}")
         print(f"{'plain Material build of the same Markdown (s)':48} {results['baseline_build_s']:>10}")
         cold, warm = results["cold_over_baseline"], results["warm_over_baseline"]
         print(f"{'cold / plain, warm / plain':48} {cold:>5}x {warm:>4}x")
@@ -234,6 +238,11 @@ def main() -> int:
             shutil.rmtree(ROOT / ".cache", ignore_errors=True)
             cold.append(build(tmp_path / f"cold{run}"))
             print(f"cold build {run + 1}/{args.runs}: {cold[-1]:.1f} s", flush=True)
+        with_handouts = []
+        for run in range(args.runs):
+            shutil.rmtree(ROOT / ".cache", ignore_errors=True)
+            with_handouts.append(build(tmp_path / f"pdf{run}", handouts=True))
+            print(f"cold build with the PDF handouts {run + 1}/{args.runs}: {with_handouts[-1]:.1f} s", flush=True)
         for run in range(args.runs):
             warm.append(build(tmp_path / f"warm{run}"))
             print(f"warm build {run + 1}/{args.runs}: {warm[-1]:.1f} s", flush=True)
@@ -244,6 +253,7 @@ def main() -> int:
         print(f"plain Material builds: {[round(p, 2) for p in plain]}", flush=True)
         results.update(
             cold_build_s=round(statistics.median(cold), 2),
+            cold_build_with_handouts_s=round(statistics.median(with_handouts), 2),
             warm_build_s=round(statistics.median(warm), 2),
             edit_rebuild_s=round(statistics.median(edits), 2),
             baseline_build_s=round(statistics.median(plain), 2),

@@ -90,6 +90,15 @@ def number_titles(pages: list, chapters: list[Chapter]) -> None:
             page.title = f"{numbers[page.url]}. {page.title}"
 
 
+def requested() -> bool:
+    """Whether ``$HANDOUTS`` asks for the PDF handouts: ``1`` (``make pdf``, the tests, CI) or ``0``, the
+    default (``make build``, ``mkdocs build``: the HTML site alone)."""
+    value = os.environ.get("HANDOUTS", "0")
+    if value not in ("0", "1"):
+        raise PluginError(f"HANDOUTS must be 0 (the HTML site alone) or 1 (with the PDF handouts), got {value!r}")
+    return value == "1"
+
+
 def paper() -> str:
     """The paper size of ``$HANDOUT_PAPER`` (``a4``, the default, or ``letter``) as CSS names it."""
     value = os.environ.get("HANDOUT_PAPER", "a4").lower()
