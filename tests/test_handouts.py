@@ -246,6 +246,51 @@ def test_every_question_starts_on_the_page_of_its_answer(site_dir):
         assert questions == bank, f"practice-{edition}: {questions} questions with an answer found, {bank} in the bank"
 
 
+def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, tmp_path):
+    """In the student edition each question's box is as tall as the bank gives it (4 ruled lines for
+    the first part to write, 2 more for each further one, 2 for letters alone): the height that the
+    worksheet page and the printed worksheets use too. Read from the print layout in Chromium."""
+    chapter = next(c for c in handouts.chapters() if c.slug == "practice")
+    document = tmp_path / "practice-student.html"
+    base = f'<base href="{(site_dir / "handouts" / "_print").as_uri()}/">'  # its URLs are relative to there
+    text = handouts._single_html(site_dir, chapter, handouts.chapters(), "student", "Guide", "")
+    document.write_text(text.replace("<head>", "<head>" + base, 1), encoding="utf-8")
+    (width, height), (top, side, bottom) = handouts.PAGE_MM[handouts.paper()], handouts.MARGIN_MM
+    px = 96 / 25.4
+
+    async def boxes() -> dict[str, float]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+            try:
+                page = await browser.new_page(viewport={"width": round((width - 2 * side) * px), "height": 900})
+                await page.emulate_media(media="print")
+                await page.goto(document.as_uri(), wait_until="load")
+                await page.evaluate(handouts.PAGINATE, (height - top - bottom) * px * handouts.KEEP_WHOLE)
+                return await page.evaluate(
+                    """() => {  // a tall question's box may be in two pieces (to start on the page of its heading)
+                        const heights = {};
+                        for (const box of document.querySelectorAll(".answer-space")) {
+                            const id = box.closest(".question").querySelector("h2, h3").id;
+                            heights[id] = (heights[id] || 0) + box.getBoundingClientRect().height;
+                        }
+                        return heights;
+                    }"""
+                )
+            finally:
+                await browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the browser tests' sync Playwright may hold this loop
+        found = pool.submit(lambda: asyncio.run(boxes())).result()
+    bank = practice.load()
+    expected = {f"practice--{q.id}": practice.answer_space_cm(q) for q in bank}
+    assert sorted(found) == sorted(expected), "a question without its box, or a box outside a question"
+    wrong = {i: round(found[i] / px / 10, 2) for i in expected if abs(found[i] / px / 10 - expected[i]) > 0.01}
+    assert not wrong, f"boxes (cm) not as tall as the bank says: {wrong}"
+    assert {practice.answer_space_cm(q) for q in bank} >= {1.6, 3.2, 4.8}  # letters, one part to write, two
+
+
 def emptiness(pdf: Path) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink."""
     from PIL import Image

@@ -138,7 +138,7 @@ def test_a_good_question_loads(tmp_path):
     assert question.id == "q-two" and question.page == "diffusion.md"
     assert practice.answers(question, 0)[0] == {"answer": 4, "slip 0": 6}
     markdown = practice.question_markdown(question, 7)
-    assert markdown.startswith("## Question 7: Two plus two {#q-two}\n\nWhat is 2 + 2?")
+    assert markdown.startswith('## Question 7: Two plus two {#q-two data-answer-space="3.2"}\n\nWhat is 2 + 2?')
     assert 'data-answer="4.0"' in markdown and "1. Yes\n1. No" in markdown
     assert "**(A) is right.** Four is even." in markdown  # the worked answer explains every choice
 
@@ -209,11 +209,13 @@ def test_pages_get_their_questions_and_links(tmp_path):
     questions = practice.load(bank(tmp_path))
     titles = {"diffusion.md": "Diffusion models"}
     chapter = practice.fill_in("# D\n\n<!-- questions: self-check -->\n", "diffusion.md", questions, titles)
-    assert "### Question 1: Two plus two {#q-two}" in chapter
+    assert '### Question 1: Two plus two {#q-two data-answer-space="3.2"}' in chapter
     assert "The worked answer: [question 1](practice.md#q-two)." in chapter and "{{" not in chapter
     whole = practice.fill_in("# P\n\n<!-- questions: all -->\n\nSee [](#q-two).", "practice.md", questions, titles)
     assert "| [Diffusion models](diffusion.md) | [1](#q-two)" in whole
-    assert "## Question 1: Two plus two {#q-two}" in whole and "See [question 1](#q-two)." in whole
+    assert (
+        '## Question 1: Two plus two {#q-two data-answer-space="3.2"}' in whole and "See [question 1](#q-two)." in whole
+    )
     with pytest.raises(practice.BankError, match=r"docs/llms.md: \[\]\(#q-none\) names no question"):
         practice.fill_in("[](#q-none)", "llms.md", questions, titles)
     with pytest.raises(practice.BankError, match=r"docs/llms.md: .* but no question practises this page"):

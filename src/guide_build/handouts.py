@@ -318,7 +318,7 @@ def content_date() -> str:
     return proc.stdout.strip() or time.strftime("%Y-%m-%d", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0"))))
 
 
-SECTION = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+SECTION = re.compile(r'<h2\b[^>]*\sid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 
 
 def _contents_entry(target: str, text: str, kind: str) -> str:
@@ -474,12 +474,9 @@ PAGINATE = """most => {
         }
         question.append(answer);
         let height = 0;
-        if (answer.matches(".answer-space")) {
-            // 4 ruled lines, 2 more for each further part to write; 2 lines when every part is a choice
-            // (the student marks its letter): the bank's form says how many parts are written
-            const form = question.querySelector("form[data-written]");
-            const parts = form ? +form.dataset.written : new Set(question.textContent.match(/\\([a-h]\\)/g)).size;
-            height = parts ? 3.2 + 1.6 * Math.max(parts - 1, 0) : 1.6;
+        if (answer.matches(".answer-space")) {  // as tall as the question's heading says (practice.py)
+            height = +first.dataset.answerSpace;
+            if (!(height > 0)) throw new Error(`no data-answer-space on the heading of ${first.textContent}`);
             answer.style.height = `${height}cm`;
         }
         questions.push([question, answer, height]);
@@ -494,7 +491,7 @@ PAGINATE = """most => {
     for (const block of split) block.setAttribute("data-may-split", "");
 }"""
 """Lays a print document out for its pages. Each question, from its heading to its answer (answer
-key) or the space to write it (student edition; as tall as the question has parts, (a), (b) ...),
+key) or the space to write it (student edition; as tall as its heading's ``data-answer-space``),
 goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page get ``data-may-split``;
 print.css keeps the others whole. A block kept whole that does not fit moves to the next page, so
 no page is left emptier than that (a chapter's last page aside)."""

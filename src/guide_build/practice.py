@@ -460,10 +460,9 @@ def _self_check(question: Question, seed: int) -> str:
             f'<label for="{control}">{label}</label> '
             f'<input id="{control}" type="text" autocomplete="off" spellcheck="false">{unit}</p>'
         )
-    written = sum(part.kind not in ("choice", "select") for part in question.parts)
     return (
         f'<div class="self-check" role="group" aria-label="Check your answer" data-question="{question.id}"'
-        f' data-written="{written}" markdown>\n\n'
+        " markdown>\n\n"
         + "\n\n".join(rows)
         + '\n\n<p class="self-check__actions" hidden><button type="button" class="md-button">Check</button></p>\n'
         '<div class="self-check__feedback" role="status"></div>\n\n</div>'
@@ -486,6 +485,14 @@ def _short_answer(question: Question, seed: int) -> str:
     return "\n".join(lines)
 
 
+def answer_space_cm(question: Question) -> float:
+    """The height of a question's box to write the answer in, on paper (handouts, worksheets): room for
+    its first written part and 1.6 cm for each further one; 1.6 cm to write the letters when every
+    part is a choice. Its heading carries it (``data-answer-space``) for the handouts' layout."""
+    written = sum(part.kind not in ("choice", "select") for part in question.parts)
+    return round(3.2 + 1.6 * (written - 1), 1) if written else 1.6
+
+
 def question_markdown(
     question: Question, number: int, *, seed: int = 0, level: int = 2, worked: bool = True, form: bool = True
 ) -> str:
@@ -493,7 +500,8 @@ def question_markdown(
     choices alone) and collapsed answer (the worked answer, or a chapter self-check's short one)."""
     text = render_text(question.question, question, seed, "question").strip("\n")
     title = render_text(question.title, question, seed, "title")
-    blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id}}}", text]
+    space = f'data-answer-space="{answer_space_cm(question):g}"'
+    blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id} {space}}}", text]
     if question.checkable and form:
         blocks.append(_self_check(question, seed))
     elif question.checkable:

@@ -106,13 +106,6 @@ def _html(text: str) -> str:
 # ---- The site's worksheet page ----------------------------------------------------------------------
 
 
-def answer_space_cm(question: practice.Question) -> float:
-    """The height of a question's answer box: room for its first written part and 1.6 cm for each
-    further one; 1.6 cm to write the letters when every part is a choice."""
-    written = sum(part.kind not in ("choice", "select") for part in question.parts)
-    return 3.2 + 1.6 * (written - 1) if written else 1.6
-
-
 def entries_html(questions: list[practice.Question], seed: int, numbers: dict[str, int]) -> str:
     """The questions as the worksheet page shows them, for ``seed``: heading, text and choices, an
     answer box (student edition) and the worked answer without code (answer key); formulas still TeX."""
@@ -122,7 +115,7 @@ def entries_html(questions: list[practice.Question], seed: int, numbers: dict[st
             question, numbers[question.id], seed=seed, level=3, form=False
         ).partition(ANSWER)
         # the ruled box is drawn for paper; the page's text says each question has one
-        height = answer_space_cm(question)
+        height = practice.answer_space_cm(question)
         space = f'<div class="answer-space" aria-hidden="true" style="height: {height:g}cm"></div>\n\n'
         seeded = " data-seeded" if question.params else ""
         opened = '!!! success "Answer"\n'  # shown in the answer key, on screen as on paper: a box that may split
