@@ -314,8 +314,6 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
         outside = [u for u in requests if not u.startswith(site_url)]
         if outside:
             problems.append(f"{where}: requests outside the site: {outside[:3]}")
-        if errors:
-            problems.append(f"{where}: console errors: {errors[:3]}")
         scheme_shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
         if scheme_shown != SCHEMES[scheme]:
             problems.append(f"{where}: colour scheme {scheme_shown!r}")
@@ -345,6 +343,8 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
             problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")
+        if errors:  # as the page loaded, or as the reader scrolled (a late block, an explorable's data)
+            problems.append(f"{where}: console errors: {errors[:3]}")
         if (scheme, viewport) in AXE_RULES:
             problems += [f"{where}: axe: {v}" for v in axe_violations(page, AXE_RULES[scheme, viewport])]
         term = page.locator("article abbr[title]").first
@@ -855,6 +855,31 @@ def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(sit
         without_script.close()
 
 
+def test_explorables_without_javascript_show_their_drawn_figures(site_url, site_pages, browser):
+    """A reader without JavaScript gets each explorable's drawn figure (loaded) and its caption, and
+    none of its controls."""
+    pages = {path.removesuffix("index.html"): text.count("data-explorable=") for path, text in site_pages.items()}
+    pages = {path: count for path, count in pages.items() if count}
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        for path, count in pages.items():
+            page.goto(site_url + path, wait_until="load")
+            figures = page.locator("figure[data-explorable]")
+            assert figures.count() == count, path
+            for figure in figures.all():
+                name = f"{path}#{figure.get_attribute('id')}"
+                figure.scroll_into_view_if_needed()
+                image = figure.locator("img").first
+                assert image.is_visible() and figure.locator("figcaption").is_visible(), name
+                image.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
+                assert image.evaluate("img => img.naturalWidth") > 0, f"{name}: the drawn figure did not load"
+                assert not figure.locator(".explorable").is_visible(), f"{name}: controls without their script"
+    finally:
+        context.close()
+    assert sum(pages.values()) >= 5
+
+
 def reach_explorable(page, name: str):
     """Scroll to the explorable figure ``name`` and wait until its data has arrived (its readout
     is written); return the figure and its readout."""
@@ -891,8 +916,57 @@ def check_listed(listed: str, names, values, zero: str) -> None:
             assert shown_number(written) == pytest.approx(value, rel=5e-3), text
 
 
+EXPLORABLE_READINGS = [("light", "desktop"), ("dark", "phone")]
+
+
+@pytest.fixture(params=EXPLORABLE_READINGS, ids=[f"{s}-{v}" for s, v in EXPLORABLE_READINGS])
+def explorable_context(browser, request):
+    """A context of the test's own (the colour it stores reaches no other test), light at the desktop
+    and dark on a phone asking for reduced motion: each explorable is driven in both."""
+    scheme, viewport = request.param
+    phone = viewport == "phone"
+    options = {"color_scheme": scheme, "viewport": VIEWPORTS[viewport], "is_mobile": phone, "has_touch": phone}
+    options["reduced_motion"] = "reduce" if phone else "no-preference"
+    context = browser.new_context(**options)
+    OPTIONS[context] = options
+    yield context
+    OPTIONS.pop(context)
+    context.close()
+
+
+SEEN_FOCUS = """control => {
+    const seen = () => { const s = getComputedStyle(control);
+        return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.backgroundColor, s.boxShadow].join(" "); };
+    const focused = seen();
+    control.blur();
+    const blurred = seen();
+    control.focus();
+    return focused !== blurred;
+}"""
+"""Whether the focused ``control`` looks other than when it is not focused (a ring or a fill)."""
+
+MOVING = """figure => Array.from(figure.querySelectorAll(".explorable, .explorable *")).filter(e => {
+    const s = getComputedStyle(e);
+    return s.animationName !== "none" || s.transitionDuration.split(",").some(d => parseFloat(d) > 0);
+}).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : ""))"""
+"""The elements of an explorable that animate or transition."""
+
+
 def check_quiet_and_printed_drawn(page, figure, requests, errors) -> None:
-    """No console error and no request outside the site; on paper the drawn figure, not the controls."""
+    """The closing checks of an explorable, its last moved control still focused: the control shows
+    its focus, axe finds nothing in the figure in that state, and with reduced motion asked for
+    nothing in it moves; no console error, no request outside the site; on paper the drawn
+    figure, not the controls."""
+    control = page.locator(":focus")
+    assert figure.evaluate("(figure, control) => figure.contains(control)", control.element_handle())
+    assert control.evaluate(SEEN_FOCUS), f"#{control.get_attribute('id')} does not show that it has the focus"
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"include": [[f"#{figure.get_attribute('id')}"]], "exclude": [[".katex-html"]]}
+    violations = Axe().run(page, context=context, options={"resultTypes": ["violations"]}).response["violations"]
+    assert not violations, [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
+    if page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches"):
+        assert figure.evaluate(MOVING) == [], "moves although the reader asked for reduced motion"
     assert not errors, errors
     assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
     page.emulate_media(media="print")
@@ -900,7 +974,7 @@ def check_quiet_and_printed_drawn(page, figure, requests, errors) -> None:
     assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
 
 
-def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
     keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
     page reads is recomputed here with the package; paper and no-JavaScript readers get the drawn
@@ -915,7 +989,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
     for name, schedule in schedules.items():
         np.testing.assert_allclose(data["schedules"][name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
-    page, requests, errors = open_page(own_context, site_url + "diffusion/")
+    page, requests, errors = open_page(explorable_context, site_url + "diffusion/")
     try:
         figure, readout = reach_explorable(page, "forward-process-photo")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -961,13 +1035,13 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, own_contex
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
-def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the LLM chapter: the temperature, top-k and top-p sliders, moved
     by keyboard, show the distribution diffusion_vs_llms.sampling.next_token_distribution gives for
     the logits in the page's data file, which is what the package's figure module writes."""
     data = json.loads((site_dir / "figures" / "next-token-temperature.json").read_text(encoding="utf-8"))
     assert data == llm_figures.next_token_data()
-    page, requests, errors = open_page(own_context, site_url + "llms/")
+    page, requests, errors = open_page(explorable_context, site_url + "llms/")
     try:
         figure, readout = reach_explorable(page, "next-token-temperature")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1001,20 +1075,19 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, own_context
         sliders["temperature"].press("Home")
         shown(0.1, 3, 1)
         assert sliders["top-k"].get_attribute("aria-valuetext") == "3"
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()
 
 
-def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(site_url, site_dir, own_context):
+def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the LLM chapter: the step slider walks through the tiny language
     model's run (the text so far, the character drawn), and the temperature, top-k and top-p sliders
     show the distribution next_token_distribution gives for that step's logits in the data file (which
     tests/test_figures.py recomputes with the package's model)."""
     data = json.loads((site_dir / "figures" / "tiny-lm-generation.json").read_text(encoding="utf-8"))
     vocabulary, size = data["vocabulary"], len(data["vocabulary"])
-    page, requests, errors = open_page(own_context, site_url + "llms/")
+    page, requests, errors = open_page(explorable_context, site_url + "llms/")
 
     def spoken(character: str) -> str:
         return {" ": "space", "\n": "line break"}.get(character, f"'{character}'")
@@ -1077,13 +1150,13 @@ def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(sit
         page.close()
 
 
-def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+def test_attention_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the LLM chapter: focusing a token shows its attention weights
     over every token, and the checkbox turns the causal mask off and on; the weights are the
     package's (llm_figures.attention_weights), read from the page's data file."""
     data = json.loads((site_dir / "figures" / "causal-attention.json").read_text(encoding="utf-8"))
     assert data == llm_figures.attention_data()
-    page, requests, errors = open_page(own_context, site_url + "llms/")
+    page, requests, errors = open_page(explorable_context, site_url + "llms/")
     try:
         figure, readout = reach_explorable(page, "causal-attention")
         buttons, mask = figure.locator(".explorable__tokens button"), page.locator("#figure-causal-attention-mask")
@@ -1108,13 +1181,12 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, own_context)
         mask.focus()
         mask.press("Space")
         shown(2, True)
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()
 
 
-def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+def test_race_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the side-by-side chapter: each press of the button is one network
     evaluation of both loops; the canvas shows the package's DDIM image after that many steps and the
     text the bigram model's words after as many tokens, read from the page's data file."""
@@ -1122,7 +1194,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
     assert data == comparison_figures.race_data()
     trajectory = comparison_figures.image_trajectory()
     steps = len(trajectory) - 1
-    page, requests, errors = open_page(own_context, site_url + "comparison/")
+    page, requests, errors = open_page(explorable_context, site_url + "comparison/")
     try:
         figure, readout = reach_explorable(page, "generation-side-by-side")
         more = page.locator("#figure-generation-side-by-side-more")
@@ -1147,13 +1219,12 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, own_context):
         assert page.evaluate("document.activeElement.id") == "figure-generation-side-by-side-again"
         page.keyboard.press("Enter")
         shown(0)
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()
 
 
-def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, own_context):
+def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
     """javascripts/explorables.js on the diffusion chapter: the step slider and the sampler switch, by
     keyboard, step through the package's DDPM and DDIM runs; the readout gives the timestep, the
     network evaluations so far and the shares near a blob of the data file's frames, and the two
@@ -1161,7 +1232,7 @@ def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, own_context)
     data = json.loads((site_dir / "figures" / "reverse-process-2d.json").read_text(encoding="utf-8"))
     assert data == diffusion_figures.denoising_data()
     runs = {run["name"]: run["frames"] for run in data["runs"]}
-    page, requests, errors = open_page(own_context, site_url + "diffusion/")
+    page, requests, errors = open_page(explorable_context, site_url + "diffusion/")
     try:
         figure, readout = reach_explorable(page, "reverse-process-2d")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1206,7 +1277,6 @@ def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, own_context)
         page.keyboard.press("End")
         shown("DDIM", len(runs["DDIM"]) - 1)
         assert readout.inner_text().splitlines()[3] == "t = 0: the samples are the output"
-        assert not errors, errors
-        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+        check_quiet_and_printed_drawn(page, figure, requests, errors)
     finally:
         page.close()

@@ -349,7 +349,8 @@ def justified_numbers() -> dict[str, set[str]]:
         "causal-attention": {str(len(llm.SENTENCE)), "16", "0", "1"},
         "cross-entropy-curve": {"0", "1", "0.3", "0.5", "10", "3", f"{-np.log(0.3):.3f}", f"{-np.log(0.5):.3f}"},
         "generation-timeline": {"0", "5", f"{image:g}", f"{answer:g}", f"{batch:g}", "50", "0.08", "12", "40", "0.1"},
-        "generation-side-by-side": {str(side), str(comparison.SNAPSHOT_STEPS[-1])},
+        "generation-side-by-side": {str(side), str(comparison.SNAPSHOT_STEPS[-1])}
+        | {f"{comparison.SECONDS_PER_STEP:g}", f"{comparison.SECONDS_PER_TOKEN:g}"},
         # the U-Net's levels and the halvings H/2, H/4, H/8; the papers' years
         "u-net": {str(len(arch.UNET_LEVELS))} | {str(2**k) for k in range(1, len(arch.UNET_LEVELS))} | {"2015", "2020"},
         "transformer-block": {"2", "2017", "2019"},  # GPT-2 and the papers' years

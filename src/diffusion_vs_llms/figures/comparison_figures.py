@@ -165,12 +165,16 @@ def race_data() -> dict:
         "Six snapshots of each kind of generation. Top, diffusion: a row of six 32 by 32 grey images that starts "
         "as pure noise and, over 10 denoising steps, becomes a clear portrait; every snapshot shows the whole "
         "image at once, sharper each time. Below, language model: six lines in which the sentence 'the model "
-        "writes one token at a time' grows by one word per step, from 'the' to 'the model writes one token at'."
+        "writes one token at a time' grows by one word per step, from 'the' to 'the model writes one token at'. "
+        f"Each snapshot and line gives its step, one network evaluation each, and the seconds taken by then at "
+        f"{SECONDS_PER_STEP:g} s per denoising step and {SECONDS_PER_TOKEN:g} s per token."
     ),
     caption=(
         "How generation proceeds. Top: diffusion refines the whole image at every step (DDIM, 10 steps, with the "
         "cosine schedule and the exact denoiser of a three-image toy dataset). Bottom: a language model (a word "
-        "bigram model) appends one token per step and never revises earlier tokens."
+        "bigram model) appends one token per step and never revises earlier tokens. Each step is one network "
+        f"evaluation; the seconds are the timeline's rates, {SECONDS_PER_STEP:g} s per denoising step and "
+        f"{SECONDS_PER_TOKEN:g} s per token."
     ),
 )
 def generation_side_by_side(theme: Theme) -> Figure:
@@ -180,9 +184,10 @@ def generation_side_by_side(theme: Theme) -> Figure:
     fig = new_figure(4.3)
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.45))
     top.suptitle("diffusion: the whole image, refined every step", x=0.01, ha="left", fontsize=11)
+    data = race_data()  # the seconds after each step, as the explorable shows them
     for ax, step in zip(top.subplots(1, len(SNAPSHOT_STEPS)), SNAPSHOT_STEPS, strict=True):
         ax.imshow(np.clip(trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
-        ax.set_title(f"step {step}", fontsize=11)
+        ax.set_title(f"step {step}\n{data['image_seconds'][step]:.2f} s", fontsize=11)
         ax.set_axis_off()
     bottom.suptitle("language model: one more token per step", x=0.01, ha="left", fontsize=11)
     text_ax = bottom.subplots()
@@ -190,7 +195,7 @@ def generation_side_by_side(theme: Theme) -> Figure:
     for row, sentence in enumerate(sentences):
         *old, new = sentence.split()
         y = 0.95 - row / len(sentences)
-        prefix = f"step {row}: " + " ".join(old) + (" " if old else "")
+        prefix = f"step {row} ({data['text_seconds'][row]:.1f} s): " + " ".join(old) + (" " if old else "")
         label = text_ax.text(0.02, y, prefix, transform=text_ax.transAxes, va="top", family="DejaVu Sans Mono")
         text_ax.annotate(
             new, xycoords=label, xy=(1, 0), va="bottom", family="DejaVu Sans Mono", color=theme.series[1], weight="bold"
