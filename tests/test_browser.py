@@ -790,6 +790,91 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
         page.close()
 
 
+def test_practice_by_keyboard_alone_with_feedback_that_axe_accepts(site_url, desktop_or_phone):
+    """A reader with a keyboard alone, at the desktop (light) and on a phone (dark): a field, its Check
+    button and a choice group are reached by typing, Tab and the arrow keys, show their focus and
+    answer back (the slip's hint, the chosen choice's explanation); axe finds nothing in the two
+    answered questions, their feedback and marks included."""
+    questions = {q.id: q for q in practice.load()}
+    page, requests, errors = open_page(desktop_or_phone, site_url + "practice/")
+
+    def live(question: str):
+        page.locator(f"#{question}").scroll_into_view_if_needed()
+        page.wait_for_selector(f".self-check[data-question={question}].self-check--live", timeout=5000)
+        return page.locator(f".self-check[data-question={question}]")
+
+    def focused_shows_it(name: str) -> None:
+        assert page.locator(":focus").evaluate(SEEN_FOCUS), f"{name} does not show that it has the focus"
+
+    try:
+        form = live("q-cross-entropy-one-token")
+        form.locator("input").focus()
+        focused_shows_it("the answer field")
+        page.keyboard.type(f"{-math.log10(0.3):.3f}")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Check"
+        focused_shows_it("the Check button")
+        page.keyboard.press("Enter")
+        assert "base-10 logarithm" in form.locator(".self-check__feedback").inner_text(), "no hint for the slip"
+
+        choice = questions["q-softmax-temperature"].parts[2]
+        form = live("q-softmax-temperature")
+        form.locator("#q-softmax-temperature-2-0").focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")  # the next choice of the group, chosen
+        assert form.locator("#q-softmax-temperature-2-1").is_checked()
+        focused_shows_it("a choice")
+        page.keyboard.press("Tab")
+        assert form.locator("button").evaluate("button => button === document.activeElement")
+        page.keyboard.press("Enter")
+        shown = form.locator(".self-check__note").last.inner_text()
+        assert plain_text(choice.choices[1].why)[:40] in shown, f"choice 1 showed {shown!r}"
+
+        from axe_playwright_python.sync_playwright import Axe
+
+        answered = [[f".self-check[data-question={q}]"] for q in ("q-cross-entropy-one-token", "q-softmax-temperature")]
+        context = {"include": answered, "exclude": [[".katex-html"]]}
+        found = Axe().run(page, context=context, options={"resultTypes": ["violations"]}).response["violations"]
+        assert not found, [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in found]
+        assert not errors, errors
+        assert {urlparse(url).hostname for url in requests} == {"127.0.0.1"}
+    finally:
+        page.close()
+
+
+def test_practice_without_javascript_and_on_paper_is_the_plain_question(site_url, browser, own_context):
+    """Without JavaScript a question shows its text and lettered choices and no field, and its collapsed
+    answer opens; printed after answering, no field, button, choice control or progress shows."""
+    question = next(q for q in practice.load() if q.id == "q-softmax-temperature")
+    letters = [len(part.choices) for part in question.parts if part.kind == "choice"]
+    without_script = browser.new_context(java_script_enabled=False)
+    try:
+        page = without_script.new_page()
+        page.goto(site_url + "practice/")
+        section = page.locator(".self-check[data-question=q-softmax-temperature] .choices").first
+        assert section.is_visible() and section.locator("li").count() == letters[0]
+        assert page.locator("article .self-check input:visible").count() == 0
+        answer = page.locator("#q-softmax-temperature ~ details.success").first
+        assert answer.get_attribute("open") is None
+        answer.locator("summary").click()
+        assert answer.get_attribute("open") is not None and answer.locator(".choice-explanations").first.is_visible()
+    finally:
+        without_script.close()
+    page, _, _ = open_page(own_context, site_url + "practice/")
+    try:
+        page.locator("#q-softmax-temperature").scroll_into_view_if_needed()
+        page.wait_for_selector(".self-check[data-question=q-softmax-temperature].self-check--live", timeout=5000)
+        page.locator("#q-softmax-temperature-2-1").check()
+        page.emulate_media(media="print")
+        for control in ("input", "button", "textarea", "select", ".practice-progress", ".self-check__feedback"):
+            assert page.locator(f"article {control}:visible").count() == 0, f"{control} printed"
+        assert page.locator("#q-softmax-temperature").is_visible()
+        choices = page.locator(".self-check[data-question=q-softmax-temperature] .choices").first
+        assert choices.locator("li:visible").count() == letters[0]
+    finally:
+        page.close()
+
+
 def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(site_url, own_context):
     """javascripts/worksheet.js: the ticked questions, numbered 1, 2 … in order, with the numbers of
     the chosen seed (the same as ``make worksheet``, guide_build.practice) in the chosen edition; on
@@ -920,7 +1005,7 @@ EXPLORABLE_READINGS = [("light", "desktop"), ("dark", "phone")]
 
 
 @pytest.fixture(params=EXPLORABLE_READINGS, ids=[f"{s}-{v}" for s, v in EXPLORABLE_READINGS])
-def explorable_context(browser, request):
+def desktop_or_phone(browser, request):
     """A context of the test's own (the colour it stores reaches no other test), light at the desktop
     and dark on a phone asking for reduced motion: each explorable is driven in both."""
     scheme, viewport = request.param
@@ -974,7 +1059,7 @@ def check_quiet_and_printed_drawn(page, figure, requests, errors) -> None:
     assert figure.locator("img").first.is_visible(), "the drawn figure is not printed"
 
 
-def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
+def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the diffusion chapter: the slider and the schedule switch, by
     keyboard, show x_t of the photograph and the numbers of the package at that t; the data file the
     page reads is recomputed here with the package; paper and no-JavaScript readers get the drawn
@@ -989,7 +1074,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, explorable
     for name, schedule in schedules.items():
         np.testing.assert_allclose(data["schedules"][name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
-    page, requests, errors = open_page(explorable_context, site_url + "diffusion/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/")
     try:
         figure, readout = reach_explorable(page, "forward-process-photo")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1035,13 +1120,13 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, explorable
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
 
-def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
+def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the LLM chapter: the temperature, top-k and top-p sliders, moved
     by keyboard, show the distribution diffusion_vs_llms.sampling.next_token_distribution gives for
     the logits in the page's data file, which is what the package's figure module writes."""
     data = json.loads((site_dir / "figures" / "next-token-temperature.json").read_text(encoding="utf-8"))
     assert data == llm_figures.next_token_data()
-    page, requests, errors = open_page(explorable_context, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
     try:
         figure, readout = reach_explorable(page, "next-token-temperature")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1080,14 +1165,14 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, explorable_
         page.close()
 
 
-def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(site_url, site_dir, explorable_context):
+def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the LLM chapter: the step slider walks through the tiny language
     model's run (the text so far, the character drawn), and the temperature, top-k and top-p sliders
     show the distribution next_token_distribution gives for that step's logits in the data file (which
     tests/test_figures.py recomputes with the package's model)."""
     data = json.loads((site_dir / "figures" / "tiny-lm-generation.json").read_text(encoding="utf-8"))
     vocabulary, size = data["vocabulary"], len(data["vocabulary"])
-    page, requests, errors = open_page(explorable_context, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
 
     def spoken(character: str) -> str:
         return {" ": "space", "\n": "line break"}.get(character, f"'{character}'")
@@ -1150,13 +1235,13 @@ def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(sit
         page.close()
 
 
-def test_attention_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
+def test_attention_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the LLM chapter: focusing a token shows its attention weights
     over every token, and the checkbox turns the causal mask off and on; the weights are the
     package's (llm_figures.attention_weights), read from the page's data file."""
     data = json.loads((site_dir / "figures" / "causal-attention.json").read_text(encoding="utf-8"))
     assert data == llm_figures.attention_data()
-    page, requests, errors = open_page(explorable_context, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
     try:
         figure, readout = reach_explorable(page, "causal-attention")
         buttons, mask = figure.locator(".explorable__tokens button"), page.locator("#figure-causal-attention-mask")
@@ -1186,7 +1271,7 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, explorable_c
         page.close()
 
 
-def test_race_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
+def test_race_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the side-by-side chapter: each press of the button is one network
     evaluation of both loops; the canvas shows the package's DDIM image after that many steps and the
     text the bigram model's words after as many tokens, read from the page's data file."""
@@ -1194,7 +1279,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, explorable_contex
     assert data == comparison_figures.race_data()
     trajectory = comparison_figures.image_trajectory()
     steps = len(trajectory) - 1
-    page, requests, errors = open_page(explorable_context, site_url + "comparison/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "comparison/")
     try:
         figure, readout = reach_explorable(page, "generation-side-by-side")
         more = page.locator("#figure-generation-side-by-side-more")
@@ -1224,7 +1309,7 @@ def test_race_explorable_moves_by_keyboard(site_url, site_dir, explorable_contex
         page.close()
 
 
-def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, explorable_context):
+def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_phone):
     """javascripts/explorables.js on the diffusion chapter: the step slider and the sampler switch, by
     keyboard, step through the package's DDPM and DDIM runs; the readout gives the timestep, the
     network evaluations so far and the shares near a blob of the data file's frames, and the two
@@ -1232,7 +1317,7 @@ def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, explorable_c
     data = json.loads((site_dir / "figures" / "reverse-process-2d.json").read_text(encoding="utf-8"))
     assert data == diffusion_figures.denoising_data()
     runs = {run["name"]: run["frames"] for run in data["runs"]}
-    page, requests, errors = open_page(explorable_context, site_url + "diffusion/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/")
     try:
         figure, readout = reach_explorable(page, "reverse-process-2d")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"

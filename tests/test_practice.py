@@ -138,9 +138,13 @@ def test_a_good_question_loads(tmp_path):
     assert question.id == "q-two" and question.page == "diffusion.md"
     assert practice.answers(question, 0)[0] == {"answer": 4, "slip 0": 6}
     markdown = practice.question_markdown(question, 7)
-    assert markdown.startswith('## Question 7: Two plus two {#q-two data-answer-space="3.2"}\n\nWhat is 2 + 2?')
+    practises = "Practises: [The forward process](diffusion.md#the-forward-process){: .question-practises }"
+    assert markdown.startswith(f'## Question 7: Two plus two {{#q-two data-answer-space="3.2"}}\n\n{practises}\n\n')
+    assert "\n\nWhat is 2 + 2?" in markdown
     assert 'data-answer="4.0"' in markdown and "1. Yes\n1. No" in markdown
     assert "**(A) is right.** Four is even." in markdown  # the worked answer explains every choice
+    # a wrong choice whose explanation links nowhere sends the reader to the section practised
+    assert "**(B) is wrong.** It is. See [The forward process](diffusion.md#the-forward-process)." in markdown
 
 
 @pytest.mark.parametrize(
@@ -168,11 +172,27 @@ def test_a_good_question_loads(tmp_path):
             r"q-two.md:3: practises must be a link",
         ),
         (("\n## Answer\n", "\nAnswer\n"), r"q-two.md:\d+: no '## Answer' line"),
+        (
+            ("parts:\n", "parts:\n  - kind: explain\n    label: Why\n"),
+            r"q-two.md:9: an explain part needs checklist: \[the points a good answer must contain\]",
+        ),
     ],
 )
 def test_a_mistake_in_a_question_names_its_file_and_line(tmp_path, change, message):
     with pytest.raises(practice.BankError, match=message):
         practice.load(bank(tmp_path, GOOD.replace(*change)))
+
+
+def test_an_answer_in_words_ends_with_what_a_good_answer_must_contain(tmp_path):
+    explain = "  - kind: explain\n    label: (b) Why\n    checklist:\n      - 'the sum is $4$;'\n"
+    explain += "      - why it is even.\n"
+    (question,) = practice.load(bank(tmp_path, GOOD.replace("parts:\n", "parts:\n" + explain)))
+    worked = practice.worked_markdown(question, 0)
+    assert worked.endswith("A good answer to *(b) Why* must contain:\n\n- the sum is $4$;\n- why it is even.")
+    assert worked in practice.question_markdown(question, 1).replace("\n    ", "\n")  # in the collapsed answer
+    for real in practice.load():  # and every part of the bank to answer in words has its checklist
+        for part in (p for p in real.parts if p.kind == "explain"):
+            assert part.checklist and "\n".join(f"- {c}" for c in part.checklist) in practice.worked_markdown(real, 0)
 
 
 @pytest.mark.parametrize(

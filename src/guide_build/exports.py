@@ -26,7 +26,16 @@ import markdown
 
 from guide_build import ROOT, cache
 from guide_build.mkdocs import page_url
-from guide_build.practice import REFERENCE, Part, Question, answers, number_text, render_text
+from guide_build.practice import (
+    REFERENCE,
+    Part,
+    Question,
+    answers,
+    explanation,
+    number_text,
+    render_text,
+    worked_markdown,
+)
 
 SITE_NAME = "Diffusion Models vs LLMs"
 MOODLE = "downloads/practice-moodle.xml"
@@ -71,7 +80,7 @@ def _html(text: str, site_url: str, numbers: dict[str, int]) -> str:
 def _parts(question: Question, seed: int, site_url: str, numbers: dict[str, int]):
     """Each part with its platform question text, worked answer and numbers, for ``seed``."""
     text = _html(render_text(question.question, question, seed, "question"), site_url, numbers)
-    worked = _html(render_text(question.solution, question, seed, "solution"), site_url, numbers)
+    worked = _html(worked_markdown(question, seed), site_url, numbers)
     title = render_text(question.title, question, seed, "title")
     for index, (part, computed) in enumerate(zip(question.parts, answers(question, seed), strict=True)):
         label = f"<p><strong>{part.label}</strong></p>" if part.label and len(question.parts) > 1 else ""
@@ -112,12 +121,14 @@ def moodle_xml(questions: list[Question], site_url: str, titles: dict[str, str],
                 _text(item, "generalfeedback", worked)
                 _sub(item, "defaultgrade", "1")
                 _sub(item, "idnumber", f"{question.id}-{index}")
-                _moodle_answers(item, part, computed, worked, lambda text: _html(text, site_url, numbers))
+                _moodle_answers(item, question, part, computed, worked, lambda text: _html(text, site_url, numbers))
     ET.indent(quiz)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"
 
 
-def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], worked: str, to_html) -> None:
+def _moodle_answers(
+    item: ET.Element, question: Question, part: Part, computed: dict[str, float], worked: str, to_html
+) -> None:
     if part.kind == "numeric":
         shown = [(computed["answer"], "100", "Right.")]
         shown += [(computed[f"slip {i}"], "0", hint) for i, (_, hint) in enumerate(part.slips)]
@@ -139,7 +150,7 @@ def _moodle_answers(item: ET.Element, part: Part, computed: dict[str, float], wo
                 fraction = MOODLE_FRACTIONS[right] if choice.correct else "-" + MOODLE_FRACTIONS[wrong]
             answer = _sub(item, "answer", fraction=fraction, format="html")
             _sub(answer, "text", to_html(choice.text).removeprefix("<p>").removesuffix("</p>"))
-            _text(answer, "feedback", to_html(choice.why))
+            _text(answer, "feedback", to_html(explanation(question, choice)))
     elif part.kind == "text":
         _sub(item, "usecase", "0")
         for accepted in part.accept:
@@ -171,6 +182,10 @@ def qti_assessment(questions: list[Question], site_url: str, seed: int = 0) -> b
     root = ET.Element("questestinterop", xmlns=QTI_NAMESPACE)
     assessment = _sub(root, "assessment", ident="diffusion-vs-llms-practice", title=f"{SITE_NAME}: practice")
     section = _sub(assessment, "section", ident="root_section")
+
+    def to_html(text: str) -> str:
+        return _html(text, site_url, numbers)
+
     for question in questions:
         for index, part, computed, name, text, worked in _parts(question, seed, site_url, numbers):
             item = _sub(section, "item", ident=f"{question.id}-{index}", title=name)
@@ -184,14 +199,16 @@ def qti_assessment(questions: list[Question], site_url: str, seed: int = 0) -> b
             processing = _sub(item, "resprocessing")
             outcomes = _sub(processing, "outcomes")
             _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
-            _qti_part(item, presentation, processing, part, computed, lambda text: _html(text, site_url, numbers))
+            _qti_part(item, presentation, processing, question, part, computed, to_html)
             general = _sub(item, "itemfeedback", ident="general_fb")
             _mattext(_sub(general, "flow_mat"), worked)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def _qti_part(item, presentation, processing, part: Part, computed: dict[str, float], to_html) -> None:
+def _qti_part(
+    item, presentation, processing, question: Question, part: Part, computed: dict[str, float], to_html
+) -> None:
     def score(condition: ET.Element) -> None:
         _sub(condition, "setvar", "100", action="Set", varname="SCORE")
 
@@ -232,7 +249,9 @@ def _qti_part(item, presentation, processing, part: Part, computed: dict[str, fl
             feedback = _sub(processing, "respcondition", **{"continue": "Yes"})
             _sub(_sub(feedback, "conditionvar"), "varequal", f"c{i}", respident="response1")
             _sub(feedback, "displayfeedback", feedbacktype="Response", linkrefid=f"c{i}_fb")
-            _mattext(_sub(_sub(item, "itemfeedback", ident=f"c{i}_fb"), "flow_mat"), to_html(choice.why))
+            _mattext(
+                _sub(_sub(item, "itemfeedback", ident=f"c{i}_fb"), "flow_mat"), to_html(explanation(question, choice))
+            )
         condition = _sub(processing, "respcondition", **{"continue": "No"})
         every = _sub(_sub(condition, "conditionvar"), "and")
         for i, choice in enumerate(part.choices):

@@ -46,7 +46,7 @@ PART_FIELDS = {
     "choice": ("kind", "label", "choices"),
     "select": ("kind", "label", "choices"),
     "text": ("kind", "label", "accept"),
-    "explain": ("kind", "label"),
+    "explain": ("kind", "label", "checklist"),
 }
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
@@ -111,6 +111,7 @@ class Part:
     slips: tuple[tuple[str, str], ...] = ()  # numeric: (expression, hint) of a common wrong answer
     choices: tuple[Choice, ...] = ()
     accept: tuple[str, ...] = ()  # text: the accepted answers
+    checklist: tuple[str, ...] = ()  # explain: what a good answer must contain, for grading
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,10 @@ def _part(node: yaml.Node, name: str) -> Part:
         if not isinstance(accept, list) or not accept:
             raise BankError(f"{line}: a text part needs accept: [the answers counted right]")
         return Part(kind, label, accept=tuple(str(a) for a in accept))
-    return Part(kind, label)
+    checklist = data.get("checklist")
+    if not isinstance(checklist, list) or not checklist or not all(isinstance(c, str) and c.strip() for c in checklist):
+        raise BankError(f"{line}: an explain part needs checklist: [the points a good answer must contain]")
+    return Part(kind, label, checklist=tuple(c.strip() for c in checklist))
 
 
 def draw(question: Question, seed: int) -> dict[str, float]:
@@ -413,6 +417,14 @@ def _indent(text: str, by: str = "    ") -> str:
     return "\n".join(by + line if line.strip() else "" for line in text.splitlines())
 
 
+def explanation(question: Question, choice: Choice) -> str:
+    """Why ``choice`` is right or wrong; a wrong one whose explanation links nowhere sends the reader
+    to the section the question practises, which sets the misconception right."""
+    if choice.correct or "](" in choice.why:
+        return choice.why
+    return f"{choice.why} See {question.practises}."
+
+
 def _choices_markdown(question: Question, index: int, part: Part, solution: bool) -> str:
     """The choices as a lettered list (question), or each choice's explanation (worked answer)."""
     kind = "choice-explanations" if solution else "choices"
@@ -420,7 +432,7 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
     for letter, choice in zip(LETTERS, part.choices, strict=False):
         if solution:
             verdict = "right" if choice.correct else "wrong"
-            items.append(f"1. **({letter}) is {verdict}.** {choice.why}")
+            items.append(f"1. **({letter}) is {verdict}.** {explanation(question, choice)}")
         else:
             items.append(f"1. {choice.text}")
     correct = ",".join(str(i) for i, c in enumerate(part.choices) if c.correct)
@@ -469,6 +481,17 @@ def _self_check(question: Question, seed: int) -> str:
     )
 
 
+def worked_markdown(question: Question, seed: int) -> str:
+    """The worked answer of ``question`` for ``seed``, with the grading checklist of each part to
+    explain in words."""
+    worked = render_text(question.solution, question, seed, "solution").strip("\n")
+    for part in question.parts:
+        if part.kind == "explain":
+            to = f" to *{part.label}*" if part.label else ""
+            worked += f"\n\nA good answer{to} must contain:\n\n" + "\n".join(f"- {c}" for c in part.checklist)
+    return worked
+
+
 def _short_answer(question: Question, seed: int) -> str:
     """A chapter self-check's answer: each part's result, and a link to the worked answer."""
     lines = []
@@ -501,7 +524,8 @@ def question_markdown(
     text = render_text(question.question, question, seed, "question").strip("\n")
     title = render_text(question.title, question, seed, "title")
     space = f'data-answer-space="{answer_space_cm(question):g}"'
-    blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id} {space}}}", text]
+    practises = f"Practises: {question.practises}{{: .question-practises }}"
+    blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id} {space}}}", practises, text]
     if question.checkable and form:
         blocks.append(_self_check(question, seed))
     elif question.checkable:
@@ -511,7 +535,7 @@ def question_markdown(
             if part.kind in ("choice", "select")
         ]
     if worked:
-        answer = render_text(question.solution, question, seed, "solution").strip("\n")
+        answer = worked_markdown(question, seed)
         for index, part in enumerate(question.parts):
             if part.kind in ("choice", "select"):
                 answer += "\n\n" + _choices_markdown(question, index, part, solution=True)
