@@ -333,6 +333,12 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
         problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
         if viewport == "desktop":
             problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
+        else:  # the header's site name and page title, each whole
+            cut = page.evaluate(
+                "Array.from(document.querySelectorAll('.md-header__topic .md-ellipsis'))"
+                ".filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())"
+            )
+            problems += [f"{where}: the header cuts {title!r}" for title in cut]
         for src, width in page.evaluate(FIGURES_SHOWN):
             text = smallest_text_px(site_dir / src.removeprefix(urlparse(site_url).path), width)
             if text < SMALLEST_FIGURE_TEXT[viewport]:

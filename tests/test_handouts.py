@@ -188,9 +188,16 @@ def test_lists_print_their_numbers_and_bullets(texts):
         assert step in diffusion, f"DDPM's training algorithm lost its numbering: {step!r}"
     practice = " ".join(texts["practice-student"])
     assert "how to use this page: 1. read the question" in practice, "the practice steps lost their numbers"
+    for edition in EDITIONS:  # the booklet's cover lists the home page's learning objectives, numbered
+        cover = texts[f"{BOOKLET}-{edition}"][0]
+        assert "learning objectives" in cover and "1. explain what generative ai is" in cover, cover[:600]
+        assert "9. describe models that cross the boundaries" in cover, f"{edition}: an objective is missing"
 
 
-WEB_INSTRUCTIONS = re.compile(r"\b(open the (collapsed|answers?)|click|holding the pointer|hover over)\b")
+WEB_INSTRUCTIONS = re.compile(
+    r"\b(open the (collapsed|answers?)|click|holding the pointer|hover over|under the pointer|on the website"
+    r"|in this browser|press check)\b"
+)
 """What a reader can do only on the website, said as an instruction."""
 
 

@@ -138,7 +138,7 @@ def test_a_good_question_loads(tmp_path):
     assert question.id == "q-two" and question.page == "diffusion.md"
     assert practice.answers(question, 0)[0] == {"answer": 4, "slip 0": 6}
     markdown = practice.question_markdown(question, 7)
-    practises = "Practises: [The forward process](diffusion.md#the-forward-process){: .question-practises }"
+    practises = "Practises: [The forward process](diffusion.md#the-forward-process)\n{: .question-practises }"
     assert markdown.startswith(f'## Question 7: Two plus two {{#q-two data-answer-space="3.2"}}\n\n{practises}\n\n')
     assert "\n\nWhat is 2 + 2?" in markdown
     assert 'data-answer="4.0"' in markdown and "1. Yes\n1. No" in markdown

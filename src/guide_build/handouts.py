@@ -339,6 +339,22 @@ def _contents(parts: dict[Chapter, str]) -> str:
     return f'<section class="handout-toc"><h1 id="contents">Contents</h1><ol>{"".join(entries)}</ol></section>'
 
 
+OBJECTIVES = re.compile(r'<h2\b[^>]*\sid="learning-objectives"[^>]*>.*?</h2>(.*?)(?=<h2\b|$)', re.S)
+"""The home page's section of learning objectives, which the booklet's cover lists."""
+
+
+def _objectives(site: Path) -> str:
+    """The home page's learning objectives (its section with the id ``learning-objectives``), as on the
+    site with the glossary links and heading anchors left out; nothing if the home page has none."""
+    home = ARTICLE.search((site / "index.html").read_text(encoding="utf-8"))
+    found = OBJECTIVES.search(home[1]) if home else None
+    if not found:
+        return ""
+    body = GLOSSARY_LINK.sub(r"\1", DROP.sub("", found[1]))
+    title = '<p class="handout-objectives__title">Learning objectives</p>'
+    return f'<section class="handout-objectives">{title}{body}</section>'
+
+
 def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_name: str, site_url: str) -> str:
     cover = (
         '<section class="handout-cover">'
@@ -346,6 +362,7 @@ def _booklet_html(site: Path, all_chapters: list[Chapter], edition: str, site_na
         '<p class="handout-subtitle">Image generation vs text generation: architecture differences</p>'
         f'<p class="handout-edition">{EDITIONS[edition]}</p>'
         + (NAME_LINE if edition == "student" else "")
+        + _objectives(site)
         + f"<p>Content as of {content_date()}. {html.escape(site_url)}</p>"
         "</section>"
     )
@@ -617,7 +634,7 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
 def _build_key(site: Path, chromium: str, all_chapters: list[Chapter]) -> str:
     """Hash of everything the handouts are made from: the built chapters, stylesheets, fonts, figures,
     this module, the browser, the paper and the content date."""
-    files = [site / c.url / "index.html" for c in all_chapters]
+    files = [site / c.url / "index.html" for c in all_chapters] + [site / "index.html"]  # the cover's objectives
     for folder in ("assets/stylesheets", "stylesheets", "figures", "assets/katex"):
         files += [p for p in (site / folder).rglob("*") if p.is_file() and p.suffix != ".map"]
     return cache.key(cache.files_key(files, site), Path(__file__).read_bytes(), chromium, paper(), content_date())

@@ -524,7 +524,7 @@ def question_markdown(
     text = render_text(question.question, question, seed, "question").strip("\n")
     title = render_text(question.title, question, seed, "title")
     space = f'data-answer-space="{answer_space_cm(question):g}"'
-    practises = f"Practises: {question.practises}{{: .question-practises }}"
+    practises = f"Practises: {question.practises}\n{{: .question-practises }}"
     blocks = [f"{'#' * level} Question {number}: {title} {{#{question.id} {space}}}", practises, text]
     if question.checkable and form:
         blocks.append(_self_check(question, seed))
