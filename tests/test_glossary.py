@@ -130,8 +130,23 @@ GOOD = "- term: Token\n  forms: [token(s)]\n  short: A small unit of text, used 
         (GOOD + "- term: Noise (eps)\n  short: Random values added.\n", ":6: 'Noise (eps)' is not a written"),
         (GOOD + "- term: Noise\n  short: Random values added.\n  see: [llms.md]\n", ":6: 'Noise' has see but no long"),
         ("term: Token\n", ":1: expected a list of entries"),
+        (GOOD + "- term: Noise\n  short: Random values added.\n  under: Nois\n", ":8: under: 'Nois' is no headword"),
+        (
+            GOOD + "- term: Noise\n  short: Random values.\n  long: Random.\n  under: Token\n",
+            ":6: 'Noise' has an entry",
+        ),
     ],
-    ids=["unknown field", "no short", "form twice", "yaml", "brackets", "see without long", "not a list"],
+    ids=[
+        "unknown field",
+        "no short",
+        "form twice",
+        "yaml",
+        "brackets",
+        "see without long",
+        "not a list",
+        "under nothing",
+        "under with long",
+    ],
 )
 def test_a_malformed_entry_names_file_and_line(tmp_path: Path, text: str, message: str):
     path = tmp_path / "glossary.yml"
@@ -140,6 +155,20 @@ def test_a_malformed_entry_names_file_and_line(tmp_path: Path, text: str, messag
         glossary.load(path)
     assert str(error.value).startswith(f"{path}:"), error.value
     assert message in str(error.value), error.value
+
+
+def test_a_term_under_a_headword_links_to_its_entry(tmp_path: Path):
+    path = tmp_path / "glossary.yml"
+    path.write_text(
+        GOOD + "- term: Tokenization\n  under: Token\n  short: Cutting text into tokens.\n", encoding="utf-8"
+    )
+    links = glossary.entry_links(glossary.load(path), "../glossary/")
+    assert links == {
+        "A small unit of text, used by an LLM.": "../glossary/#token",
+        "Cutting text into tokens.": "../glossary/#token",
+    }
+    real = glossary.load()  # and every term with a tooltip only has its headword in the guide
+    assert all(e.under for e in real if not e.long), [e.term for e in real if not e.long and not e.under]
 
 
 def test_two_terms_with_one_anchor_name_the_line(tmp_path: Path):

@@ -28,7 +28,7 @@ SOURCE = ROOT / "includes" / "glossary.yml"
 MARKER = "<!-- the entries of includes/glossary.yml -->"
 """The line of the glossary page that the entries replace."""
 
-FIELDS = ("term", "forms", "short", "long", "see")
+FIELDS = ("term", "forms", "short", "long", "see", "under")
 PLURAL = "(s)"
 
 
@@ -48,6 +48,8 @@ class Entry:
     path: str
     lines: Mapping[str, int]
     """The file line where each field's text starts; ``"entry"``: the line of ``- term:``."""
+    under: str = ""
+    """For a term with a tooltip only: the headword whose entry explains it, where its tooltip links."""
 
     def where(self, field: str = "entry") -> str:
         return f"{self.path}:{self.lines.get(field, self.lines['entry'])}"
@@ -118,12 +120,16 @@ def load(path: Path = SOURCE) -> list[Entry]:
         long = _text(fields["long"], where, "long").strip() if "long" in fields else ""
         if "see" in fields and not long:
             raise GlossaryError(f"{where}: {term!r} has see but no long definition to end with it")
+        under = _text(fields["under"], where, "under").strip() if "under" in fields else ""
+        if under and long:
+            raise GlossaryError(f"{where}: {term!r} has an entry of its own (long), so it is not under {under!r}")
         entry = Entry(
             term=term,
             forms=_texts(fields["forms"], where, "forms") if "forms" in fields else (term,),
             short=" ".join(_text(fields["short"], where, "short").split()),
             long=long,
             see=_texts(fields["see"], where, "see") if "see" in fields else (),
+            under=under,
             path=name,
             lines=lines,
         )
@@ -140,6 +146,12 @@ def load(path: Path = SOURCE) -> list[Entry]:
                         f"{entry.where('forms')}: {written!r} is already a form of {other.term!r} ({other.where()})"
                     )
         entries.append(entry)
+    headwords = {e.term: e for e in entries if e.long}
+    for entry in entries:
+        if entry.under and entry.under not in headwords:
+            raise GlossaryError(
+                f"{entry.where('under')}: under: {entry.under!r} is no headword with an entry (long) of its own"
+            )
     return entries
 
 
@@ -224,7 +236,7 @@ def glossary_page(files: Files) -> str | None:
 def entry_links(entries: list[Entry], glossary_url: str) -> dict[str, str]:
     """Each tooltip text whose term has an entry on the glossary page, and the link to that entry
     (``glossary_url``: the glossary page, relative to the page the links are for)."""
-    return {e.short: f"{glossary_url}#{anchor(e.term)}" for e in entries if e.long}
+    return {e.short: f"{glossary_url}#{anchor(e.under or e.term)}" for e in entries if e.long or e.under}
 
 
 def first_uses_only(html: str, links: Mapping[str, str] | None = None) -> str:
