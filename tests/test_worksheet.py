@@ -76,9 +76,10 @@ def test_the_worksheet_page_holds_the_bank_and_each_seed_file_its_parametrised_q
 
 def plain_sentences(markdown: str) -> list[str]:
     """The sentences of ``markdown`` that hold a number and no markup (no math, link, emphasis or
-    code), as the PDF's text shows them."""
+    code), as the PDF's text shows them, without hyphens: one that ends a printed line is lost there."""
     sentences = re.split(r"(?<=[.?!])\s+", " ".join(markdown.split()))
-    return [normalise(x) for x in sentences if re.search(r"\d", x) and not re.search(r"[$\[*`|]", x)]
+    found = [x for x in sentences if re.search(r"\d", x) and not re.search(r"[$\[*`|]", x)]
+    return [normalise(x).replace("-", "") for x in found]
 
 
 def build_apart(*args, **kwargs) -> list[Path]:
@@ -97,8 +98,9 @@ def test_two_seeds_give_two_correct_worksheets_and_one_seed_the_same_bytes(site_
     for seed in (7, 8):
         student, key = build_apart(seed, CHOSEN, site=site_dir, out=tmp_path / str(seed))
         keys[seed] = key.read_bytes()
-        key_text = normalise(" ".join(pdf_text(key)))
-        student_text = normalise(" ".join(pdf_text(student)))
+        # a hyphen that ends a printed line is lost in the text, so words are compared without hyphens
+        key_text = normalise(" ".join(pdf_text(key))).replace("-", "")
+        student_text = normalise(" ".join(pdf_text(student))).replace("-", "")
         assert "name" in student_text and "class" in student_text
         for question in chosen:
             asked = plain_sentences(practice.render_text(question.question, question, seed, "question"))
