@@ -241,7 +241,7 @@ _TOKENS, _IDS = sentence_tokens()
         "The two data types. An image is a grid of numbers on a continuous scale (here grey values scaled to "
         "$[-1, 1]$): a value a little larger is a pixel a little brighter, and noise can nudge it. Text is a "
         "sequence of tokens from a vocabulary, each named by an integer id: an id a little larger is just "
-        "another token (the tokenizer of the code above, trained on one sentence)."
+        "another token (a byte-pair tokenizer trained on one sentence, as in the guide's first chapter)."
     ),
 )
 def pixels_and_tokens(theme: Theme) -> Figure:
