@@ -881,6 +881,41 @@ def test_practice_without_javascript_and_on_paper_is_the_plain_question(site_url
         page.close()
 
 
+TYPOGRAPHY = """() => {
+    const article = document.querySelector("article");
+    const title = getComputedStyle(article.querySelector("h1"));
+    const text = article.querySelector(":scope > p");
+    const sample = document.createElement("span");  // the width of an average lower-case letter
+    sample.textContent = "abcdefghijklmnopqrstuvwxyz ".repeat(4);
+    sample.style.whiteSpace = "nowrap";  // one line, whatever the paragraph's width
+    text.append(sample);
+    const letter = sample.getBoundingClientRect().width / sample.textContent.length;
+    sample.remove();
+    const answer = article.querySelector("details.success");
+    answer.open = true;
+    return {
+        weight: +title.fontWeight, titleColour: title.color, textColour: getComputedStyle(text).color,
+        letters: text.getBoundingClientRect().width / letter,
+        answerSize: getComputedStyle(answer.querySelector("p")).fontSize, textSize: getComputedStyle(text).fontSize,
+        answerTitle: answer.querySelector("summary").textContent.trim(),
+    };
+}"""
+"""The page title's weight and colour, the running text's colour, size and letters per line, and the
+first worked answer's text size and title, opened."""
+
+
+def test_titles_are_bold_lines_near_75_letters_and_answers_at_the_text_size(site_url, own_context):
+    page, _, _ = open_page(own_context, site_url + "practice/")
+    try:
+        found = page.evaluate(TYPOGRAPHY)
+        assert found["weight"] >= 700 and found["titleColour"] == found["textColour"], found
+        assert 60 <= found["letters"] <= 85, f"{found['letters']:.0f} letters to a line of running text"
+        assert found["answerSize"] == found["textSize"], found  # answers at body size, not Material's 12.8 px
+        assert found["answerTitle"] == "Answer", found
+    finally:
+        page.close()
+
+
 def test_the_worksheet_page_prints_the_chosen_questions_with_the_chosen_seed(site_url, own_context):
     """javascripts/worksheet.js: the ticked questions, numbered 1, 2 … in order, with the numbers of
     the chosen seed (the same as ``make worksheet``, guide_build.practice) in the chosen edition; on

@@ -119,6 +119,28 @@ def test_page_numbers_in_the_footer(texts):
             assert re.search(rf"\b{i} ?/ ?{total}\b", text), f"{name}: page {i} has no page number"
 
 
+def test_footers_name_the_chapter_and_student_editions_ask_for_name_class_and_date(texts, pdfs, site_dir):
+    """The booklet's footer names the chapter of its page; a student edition opens with a line for the
+    student's name, class and date (the booklet on its cover). A chapter without answers has one
+    handout for both, and no such line."""
+    for edition in EDITIONS:
+        pages = texts[f"{BOOKLET}-{edition}"]
+        starts = sorted(chapter_starts(pdfs[f"{BOOKLET}-{edition}"]).items())
+        for (number, start), (_, end) in zip(starts, [*starts[1:], (None, len(pages) + 1)], strict=True):
+            title = normalise(next(c.title for c in handouts.chapters() if c.number == number))
+            unnamed = [n for n in range(start, end) if f"chapter {number}: {title}" not in pages[n - 1]]
+            assert not unnamed, f"{BOOKLET}-{edition}: pages of chapter {number} whose footer lacks it: {unnamed}"
+
+    def differs(name: str) -> bool:  # from the answer key of the same chapter
+        key = site_dir / "handouts" / f"{name.removesuffix('-student')}-answer-key.pdf"
+        return (site_dir / "handouts" / f"{name}.pdf").read_bytes() != key.read_bytes()
+
+    students = [name for name in texts if name.endswith("-student") and differs(name)]
+    assert f"{BOOKLET}-student" in students and "practice-student" in students
+    for name in students:
+        assert re.search(r"\bname\b.*\bclass\b.*\bdate\b", texts[name][0], re.S), f"{name}: no name line"
+
+
 class ProseParser(HTMLParser):
     """Text of HTML with formulas and code replaced by a "|" break, and a break at each paragraph or
     list item (a page may end between two, and the footer's text then comes between them)."""
