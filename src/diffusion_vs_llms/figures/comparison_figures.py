@@ -133,13 +133,22 @@ def image_trajectory() -> np.ndarray:
     return np.stack([frame[0] for frame in result.trajectory])
 
 
+def race_seconds(steps: int) -> tuple[list[float], list[float]]:
+    """The seconds the image loop and the text loop have taken after 0, 1, ..., ``steps`` network
+    evaluations, at the timeline figure's rates."""
+    evaluations = range(1, steps + 1)
+    image = [0.0] + [diffusion_image_time(k, SECONDS_PER_STEP) for k in evaluations]
+    text = [0.0] + [llm_generation_time(k, SECONDS_PER_TOKEN) for k in evaluations]
+    return image, text
+
+
 def race_data() -> dict:
     """What the race explorable steps through, one network evaluation per step: the image of
     :func:`image_trajectory` after each step (8-bit grey levels of [-1, 1], base64), the words the
     language model has after as many evaluations, and the seconds each loop has taken by then at the
     timeline figure's rates (``timing``)."""
     frames = byte_codes(image_trajectory(), 1.0)
-    steps = range(1, len(frames))
+    image_seconds, text_seconds = race_seconds(len(frames) - 1)
     return {
         "side": int(np.sqrt(frames.shape[1])),
         "frames": [bytes_base64(frame) for frame in frames],
@@ -147,8 +156,8 @@ def race_data() -> dict:
         # the timeline figure's rates: seconds after k evaluations of each loop, k = 0..10
         "seconds_per_step": SECONDS_PER_STEP,
         "seconds_per_token": SECONDS_PER_TOKEN,
-        "image_seconds": [0.0] + [diffusion_image_time(k, SECONDS_PER_STEP) for k in steps],
-        "text_seconds": [0.0] + [llm_generation_time(k, SECONDS_PER_TOKEN) for k in steps],
+        "image_seconds": image_seconds,
+        "text_seconds": text_seconds,
     }
 
 
@@ -184,10 +193,10 @@ def generation_side_by_side(theme: Theme) -> Figure:
     fig = new_figure(4.3)
     top, bottom = fig.subfigures(2, 1, height_ratios=(1, 1.45))
     top.suptitle("diffusion: the whole image, refined every step", x=0.01, ha="left", fontsize=11)
-    data = race_data()  # the seconds after each step, as the explorable shows them
+    image_seconds, text_seconds = race_seconds(SNAPSHOT_STEPS[-1])  # as the explorable shows them
     for ax, step in zip(top.subplots(1, len(SNAPSHOT_STEPS)), SNAPSHOT_STEPS, strict=True):
         ax.imshow(np.clip(trajectory[step].reshape(side, side), -1, 1), cmap="gray", vmin=-1, vmax=1)
-        ax.set_title(f"step {step}\n{data['image_seconds'][step]:.2f} s", fontsize=11)
+        ax.set_title(f"step {step}\n{image_seconds[step]:.2f} s", fontsize=11)
         ax.set_axis_off()
     bottom.suptitle("language model: one more token per step", x=0.01, ha="left", fontsize=11)
     text_ax = bottom.subplots()
@@ -195,7 +204,7 @@ def generation_side_by_side(theme: Theme) -> Figure:
     for row, sentence in enumerate(sentences):
         *old, new = sentence.split()
         y = 0.95 - row / len(sentences)
-        prefix = f"step {row} ({data['text_seconds'][row]:.1f} s): " + " ".join(old) + (" " if old else "")
+        prefix = f"step {row} ({text_seconds[row]:.1f} s): " + " ".join(old) + (" " if old else "")
         label = text_ax.text(0.02, y, prefix, transform=text_ax.transAxes, va="top", family="DejaVu Sans Mono")
         text_ax.annotate(
             new, xycoords=label, xy=(1, 0), va="bottom", family="DejaVu Sans Mono", color=theme.series[1], weight="bold"
