@@ -73,8 +73,10 @@ rng = np.random.default_rng(0)
 
 
 # %%
-NOISE = 0.1  # standard deviation of each blob, in the scaled coordinates
-COMPONENTS = 100  # blobs per moon
+# standard deviation of each blob, in the scaled coordinates
+NOISE = 0.1
+# blobs per moon
+COMPONENTS = 100
 angle = (np.arange(COMPONENTS) + 0.5) * np.pi / COMPONENTS
 upper = np.stack([np.cos(angle), np.sin(angle)], axis=1)
 lower = np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1)
@@ -116,7 +118,8 @@ print(
 # default: each number takes 4 bytes instead of the 8 of numpy's default `float64`.
 
 # %%
-schedule = cosine_schedule()  # T = 1000 (Nichol and Dhariwal, 2021)
+# T = 1000 (Nichol and Dhariwal, 2021)
+schedule = cosine_schedule()
 EMBEDDING = 32
 params = init_mlp([2 + EMBEDDING, 128, 128, 128, 2], rng, dtype=np.float32)
 
@@ -340,7 +343,8 @@ plt.show()
 
 # %%
 floor_rng = np.random.default_rng(4)
-FLOOR_SAMPLES = 16  # per timestep, for every t = 1, ..., T
+# per timestep, for every t = 1, ..., T
+FLOOR_SAMPLES = 16
 best_all, network_all = [], []
 for t in range(1, schedule.T + 1):
     x_t, eps = noisy_batch(moons, t, FLOOR_SAMPLES, floor_rng)

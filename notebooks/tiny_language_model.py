@@ -91,7 +91,8 @@ print(
 # scored on the held-out text in nats per character.
 
 # %%
-SMOOTHING = 0.1  # pseudo-count added to every count
+# pseudo-count added to every count
+SMOOTHING = 0.1
 unigram = (np.bincount(train, minlength=vocab_size) + SMOOTHING) / (
     len(train) + SMOOTHING * vocab_size
 )
@@ -200,7 +201,8 @@ assert model_loss < bigram_loss < unigram_loss
 
 
 # %%
-model = TinyLM(params, CONTEXT)  # next_logits: the last position's logits
+# next_logits: the last position's logits
+model = TinyLM(params, CONTEXT)
 prompt = corpus.encode("The model ")
 first = generate(
     model.next_logits,

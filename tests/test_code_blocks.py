@@ -9,10 +9,12 @@ is a ``<!-- notest: reason -->`` comment.
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import subprocess
 import sys
+import tokenize
 from collections import Counter
 from pathlib import Path
 
@@ -66,6 +68,40 @@ def test_every_line_of_python_fits_its_code_block(fences):
         if len(line) > 79
     ]
     assert not long, f"lines of code over 79 characters (wrap them as `ruff format --line-length 79` does): {long}"
+
+
+ANNOTATION_OR_PRAGMA = re.compile(r"#\s*(\(\d+\)!?|noqa|type:|pragma|fmt:)")
+"""A trailing comment that is not an explanation: a Material code annotation marker, or a pragma."""
+
+
+def trailing_comments(code: str) -> list[tuple[int, str]]:
+    """(line, text) of each comment that follows code on its line, other than annotation markers and
+    pragmas."""
+    lines = code.splitlines()
+    return [
+        (token.start[0], lines[token.start[0] - 1].strip())
+        for token in tokenize.generate_tokens(io.StringIO(code).readline)
+        if token.type == tokenize.COMMENT
+        and lines[token.start[0] - 1][: token.start[1]].strip()
+        and not ANNOTATION_OR_PRAGMA.match(token.string)
+    ]
+
+
+def test_trailing_comments_are_found():
+    code = "x = 1  # one\n# own line\ny = [  # (1)!\n    2,  # two\n]  # noqa: E501\ns = '# not a comment'\n"
+    assert trailing_comments(code) == [(1, "x = 1  # one"), (4, "2,  # two")]
+
+
+def test_explaining_comments_sit_on_their_own_lines(fences):
+    """A comment beside the code is what a phone cuts off first and what a narrow box scrolls out of
+    view; on a line of its own, above the code it explains, it is read before the code."""
+    shown = [(f"{fence.path.relative_to(ROOT)}:{fence.line}", fence.code) for fence in fences]
+    shown += [
+        (str(path.relative_to(ROOT)), path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "notebooks").glob("*.py"))
+    ]
+    beside = [f"{where} (+{number}): {line}" for where, code in shown for number, line in trailing_comments(code)]
+    assert not beside, f"put these comments on their own line, above the code they explain: {beside}"
 
 
 SCREEN_OF_CODE = 40

@@ -32,7 +32,8 @@ class Counted:
 
 
 rng = np.random.default_rng(0)
-schedule = linear_schedule()  # DDPM's schedule, T = 1000
+# DDPM's schedule, T = 1000
+schedule = linear_schedule()
 
 # Diffusion: 16 pixel values per image; the data are all dark (-0.8) or all
 # bright (+0.8) images.
@@ -70,13 +71,15 @@ guided = sample_ddim(
 )
 # 2 x 50: guidance doubles the evaluations
 assert unconditional.calls + conditional.calls == 100
-assert np.all(guided.sample > 0)  # the condition is followed: a bright image
+# the condition is followed: a bright image
+assert np.all(guided.sample > 0)
 
 # LLM: one evaluation per new token; each sees the prompt plus every token
 # generated so far. The first call is the prefill pass over the 2-token prompt;
 # the other 19 are decode passes.
 text = "the cat sat on the mat . the dog sat on the log ."
-words = text.split()  # one token per word keeps the example readable
+# one token per word keeps the example readable
+words = text.split()
 vocabulary = sorted(set(words))
 model = BigramModel(
     [vocabulary.index(w) for w in words],

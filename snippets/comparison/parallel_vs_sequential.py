@@ -20,7 +20,8 @@ num_tokens, d = 6, 4
 # embeddings of 6 known tokens: a training text or a prompt
 x = rng.standard_normal((num_tokens, d))
 w_q, w_k, w_v = (rng.standard_normal((d, d)) for _ in range(3))
-q, k, v = x @ w_q, x @ w_k, x @ w_v  # one row per position
+# one row per position
+q, k, v = x @ w_q, x @ w_k, x @ w_v
 
 # One pass with the causal mask: outputs for all 6 positions at once.
 all_at_once, weights = scaled_dot_product_attention(q, k, v, causal=True)

@@ -33,7 +33,8 @@ for w in (0.0, 1.0, 3.0, 7.5):
 
     def guided_eps(x_t: np.ndarray, t: int, w: float = w) -> np.ndarray:
         global calls
-        calls += 2  # one unconditional and one conditional evaluation
+        # one unconditional and one conditional evaluation
+        calls += 2
         alpha_bar = schedule.alpha_bar(t)
         return classifier_free_guidance(
             unconditional.optimal_epsilon(x_t, alpha_bar),

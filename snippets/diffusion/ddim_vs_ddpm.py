@@ -66,7 +66,8 @@ assert evaluations == {
 # jumps of about 20 timesteps
 assert ddim_timesteps(1000, 50)[:3] == [1000, 980, 959]
 
-true_mean = mixture.weights @ mixture.means  # (-0.4, -0.4)
+# the mixture's mean, (-0.4, -0.4)
+true_mean = mixture.weights @ mixture.means
 for name in ("DDPM 1000", "DDIM 50"):
     mean, share, off_mode = statistics(runs[name].sample)
     # about 4 standard errors
@@ -78,7 +79,8 @@ for name in ("DDPM 1000", "DDIM 50"):
 # between them.
 mean, share, off_mode = statistics(runs["DDIM 10"].sample)
 assert np.all(np.abs(share - mixture.weights) < 0.04)
-assert round(off_mode, 3) == 0.02  # 2 % of the points, against under 1 % above
+# 2 % of the points, against under 1 % above
+assert round(off_mode, 3) == 0.02
 
 # 1 evaluation: the sample is the network's estimate E[x_0 | x_T], and x_T
 # carries almost no signal, so every sample lands within 0.1 of the data mean:

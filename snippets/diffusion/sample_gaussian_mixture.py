@@ -21,7 +21,8 @@ mixture = GaussianMixture(
     stds=[0.3, 0.3, 0.3],
     weights=[0.5, 0.3, 0.2],
 )
-schedule = linear_schedule()  # DDPM: T = 1000, beta from 1e-4 to 0.02
+# DDPM: T = 1000, beta from 1e-4 to 0.02
+schedule = linear_schedule()
 calls = 0
 
 

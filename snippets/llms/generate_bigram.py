@@ -19,7 +19,8 @@ CORPUS = (
     "and adds each token to its context. "
     "the diffusion model refines the whole image at every step. "
 )
-vocabulary = sorted(set(CORPUS))  # character-level tokens
+# character-level tokens
+vocabulary = sorted(set(CORPUS))
 stoi = {ch: i for i, ch in enumerate(vocabulary)}
 
 
@@ -80,7 +81,8 @@ assert [len(c) for c in greedy_run.contexts] == list(
 # only, so it loops
 assert generate(bigram.logits, prompt, new_tokens).tokens == greedy_run.tokens
 text = decode(greedy_run.new_tokens)
-assert text[20:30] in text[:20]  # the output repeats itself
+# the output repeats itself
+assert text[20:30] in text[:20]
 
 # Sampling at two temperatures (seeded, so the runs are reproducible)
 scores = {}

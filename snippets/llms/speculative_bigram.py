@@ -10,7 +10,8 @@ from diffusion_vs_llms.bigram import BigramModel
 from diffusion_vs_llms.sampling import expected_tokens_per_pass
 from diffusion_vs_llms.tiny_lm import load_corpus
 
-corpus = load_corpus()  # the guide's prose, as character ids
+# the guide's prose, as character ids
+corpus = load_corpus()
 V = len(corpus.vocabulary)
 # large model: p(next | previous character), one row per previous character
 p = BigramModel(corpus.train, V, smoothing=0.01).probs
@@ -24,27 +25,34 @@ for _ in range(passes):
     for _ in range(g):
         x = rng.choice(V, p=q)
         kept = rng.random() < min(1.0, p[previous, x] / q[x])
-        if not kept:  # replaced from the remainder; the pass ends
+        # replaced from the remainder; the pass ends
+        if not kept:
             rest = np.maximum(p[previous] - q, 0.0)
             x = rng.choice(V, p=rest / rest.sum())
         pairs.append((previous, x))
         previous = x
         if not kept:
             break
-    else:  # all g kept: the pass gives the next token too
+    # all g kept: the pass gives the next token too
+    else:
         x = rng.choice(V, p=p[previous])
         pairs.append((previous, x))
         previous = x
 
 pairs = np.array(pairs)
-seen = np.bincount(pairs[:, 0], minlength=V)  # tokens after each character
-for c in np.argsort(-seen)[:3]:  # the three most frequent contexts
+# tokens after each character
+seen = np.bincount(pairs[:, 0], minlength=V)
+# the three most frequent contexts
+for c in np.argsort(-seen)[:3]:
     n = seen[c]
     f = np.bincount(pairs[pairs[:, 0] == c, 1], minlength=V) / n
-    error = np.sqrt(p[c] * (1 - p[c]) / n)  # one standard error of sampling
-    assert np.all(np.abs(f - p[c]) <= 4 * error + 1 / n)  # follows p
+    # one standard error of sampling
+    error = np.sqrt(p[c] * (1 - p[c]) / n)
+    # follows p
+    assert np.all(np.abs(f - p[c]) <= 4 * error + 1 / n)
 
-acceptance = np.minimum(p, q).sum(axis=1)  # per previous character
+# per previous character
+acceptance = np.minimum(p, q).sum(axis=1)
 average = (seen * acceptance).sum() / seen.sum()
 measured = len(pairs) / passes
 formula = expected_tokens_per_pass(average, g)

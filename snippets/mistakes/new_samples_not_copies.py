@@ -28,7 +28,8 @@ data = GaussianMixture(
     weights=[0.5, 0.3, 0.2],
 )
 train = data.sample(20, rng)
-fresh = data.sample(1000, rng)  # new real data, never seen in training
+# new real data, never seen in training
+fresh = data.sample(1000, rng)
 
 
 def sample(mixture: GaussianMixture, n: int) -> np.ndarray:

@@ -58,7 +58,8 @@ assert decode(run.tokens) == (
 
 # 12 tokens, 12 calls
 assert len(model.seen) == run.model_calls == len(run.new_tokens) == 12
-assert model.seen[0] == prompt  # the first call sees only the prompt ...
+# the first call sees only the prompt ...
+assert model.seen[0] == prompt
 for context, next_context, token in zip(
     model.seen, model.seen[1:], run.new_tokens, strict=False
 ):

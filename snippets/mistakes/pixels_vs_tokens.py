@@ -43,7 +43,8 @@ assert len(ids) == 17 and len(tokenizer.vocabulary) == 34
 noisy_image = forward_diffuse(
     image, alpha_bar=0.99, noise=rng.standard_normal(image.shape)
 )
-assert noisy_image.shape == image.shape  # still a valid image
+# still a valid image
+assert noisy_image.shape == image.shape
 assert round(float(np.sqrt(np.mean((noisy_image - image) ** 2))), 2) == 0.10
 # nearly the same picture
 assert np.corrcoef(image.ravel(), noisy_image.ravel())[0, 1] > 0.98

@@ -54,7 +54,8 @@ assert all(
 )
 # the result is a dark or a light image
 assert abs(abs(run.sample.mean()) - 0.5) < 0.1
-size, eps_model = image_denoiser(16, 16)  # an image 16 times larger ...
+# an image 16 times larger ...
+size, eps_model = image_denoiser(16, 16)
 assert size == 16 * 48 == 768
 # ... same 20 steps
 assert (
@@ -71,7 +72,8 @@ ids = tokenizer.encode(text)
 model = BigramModel(ids, len(tokenizer.vocabulary), smoothing=0.1)
 for new_tokens in (10, 40):
     gen = generate(model.logits, tokenizer.encode("the "), new_tokens, rng=rng)
-    assert gen.model_calls == new_tokens  # 4 times the text, 4 times the steps
+    # 4 times the text, 4 times the steps
+    assert gen.model_calls == new_tokens
     for context, next_context in pairwise(gen.contexts):
         # the old tokens are untouched, one new token is added
         assert next_context[:-1] == context

@@ -22,8 +22,10 @@ assert run.model_calls == 100 and context_lengths == list(range(1, 101))
 
 # every position's key and value, recomputed at every step
 without_cache = sum(context_lengths)
-with_cache = len(context_lengths)  # one new key and value per step
-assert without_cache == 5050  # 1 + 2 + ... + 100 = 100 * 101 / 2
+# one new key and value per step
+with_cache = len(context_lengths)
+# 1 + 2 + ... + 100 = 100 * 101 / 2
+assert without_cache == 5050
 assert with_cache == 100
 
 # The cache changes the cost, not the result: the newest query sees the same
