@@ -379,6 +379,27 @@ def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():
     )
 
 
+@pytest.mark.parametrize(
+    ("tex", "parts"),
+    [
+        (r"a = b, \qquad c = d", ["a = b,", "c = d"]),
+        (r"a \qquad\xi \qquad c", ["a", r"\xi", "c"]),
+        (r"\text{x \qquad y} \qquad z", [r"\text{x \qquad y}", "z"]),
+        (r"\left\{ x \qquad y \right\} \qquad z", [r"\left\{ x \qquad y \right\}", "z"]),
+        (r"\begin{aligned} x &= 1, \qquad v = 2 \\ y &= 3 \end{aligned}", None),
+        (r"M = \begin{cases} 0 & n' \le n \\ 1 & \text{else} \end{cases}", None),
+        (r"a \quad b", None),
+    ],
+)
+def test_a_display_of_side_by_side_formulas_becomes_a_row_of_displays(tex, parts):
+    r"""On a phone the row wraps (extra.css ``.math-row``): the formulas stand one under the other
+    instead of the whole line scrolling sideways. Only a ``\qquad`` between whole formulas cuts."""
+    assert katex.display_parts(tex) == (parts or [tex])
+    page = f'<p>a</p><div class="arithmatex">\\[{tex}\\]</div>'
+    row = "".join(f'<div class="arithmatex">\\[{part}\\]</div>' for part in parts or [])
+    assert katex.split_displays(page) == (f'<p>a</p><div class="math-row">{row}</div>' if parts else page)
+
+
 def test_each_piece_of_a_formula_gets_the_width_it_has_in_katex_fonts():
     formula = '<span class="katex-html"><span class="katex-base">a</span><span class="katex-base">=b</span></span>'
     assert katex.with_widths(formula, [0.5, 1.25]) == (

@@ -59,6 +59,42 @@ def mark_dollars(text: str, escape=lambda part: part) -> str:
     return "".join(parts)
 
 
+DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
+GROUPING = re.compile(r"\\[{}]|\\(?:begin|end|left|right|qquad)\b|[{}]")
+
+
+def display_parts(tex: str) -> list[str]:
+    """A display formula cut at each ``\\qquad`` outside braces, environments and ``\\left…\\right``:
+    the formulas it sets side by side (``a = b, \\qquad c = d``). Each becomes a display of its own in
+    one row (:func:`split_displays`), so that a phone too narrow for the row puts them one under the
+    other instead of scrolling the whole row sideways."""
+    parts, depth, start = [], 0, 0
+    for token in GROUPING.finditer(tex):
+        word = token.group(0)
+        if word in ("{", "\\begin", "\\left"):
+            depth += 1
+        elif word in ("}", "\\end", "\\right"):
+            depth -= 1
+        elif word == "\\qquad" and depth == 0:
+            parts.append(tex[start : token.start()])
+            start = token.end()
+    parts.append(tex[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def split_displays(text: str) -> str:
+    """``text`` (HTML by pymdownx.arithmatex) with each display formula of several parts
+    (:func:`display_parts`) as a ``math-row`` of one display per part (extra.css wraps the row)."""
+
+    def row(match: re.Match[str]) -> str:
+        parts = display_parts(match["tex"])
+        if len(parts) < 2:
+            return match.group(0)
+        return '<div class="math-row">' + "".join(f'<div class="arithmatex">\\[{p}\\]</div>' for p in parts) + "</div>"
+
+    return DISPLAY.sub(row, text)
+
+
 PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)>[^<]*</span>')
 """A formula's place, holding its text form (:func:`text_form`) for the search index; attributes
 another hook gives it go onto the formula's outer element."""
@@ -228,6 +264,7 @@ class Formulas:
             display = match["display"] is not None
             return html.unescape(match["display"] if display else match["inline"]).strip(), display
 
+        pages = {where: split_displays(text) for where, text in pages.items()}
         found: dict[tuple[str, bool], set[str]] = {}
         for where, text in pages.items():
             for match in FORMULA.finditer(text):
