@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from guide_build import handouts, plain_text, practice
 from guide_build.browser import FLAGS, find_chromium
+from guide_build.handouts import documents, plan, printing
 from tests.helpers import build_project, normalise, pdf_text, smallest_text_px
 
 CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
@@ -282,9 +283,9 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
     chapter = next(c for c in handouts.chapters() if c.slug == "practice")
     document = tmp_path / "practice-student.html"
     base = f'<base href="{(site_dir / "handouts" / "_print").as_uri()}/">'  # its URLs are relative to there
-    text = handouts._single_html(site_dir, chapter, handouts.chapters(), "student", "Guide", "")
+    text = documents.chapter_document(site_dir, chapter, handouts.chapters(), "student", "Guide", "")
     document.write_text(text.replace("<head>", "<head>" + base, 1), encoding="utf-8")
-    (width, height), (top, side, bottom) = handouts.PAGE_MM[handouts.paper()], handouts.MARGIN_MM
+    (width, height), (top, side, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
     px = 96 / 25.4
 
     async def boxes() -> dict[str, float]:
@@ -296,7 +297,7 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
                 page = await browser.new_page(viewport={"width": round((width - 2 * side) * px), "height": 900})
                 await page.emulate_media(media="print")
                 await page.goto(document.as_uri(), wait_until="load")
-                await page.evaluate(handouts.PAGINATE, (height - top - bottom) * px * handouts.KEEP_WHOLE)
+                await page.evaluate(printing.PAGINATE, (height - top - bottom) * px * printing.KEEP_WHOLE)
                 return await page.evaluate(
                     """() => {  // a tall question's box may be in two pieces (to start on the page of its heading)
                         const heights = {};
@@ -324,7 +325,7 @@ def emptiness(pdf: Path) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink."""
     from PIL import Image
 
-    top, bottom = (handouts.MARGIN_MM[0], handouts.MARGIN_MM[2])
+    top, bottom = (plan.MARGIN_MM[0], plan.MARGIN_MM[2])
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), f"{folder}/page"], check=True)
         found = []
@@ -428,19 +429,19 @@ def _tagged_pdf(first_header: bytes, other_headers: list[bytes]) -> bytes:
 
 def test_table_header_ids_do_not_depend_on_the_order_chromium_numbered_them(monkeypatch):
     """Chromium names tagged headers after DOM node counters handed out in a timing-dependent order."""
-    monkeypatch.setattr(handouts, "content_date", lambda: "2026-11-01")
+    monkeypatch.setattr(printing, "content_date", lambda: "2026-11-01")
     one = _tagged_pdf(b"00000007", [b"00000009", b"00000011"])
     other = _tagged_pdf(b"00000012", [b"00000004", b"00000005"])
     assert one != other
-    assert handouts.reproducible(one) == handouts.reproducible(other)
-    fixed = handouts.reproducible(other)
+    assert printing.reproducible(one) == printing.reproducible(other)
+    fixed = printing.reproducible(other)
     assert len(fixed) == len(other), "cross-reference offsets stay valid"
     assert b"/Limits [(node00000000) (node00000002)]\n/Names [(node00000000) 80 0 R (node00000001) 81 0 R" in fixed
     assert b"/CreationDate (D:20261101000000+00'00')" in fixed
 
 
 def print_alone(document: Path) -> bytes:
-    """``document`` printed by :func:`handouts.print_pdf` in a browser of its own."""
+    """``document`` printed by :func:`printing.print_pdf` in a browser of its own."""
 
     async def render() -> bytes:
         from playwright.async_api import async_playwright
@@ -448,7 +449,7 @@ def print_alone(document: Path) -> bytes:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=find_chromium(), args=FLAGS)
             try:
-                return await handouts.print_pdf(await browser.new_context(), document)
+                return await printing.print_pdf(await browser.new_context(), document)
             finally:
                 await browser.close()
 
@@ -461,7 +462,7 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
     document = tmp_path / "letter.html"
     document.write_text(
-        f"<!doctype html><title>Letter test</title>{handouts.page_style('Letter test', handouts.paper(), False)}"
+        f"<!doctype html><title>Letter test</title>{documents.page_style('Letter test', handouts.paper(), False)}"
         "<h1>Letter</h1><p>One page of text.</p>",
         encoding="utf-8",
     )
@@ -479,10 +480,10 @@ def test_page_numbers_are_those_of_the_printout_and_an_unknown_target_is_named(t
     blank_pages = '<div style="break-before: page">Blank.</div>' * 10
     body = f'<h1 id="top">Top</h1>{references}{blank_pages}<div style="break-before: page"></div><h2 id="far">Far</h2>'
     document = tmp_path / "numbers.html"
-    style = handouts.page_style("Numbers", handouts.paper(), False)
+    style = documents.page_style("Numbers", handouts.paper(), False)
     document.write_text(f"<!doctype html><title>Numbers</title>{style}{body}", encoding="utf-8")
     (tmp_path / "numbers.pdf").write_bytes(pdf := print_alone(document))
-    target = handouts.destination_pages(pdf)["far"]
+    target = printing.destination_pages(pdf)["far"]
     assert target == len(PdfReader(io.BytesIO(pdf)).pages) >= 12  # two digits where the document had one
     assert normalise(" ".join(pdf_text(tmp_path / "numbers.pdf"))).count(f"see far (p. {target})") == 60
 
@@ -528,7 +529,7 @@ def test_a_cross_reference_gets_the_page_of_its_target_and_a_citation_none():
         '<h2 id="diffusion--loss">Loss</h2><p><a href="#diffusion--loss">the loss</a>, '
         '<a href="#references--ho2020">Ho et al.</a>, <a href="#elsewhere">gone</a></p><p id="references--ho2020"></p>'
     )
-    marked = handouts.with_page_references(document)
+    marked = documents.with_page_references(document)
     assert marked.count('class="page-ref"') == 1
     assert (
         '<a href="#diffusion--loss">the loss</a><span class="page-ref" data-page-of="diffusion--loss">000</span>'
@@ -546,13 +547,13 @@ def test_links_go_to_a_chapter_in_the_handout_or_else_to_the_site():
         '<a href="../downloads/q.xml">quiz</a> <a href="#x">here</a> <img src="../figures/f.svg"></p>'
     )
     site = "https://example.org/guide/"
-    assert handouts._localise(body, chapters[0], by_url, site) == (
+    assert documents.localise(body, chapters[0], by_url, site) == (
         '<p id="a--x"><a href="#c--s">B</a> <a href="https://example.org/guide/">home</a> '
         '<a href="https://example.org/guide/contributing/#t">how</a> '
         '<a href="https://example.org/guide/downloads/q.xml">quiz</a> <a href="#a--x">here</a> '
         '<img src="../../figures/f.svg"></p>'
     )
-    without_site = handouts._localise(body, chapters[0], by_url, "")
+    without_site = documents.localise(body, chapters[0], by_url, "")
     assert "<a >home</a>" in without_site and "<a >quiz</a>" in without_site and 'href="#c--s"' in without_site
 
 
@@ -580,11 +581,11 @@ def test_figures_print_with_text_large_enough_to_read(site_dir):
     :data:`SMALLEST_PRINTED_FIGURE_TEXT`."""
     chapters, work = handouts.chapters(), site_dir / "handouts" / "_figures"  # where print documents live
     work.mkdir(exist_ok=True)
-    documents = []
+    prints = []
     for chapter in chapters:
-        documents.append(work / f"{chapter.slug}.html")
-        documents[-1].write_text(handouts._single_html(site_dir, chapter, chapters, None, "Guide", ""), "utf-8")
-    (width, _), (_, side, _) = handouts.PAGE_MM[handouts.paper()], handouts.MARGIN_MM
+        prints.append(work / f"{chapter.slug}.html")
+        prints[-1].write_text(documents.chapter_document(site_dir, chapter, chapters, None, "Guide", ""), "utf-8")
+    (width, _), (_, side, _) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
 
     async def measure() -> list[tuple[str, str, float]]:
         from playwright.async_api import async_playwright
@@ -595,7 +596,7 @@ def test_figures_print_with_text_large_enough_to_read(site_dir):
                 page = await browser.new_page(viewport={"width": round((width - 2 * side) * 96 / 25.4), "height": 900})
                 await page.emulate_media(media="print")
                 found = []
-                for document in documents:
+                for document in prints:
                     await page.goto(document.as_uri(), wait_until="load")
                     found += [(document.stem, src, shown) for src, shown in await page.evaluate(FIGURE_WIDTHS)]
                 return found

@@ -27,7 +27,8 @@ from pathlib import Path
 import markdown
 from mkdocs.config import load_config
 
-from guide_build import ROOT, browser, cache, handouts, katex, practice
+from guide_build import ROOT, browser, cache, katex, practice
+from guide_build.handouts import documents, plan, printing
 from guide_build.mkdocs import mkdocs_build
 
 OUT = ROOT / "worksheets"
@@ -186,7 +187,7 @@ def page_html(questions: list[practice.Question], titles: dict[str, str]) -> str
         f'<div class="worksheet-sheet" data-edition="student" data-fragment="{FRAGMENT}">'
         '<h2 id="worksheet">Worksheet<span class="worksheet-seed-name">, seed <span class="worksheet-seed">0'
         '</span></span>: <span class="worksheet-edition-name">Student edition</span></h2>'
-        f"{handouts.NAME_LINE}\n{_cached(questions, 'page', lambda: entries_html(ordered, 0, numbers))}</div>"
+        f"{documents.NAME_LINE}\n{_cached(questions, 'page', lambda: entries_html(ordered, 0, numbers))}</div>"
     )
     return f"{controls}\n{sheet}"
 
@@ -197,11 +198,11 @@ def document(site: Path, questions: list[practice.Question], seed: int, edition:
     formulas = katex.Formulas()
     body = formulas.take({"worksheet": _html(worksheet_markdown(questions, seed))})["worksheet"]
     title = f"Worksheet, seed {seed}"
-    heading = f'<h1 id="worksheet">{title}</h1>' + (handouts.NAME_LINE if edition == "student" else "")
-    chapter = handouts.Chapter(0, "practice", "Practice questions", "practice/")
-    body = handouts._edition(heading + body, edition)
+    heading = f'<h1 id="worksheet">{title}</h1>' + (documents.NAME_LINE if edition == "student" else "")
+    chapter = plan.Chapter(0, "practice", "Practice questions", "practice/")
+    body = documents.in_edition(heading + body, edition)
     label = "Student edition" if edition == "student" else "Answer key"
-    text = handouts._document(site, chapter, f"{title}: {label}", body).replace(
+    text = documents.print_document(site, chapter, f"{title}: {label}", body).replace(
         'href="../../', f'href="{site.as_uri()}/'
     )
     return formulas.put(text, f"{site.as_uri()}/assets/katex/fonts")
@@ -214,7 +215,7 @@ async def _print(documents: dict[Path, Path], chromium: str) -> None:
         chrome = await playwright.chromium.launch(executable_path=chromium, args=browser.FLAGS)
         context = await chrome.new_context()
         for source, pdf in documents.items():
-            pdf.write_bytes(await handouts.print_pdf(context, source))
+            pdf.write_bytes(await printing.print_pdf(context, source))
         await chrome.close()
 
 
@@ -234,7 +235,7 @@ def build(seed: int, spec: str, site: Path = ROOT / "site", out: Path = OUT) -> 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         documents = {}
-        for edition in handouts.EDITIONS:
+        for edition in plan.EDITIONS:
             source = Path(work) / f"worksheet-{seed}-{edition}.html"
             source.write_text(document(site.resolve(), chosen, seed, edition), encoding="utf-8")
             documents[source] = out / f"worksheet-seed-{seed}-{edition}.pdf"
