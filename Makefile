@@ -9,6 +9,9 @@ PAPER ?= a4
 SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# numpy's OpenBLAS gains nothing from a second thread on the guide's small matrices, and takes the
+# core of a parallel test worker or of the figures drawn beside the notebooks
+export OPENBLAS_NUM_THREADS := 1
 
 .PHONY: install system-deps build pdf serve check test outputs worksheet bench lighthouse lint format lock clean help
 

@@ -11,11 +11,13 @@ import subprocess
 import xml.etree.ElementTree as ET
 from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mkdocs.exceptions import PluginError
 from PIL import Image
 
 from diffusion_vs_llms.figures import REGISTRY, figure
@@ -32,7 +34,7 @@ from diffusion_vs_llms.sampling import expected_tokens_per_pass, next_token_dist
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
 from guide_build import figures, plain_text
-from tests.helpers import build_project
+from tests.helpers import load_hook
 from tests.markdown_blocks import ROOT
 
 REQUIRED = {
@@ -444,12 +446,16 @@ def test_no_generated_image_is_committed():
     assert not images, f"generated images are committed: {images}"
 
 
-def test_a_page_that_writes_its_own_alt_text_fails_the_build(tmp_path: Path):
-    proc = build_project(
-        tmp_path, {"index.md": "# Page\n\n![my own words](figures/noise-schedules.svg)\n"}, "figures.py"
-    )
-    assert proc.returncode != 0
-    assert "docs/index.md: write ![](figures/noise-schedules.svg) without alt text" in proc.stderr
+def test_a_page_that_writes_its_own_alt_text_fails_the_build(monkeypatch):
+    """The hook stops the build with the page's name (PluginError: ``mkdocs build`` prints it and fails)."""
+    hook = load_hook("figures")
+    registered = {"alt": "a" * 50, "caption": "c", "width": 461, "height": 300}
+    monkeypatch.setitem(hook._build, "figures", {"noise-schedules": {**registered, "files": {}}})
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"), present_anchor_ids=set())
+    with pytest.raises(
+        PluginError, match=r"docs/index\.md: write !\[\]\(figures/noise-schedules\.svg\) without alt text"
+    ):
+        hook.on_page_content('<p><img alt="my own words" src="figures/noise-schedules.svg" /></p>', page, None, None)
 
 
 def test_a_reference_to_a_figure_reads_its_number_on_the_page():
