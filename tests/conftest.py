@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -59,6 +60,22 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 _background: list[threading.Thread] = []
+
+
+@pytest.fixture(scope="session")
+def tiny_lm_generation(tmp_path_factory: pytest.TempPathFactory):
+    """``diffusion_vs_llms.figures.llm_figures.tiny_lm_generation()``, the tiny language model trained and
+    its generation run, computed once per test run: with pytest-xdist the first worker to ask trains
+    the model while the others wait on the lock, and every worker reads the same pickled result."""
+    from diffusion_vs_llms.figures import llm_figures
+
+    shared = _shared_folder(tmp_path_factory)
+    stored = shared / "tiny-lm-generation.pickle"
+    with (shared / "tiny-lm-generation.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stored.exists():
+            stored.write_bytes(pickle.dumps(llm_figures.tiny_lm_generation()))
+    return pickle.loads(stored.read_bytes())
 
 
 @pytest.fixture(scope="session")

@@ -161,11 +161,11 @@ def test_the_noise_level_explorable_holds_the_photo_its_noise_seed_and_both_sche
         np.testing.assert_allclose(data["schedules"][schedule.name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
 
-def test_the_generation_explorable_holds_the_tiny_models_run(cold_run):
+def test_the_generation_explorable_holds_the_tiny_models_run(cold_run, tiny_lm_generation):
     """tiny-lm-generation is explorable: its data file holds the vocabulary of the corpus, the prompt, the
     characters the run drew and every step's logits, as the package's model gives them, trained here."""
     data = json.loads(cold_run.figures["tiny-lm-generation"]["paths"]["data"].read_text(encoding="utf-8"))
-    corpus, model, run, _ = llm.tiny_lm_generation()
+    corpus, model, run, _ = tiny_lm_generation
     assert data["vocabulary"] == list(corpus.vocabulary) == sorted(set(corpus.text))
     assert data["prompt"] == llm.GENERATION_PROMPT and data["temperature"] == llm.GENERATION_TEMPERATURE
     assert data["drawn"] == run.new_tokens and len(data["drawn"]) == llm.GENERATION_TOKENS
@@ -375,11 +375,11 @@ def justified_numbers() -> dict[str, set[str]]:
     }
 
 
-def generation_numbers() -> set[str]:
+def generation_numbers(generation) -> set[str]:
     """The numbers the tiny language model's generation figure may state: the steps shown, the number of
     bars, the temperature, and at each step the likeliest and the drawn character's probability and the
-    drawn one's rank, computed here from the model's logits (training it takes seconds: asked for alone)."""
-    corpus, model, run, _ = llm.tiny_lm_generation()
+    drawn one's rank, computed here from the model's logits (``generation``: the conftest fixture)."""
+    corpus, model, run, _ = generation
     allowed = {str(s) for s in llm.GENERATION_PANELS} | {str(len(llm.GENERATION_PANELS)), str(llm.GENERATION_BARS)}
     allowed |= {f"{llm.GENERATION_TEMPERATURE:g}", str(llm.GENERATION_TOKENS)}
     for step in llm.GENERATION_PANELS:
@@ -391,10 +391,14 @@ def generation_numbers() -> set[str]:
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_numbers_in_alt_text_and_caption_come_from_the_code(name):
+def test_numbers_in_alt_text_and_caption_come_from_the_code(name, request, monkeypatch):
+    if name == "tiny-lm-generation":  # its texts call tiny_lm_generation(): trained once per test run
+        generation = request.getfixturevalue("tiny_lm_generation")
+        monkeypatch.setattr(llm, "tiny_lm_generation", lambda: generation)
     spec = REGISTRY[name]
     stated = numbers_in(" ".join((spec.alt, spec.caption, spec.live_caption)))
-    unexplained = stated - (generation_numbers() if name == "tiny-lm-generation" else justified_numbers()[name])
+    allowed = generation_numbers(generation) if name == "tiny-lm-generation" else justified_numbers()[name]
+    unexplained = stated - allowed
     assert not unexplained, f"{name}: numbers in alt text or captions not checked against the code: {unexplained}"
 
 

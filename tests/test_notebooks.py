@@ -56,14 +56,12 @@ def test_language_model_beats_both_baselines(site_pages):
     assert "'The model ' -> " in text  # generation shown token by token with the growing context
 
 
-def test_the_notebooks_model_is_the_packages(site_pages):
+def test_the_notebooks_model_is_the_packages(site_pages, tiny_lm_generation):
     """The notebook's training loop and diffusion_vs_llms.tiny_lm.train give the same model (the one the
     language-model chapter steps through): the same held-out loss, to the digits the notebook prints."""
-    from diffusion_vs_llms.figures.llm_figures import tiny_lm_generation  # trained once per process
-
     text = text_of(site_pages[NOTEBOOK_PAGES["tiny_language_model.py"]])
     printed = re.search(r"attention model (\d\.\d{3}) \(", text)
-    assert printed and printed[1] == f"{tiny_lm_generation()[1].checkpoints[-1][1]:.3f}"
+    assert printed and printed[1] == f"{tiny_lm_generation[1].checkpoints[-1][1]:.3f}"
 
 
 def test_diffusion_model_samples_the_data(site_pages):
