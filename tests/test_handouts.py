@@ -458,6 +458,7 @@ def print_alone(document: Path) -> bytes:
         return pool.submit(lambda: asyncio.run(render())).result()
 
 
+@pytest.mark.build  # Chromium prints it: not for `make check`
 def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOUT_PAPER", "letter")
     document = tmp_path / "letter.html"
@@ -470,6 +471,7 @@ def test_us_letter_prints_on_letter_paper(tmp_path, monkeypatch):
     assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
 
 
+@pytest.mark.build  # Chromium prints it: not for `make check`
 def test_page_numbers_are_those_of_the_printout_and_an_unknown_target_is_named(tmp_path):
     """Each page number to fill in gets the page its target is printed on, even where the numbers
     themselves move the text (a long run of references before the target)."""
@@ -494,6 +496,7 @@ def test_page_numbers_are_those_of_the_printout_and_an_unknown_target_is_named(t
         print_alone(document)
 
 
+@pytest.mark.build  # three mkdocs builds: not for `make check`
 def test_the_html_site_is_built_alone_unless_handouts_are_asked_for_and_then_chromium_is_required(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("CHROMIUM", "HANDOUTS")}
     pages = {"index.md": "# Home\n", "chapter.md": "# A chapter\n\nText.\n"}
