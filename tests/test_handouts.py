@@ -172,16 +172,34 @@ class ProseParser(HTMLParser):
 VOID = {"br", "img", "hr", "input", "meta", "link"}
 
 
+WORKED_ANSWER = re.compile(r'<details class="success"[^>]*>(.*?)</details>', re.S)
+
+
+def prose(html_text: str) -> list[list[str]]:
+    """The stretches of prose of ``html_text`` (no formula, no code), each as its words."""
+    parser = ProseParser()
+    parser.feed(html_text)
+    return [normalise(s).split() for s in "".join(parser.parts).split("|")]
+
+
 def answers(site_pages: dict[str, str], page: str) -> list[str]:
-    """Six words of prose (no formula, no code) from each worked answer on a built page."""
+    """Six words of prose (no formula, no code) from each worked answer on a built page, six that no
+    chapter of the handouts has outside its worked answers (a chapter may say what an answer says):
+    found in a handout, they show that the answer is there."""
+    chapters = [site_pages[f"{chapter.url}index.html"] for chapter in handouts.chapters()]
+    elsewhere = {
+        " ".join(words[i : i + 6])
+        for text in chapters
+        for words in prose(WORKED_ANSWER.sub("", text))
+        for i in range(len(words) - 5)
+    }
     runs = []
-    for block in re.findall(r'<details class="success"[^>]*>(.*?)</details>', site_pages[page], re.S):
-        parser = ProseParser()
-        parser.feed(block)
-        stretches = [normalise(s).split() for s in "".join(parser.parts).split("|")]
-        longest = max(stretches, key=len)
-        assert len(longest) >= 6, f"{page}: an answer has no run of six words outside formulas and code"
-        runs.append(" ".join(longest[:6]))
+    for block in WORKED_ANSWER.findall(site_pages[page]):
+        stretches = sorted(prose(block), key=len, reverse=True)  # the longest first: the most its own
+        windows = [" ".join(words[i : i + 6]) for words in stretches for i in range(len(words) - 5)]
+        own = [window for window in windows if window not in elsewhere]
+        assert own, f"{page}: an answer has no six words of prose of its own outside formulas and code"
+        runs.append(own[0])
     return runs
 
 
