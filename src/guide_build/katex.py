@@ -59,7 +59,6 @@ def mark_dollars(text: str, escape=lambda part: part) -> str:
     return "".join(parts)
 
 
-DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
 GROUPING = re.compile(r"\\[{}]|\\(?:begin|end|left|right|qquad)\b|[{}]")
 
 
@@ -87,12 +86,12 @@ def split_displays(text: str) -> str:
     (:func:`display_parts`) as a ``math-row`` of one display per part (extra.css wraps the row)."""
 
     def row(match: re.Match[str]) -> str:
-        parts = display_parts(match["tex"])
+        parts = display_parts(match["display"]) if match["display"] is not None else []
         if len(parts) < 2:
             return match.group(0)
         return '<div class="math-row">' + "".join(f'<div class="arithmatex">\\[{p}\\]</div>' for p in parts) + "</div>"
 
-    return DISPLAY.sub(row, text)
+    return FORMULA.sub(row, text)
 
 
 PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)>[^<]*</span>')

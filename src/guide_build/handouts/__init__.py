@@ -43,8 +43,19 @@ from guide_build.handouts.plan import (
 )
 from guide_build.handouts.printing import Printer
 
-__all__ = ["ANSWER", "BOOKLET", "EDITIONS", "Chapter", "build", "chapters", "links_html", "number_titles", "paper"]
-__all__ += ["requested"]  # what the hook uses
+# what hooks/handouts.py uses
+__all__ = [
+    "ANSWER",
+    "BOOKLET",
+    "EDITIONS",
+    "Chapter",
+    "build",
+    "chapters",
+    "links_html",
+    "number_titles",
+    "paper",
+    "requested",
+]
 
 
 async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str):
