@@ -6,6 +6,13 @@ does the same for display formulas, ``guide_build.glossary`` for the glossary te
 
 It works in ``on_env``, when every hook's ``on_page_content`` has run (the notebook hook has given
 notebook cells the site's code markup).
+
+A chapter that is a folder of sections is a nav section with an index page (``navigation.indexes``):
+Material links its title to the index and puts the expand control, a label with only an icon, beside
+it, and names the section's nested ``<nav>`` by that label, so the control and the landmark have no
+name (axe: landmark-unique). ``on_post_page`` names the label "Sections of <chapter>". Above a
+section's title the breadcrumbs (``navigation.path``) are a second ``<nav>`` named "Navigation", as
+the site's navigation is: ``on_post_page`` names them "Breadcrumbs".
 """
 
 from __future__ import annotations
@@ -18,6 +25,28 @@ from mkdocs.structure.files import Files
 CODE = re.compile(r"(?P<start><pre>(?:<span></span>)?<code)(?=[\s>])(?![^>]*\btabindex=)")
 """The start of a code block's ``<code>`` tag without a tabindex; Pygments puts an empty ``<span>``
 before it on pages, and other hooks may add attributes after it."""
+
+
+INDEX_TOGGLE = re.compile(
+    r'(?P<link><a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">'
+    r"\s*(?P<title>[^<]*?)\s*</span>\s*</a>\s*)"
+    r'<label class="(?P<class>md-nav__link[^"]*)" for="(?P<for>__nav_[\d_]+)" id="(?P=for)_label"'
+)
+"""A nav section's index link and its icon-only expand control."""
+
+
+BREADCRUMBS = re.compile(r'<nav class="md-path" aria-label="[^"]*"')
+
+
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    output = BREADCRUMBS.sub('<nav class="md-path" aria-label="Breadcrumbs"', output, count=1)
+    return INDEX_TOGGLE.sub(
+        lambda m: (
+            f'{m["link"]}<label class="{m["class"]}" for="{m["for"]}" id="{m["for"]}_label" '
+            f'aria-label="Sections of {m["title"]}"'
+        ),
+        output,
+    )
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

@@ -41,15 +41,15 @@ def on_config(config):
 
 def on_nav(nav, config, files):
     _state["chapters"] = handouts.chapters([(p.title, p.file.src_uri) for p in nav.pages], Path(config.docs_dir))
-    handouts.number_titles(nav.pages, _state["chapters"])
+    handouts.number_titles(nav.items, _state["chapters"])
     return nav
 
 
 def on_page_content(html, page, config, files):
     if not _state["chromium"]:
         return html
-    chapter = next((c for c in _state["chapters"] if c.url == page.url), None)
-    return html + handouts.links_html(page.url, chapter, bool(handouts.ANSWER.search(html)))
+    chapter = next((c for c in _state["chapters"] if page.url in c.urls), None)
+    return html + handouts.links_html(page.url, chapter)
 
 
 def on_post_build(config):

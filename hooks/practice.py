@@ -39,7 +39,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _titles(config: MkDocsConfig) -> dict[str, str]:
-    return {src: title for title, src in nav_pages(config)}
+    return practice.section_titles({src: title for title, src in nav_pages(config)})
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -5,7 +5,7 @@ violations grouped by file, each followed by its sentence.
 
 What counts as prose, per kind of file:
 
-- ``docs/*.md``: paragraphs, list items, table cells, definitions of definition lists, admonition
+- ``docs/**/*.md``: paragraphs, list items, table cells, definitions of definition lists, admonition
   and tab bodies, blockquotes and image alt texts, after pymdownx.snippets ``--8<--`` lines are
   expanded. Headings, definition terms and admonition titles are labels, not statements: skipped.
 - ``notebooks/*.py`` (jupytext percent files): the ``# %% [markdown]`` cells, and the ``alt="..."``
@@ -813,7 +813,7 @@ def checked_files(root: Path = ROOT) -> list[Path]:
         if re.search(r"^@figure\(", path.read_text(encoding="utf-8"), re.MULTILINE)
     ]
     return [
-        *sorted((root / "docs").glob("*.md")),
+        *sorted((root / "docs").rglob("*.md")),
         *sorted((root / "includes" / "questions").glob("*.md")),
         *sorted((root / "notebooks").glob("*.py")),
         *figures,

@@ -401,7 +401,7 @@ def test_text_stays_put_when_the_formula_fonts_arrive_after_the_first_paint(site
 
 def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, contexts):
     """hooks/late_drawing.py marks them, extra.css defers them: not drawn at load, drawn on the way."""
-    page, _, _ = open_page(contexts("light", "phone"), site_url + "diffusion/")
+    page, _, _ = open_page(contexts("light", "phone"), site_url + "diffusion/sampling/")
     try:
         # An element inside a deferred block is hidden until the block is drawn.
         drawn = "el => el.checkVisibility({contentVisibilityAuto: true})"
@@ -426,9 +426,12 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
         # left it closed once (a fresh clone's make test), whatever the reason
         answer.evaluate("details => { details.open = true; }")
         code = answer.locator("pre > code").first
-        code.scroll_into_view_if_needed()
+        # kept in view, as a reader reading it keeps it: blocks drawn above it while it opens (their
+        # real heights replacing the estimates) can push it out of the window before Material sees it
+        in_view = "el => { el.scrollIntoView({block: 'center'}); return true; }"
+        kept_in_view_has_button = f"el => ({in_view})(el) && ({copy_button})(el)"
         try:
-            page.wait_for_function(copy_button, arg=code.element_handle(), timeout=30_000)
+            page.wait_for_function(kept_in_view_has_button, arg=code.element_handle(), timeout=30_000)
         except Exception:  # say what the reader would see
             seen = code.evaluate(
                 "el => [el.checkVisibility({contentVisibilityAuto: true}), innerHeight, "
@@ -442,7 +445,7 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
 def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
     """javascripts/glossary-tooltips.js: nothing is set up before a term is used; a focused term
     shows its definition, is described by it, and Escape hides it; the term keeps its title."""
-    page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/")
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/tokens/")
     try:
         assert page.locator(".md-tooltip2").count() == 0, "a tooltip was built before any term was used"
         page.keyboard.press("Tab")
@@ -498,7 +501,7 @@ def test_glossary_tooltip_on_keyboard_focus(site_url, contexts):
 
 def test_a_glossary_term_opens_its_entry_from_the_keyboard(site_url, contexts):
     """A term in the text links to its entry on the glossary page: Enter on the focused term goes there."""
-    page, _, _ = open_page(contexts("light", "desktop"), site_url + "diffusion/")
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "diffusion/forward-process/")
     try:
         link = page.locator("article p a.glossary-term").first
         term = link.locator("abbr").inner_text()
@@ -515,7 +518,7 @@ def test_a_glossary_term_opens_its_entry_from_the_keyboard(site_url, contexts):
 def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contexts):
     """extra.css: one dotted underline under a term in the text (Material's dotted border would be a
     second line), none under a term in a heading or a link (the link draws its own underline)."""
-    page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/")
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "llms/next-token/")
     try:
         lines = """selector => Array.from(document.querySelectorAll(selector)).map(term => {
             const style = getComputedStyle(term);
@@ -593,7 +596,7 @@ def test_search_works_offline(site_url, contexts):
 def test_a_page_opened_from_a_search_result_highlights_the_words(site_url, contexts):
     """Material marks the searched words on the page a result opens (search.highlight): that page
     asks for the index at once."""
-    page, requests, _ = open_page(contexts("light", "desktop"), site_url + "llms/?h=softmax")
+    page, requests, _ = open_page(contexts("light", "desktop"), site_url + "llms/next-token/?h=softmax")
     try:
         page.locator("article mark").first.wait_for(timeout=10_000)
         assert page.locator("article mark").first.inner_text().casefold() == "softmax"
@@ -678,7 +681,7 @@ def test_colour_scheme_follows_the_system_before_materials_script_runs(site_url,
         context.route("**/assets/javascripts/bundle.*.min.js", lambda route: route.abort())
         page = context.new_page()
         page.add_init_script(SCHEME_WHEN_CONTENT_ARRIVES)
-        page.goto(site_url + "diffusion/", wait_until="load")
+        page.goto(site_url + "diffusion/forward-process/", wait_until="load")
         other = "light" if scheme == "dark" else "dark"
         assert page.evaluate("window.schemeWhenContentArrived") == SCHEMES[scheme]
         assert page.evaluate(SCHEME_SHOWN) == {
@@ -709,7 +712,7 @@ def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contexts, scheme):
-    page, _, _ = open_page(contexts(scheme, "desktop"), site_url + "diffusion/")
+    page, _, _ = open_page(contexts(scheme, "desktop"), site_url + "diffusion/forward-process/")
     try:
         page.emulate_media(media="print")
         hidden = page.evaluate(
@@ -858,6 +861,7 @@ def test_practice_without_javascript_and_on_paper_is_the_plain_question(site_url
         page = without_script.new_page()
         page.goto(site_url + "practice/")
         section = page.locator(".self-check[data-question=q-softmax-temperature] .choices").first
+        section.scroll_into_view_if_needed()  # far down the page: drawn when the reader gets there
         assert section.is_visible() and section.locator("li").count() == letters[0]
         assert page.locator("article .self-check input:visible").count() == 0
         answer = page.locator("#q-softmax-temperature ~ details.success").first
@@ -1115,7 +1119,7 @@ def test_noise_level_explorable_moves_by_keyboard(site_url, site_dir, desktop_or
     for name, schedule in schedules.items():
         np.testing.assert_allclose(data["schedules"][name], schedule.alpha_bars, rtol=5e-6, atol=0)
 
-    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/forward-process/")
     try:
         figure, readout = reach_explorable(page, "forward-process-photo")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1167,7 +1171,7 @@ def test_next_token_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_
     the logits in the page's data file, which is what the package's figure module writes."""
     data = json.loads((site_dir / "figures" / "next-token-temperature.json").read_text(encoding="utf-8"))
     assert data == llm_figures.next_token_data()
-    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/sampling/")
     try:
         figure, readout = reach_explorable(page, "next-token-temperature")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"
@@ -1213,7 +1217,7 @@ def test_generation_explorable_steps_through_the_tiny_models_run_by_keyboard(sit
     tests/test_figures.py recomputes with the package's model)."""
     data = json.loads((site_dir / "figures" / "tiny-lm-generation.json").read_text(encoding="utf-8"))
     vocabulary, size = data["vocabulary"], len(data["vocabulary"])
-    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/sampling/")
 
     def spoken(character: str) -> str:
         return {" ": "space", "\n": "line break"}.get(character, f"'{character}'")
@@ -1282,7 +1286,7 @@ def test_attention_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_p
     package's (llm_figures.attention_weights), read from the page's data file."""
     data = json.loads((site_dir / "figures" / "causal-attention.json").read_text(encoding="utf-8"))
     assert data == llm_figures.attention_data()
-    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "llms/attention/")
     try:
         figure, readout = reach_explorable(page, "causal-attention")
         buttons, mask = figure.locator(".explorable__tokens button"), page.locator("#figure-causal-attention-mask")
@@ -1358,7 +1362,7 @@ def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_p
     data = json.loads((site_dir / "figures" / "reverse-process-2d.json").read_text(encoding="utf-8"))
     assert data == diffusion_figures.denoising_data()
     runs = {run["name"]: run["frames"] for run in data["runs"]}
-    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/")
+    page, requests, errors = open_page(desktop_or_phone, site_url + "diffusion/sampling/")
     try:
         figure, readout = reach_explorable(page, "reverse-process-2d")
         assert not figure.locator("img").first.is_visible(), "the drawn figure shows beside the controls"

@@ -15,7 +15,7 @@ import pytest
 from mkdocs.utils import meta
 
 from guide_build import glossary
-from guide_build.mkdocs import load_config
+from guide_build.mkdocs import load_config, page_url
 from tests.helpers import build_project
 from tests.markdown_blocks import ROOT
 
@@ -39,7 +39,7 @@ REQUIRED_TERMS = [
     "transformer",
 ]
 ENTRIES = glossary.load()
-PAGES = sorted((ROOT / "docs").glob("*.md"))
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
 
 def _prose(markdown: str) -> str:
@@ -114,7 +114,7 @@ def test_the_glossary_page_takes_the_entries():
         (letter, next(a for t, a in terms if t[0].upper() == letter))
         for letter in sorted({t[0].upper() for t, _ in terms})
     ]
-    assert "See [Large language models](llms.md)." in generated  # a see-also link, titled as in the nav
+    assert "See [Large language models](llms/index.md)." in generated  # a see-also link, titled as in the nav
 
 
 GOOD = "- term: Token\n  forms: [token(s)]\n  short: A small unit of text, used by an LLM.\n  long: |\n    A unit.\n"
@@ -182,15 +182,15 @@ def test_two_terms_with_one_anchor_name_the_line(tmp_path: Path):
 
 def test_a_see_link_to_a_page_not_in_the_nav_names_its_line(tmp_path: Path):
     path = tmp_path / "glossary.yml"
-    path.write_text(GOOD + "  see: [llms.md, nowhere.md]\n", encoding="utf-8")
+    path.write_text(GOOD + "  see: [llms/index.md, nowhere.md]\n", encoding="utf-8")
     page = f"# Glossary\n\n{glossary.MARKER}\n"
     with pytest.raises(glossary.GlossaryError, match=rf"^{re.escape(str(path))}:6: see: 'nowhere.md' is not a page"):
         glossary.fill_in(page, load_config(), path)
-    path.write_text(GOOD + "  see: [llms.md, diffusion.md#training]\n", encoding="utf-8")
+    path.write_text(GOOD + "  see: [llms/index.md, diffusion/training.md#summary]\n", encoding="utf-8")
     assert glossary.fill_in(page, load_config(), path) == (
         "# Glossary\n\nTerms by letter: [T](#token)\n{ .glossary-letters }\n\n"
-        "Token { #token }\n:   A unit. See [Large language models](llms.md) and "
-        "[Diffusion models](diffusion.md#training).\n"
+        "Token { #token }\n:   A unit. See [Large language models](llms/index.md) and "
+        "[Training: predict the noise](diffusion/training.md#summary).\n"
     )
 
 
@@ -271,11 +271,11 @@ def test_the_built_glossary_and_the_tooltips_come_from_the_entries(site_pages):
     assert shorts <= shown, f"entries whose tooltip shows nowhere: {sorted(shorts - shown)}"
 
 
-@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
 def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
     """Every term used in a page's prose shows its definition somewhere on the built page, unless its
     front matter says ``tooltips: false`` (then none does)."""
-    built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
+    built = site_pages[page_url(source.relative_to(ROOT / "docs").as_posix()) + "index.html"]
     if meta.get_data(source.read_text("utf-8"))[1].get("tooltips") is False:
         assert "<abbr" not in built, f"{source.name} says tooltips: false"
         return
@@ -290,10 +290,10 @@ def test_terms_in_a_page_carry_their_tooltip(site_pages, source):
     assert not missing, f"{source.name}: terms without a tooltip on the built page: {missing}"
 
 
-@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("source", PAGES, ids=lambda p: p.relative_to(ROOT / "docs").as_posix())
 def test_a_term_has_one_tooltip_per_section(site_pages, source):
     """guide_build.glossary.first_uses_only keeps the first use of a term in each ## section."""
-    built = site_pages["index.html" if source.stem == "index" else f"{source.stem}/index.html"]
+    built = site_pages[page_url(source.relative_to(ROOT / "docs").as_posix()) + "index.html"]
     article = built[built.index("<article") : built.index("</article>")]
     for section in re.split(r"(?=<h2[ >])", article):
         titles = re.findall(r"<abbr(?: tabindex=\"0\")? title=\"([^\"]+)\">", section)

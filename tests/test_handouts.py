@@ -88,7 +88,7 @@ def test_booklet_has_cover_contents_and_numbered_chapters(texts, pdfs, site_dir)
         heading_page = {name.lstrip("/"): reader.get_destination_page_number(d) + 1 for name, d in destinations}
         latents = [q.id for q in practice.load()].index("q-pixels-against-latents") + 1  # its number in the bank
         for section, target in (
-            ("the forward process", "diffusion--the-forward-process"),
+            ("the forward process", "diffusion-forward-process--the-forward-process"),  # a section of a folder
             ("the kv cache", "fast-generation--the-kv-cache"),
             (f"question {latents}: pixels against latents", "practice--q-pixels-against-latents"),
         ):
@@ -418,9 +418,10 @@ def test_every_page_links_to_its_handouts(site_pages, site_dir):
             continue
         links = set(re.findall(r'href="((?:\.\./)*handouts/[^"]+\.pdf)" download', text))
         wanted = {f"{BOOKLET}-{e}.pdf" for e in EDITIONS}
-        slug = page.split("/")[-2] if "/" in page else "index"
-        if slug in CHAPTERS:  # one link for a chapter without answers: both editions print the same
-            wanted |= {f"{slug}-{e}.pdf" for e in EDITIONS} if handouts.ANSWER.search(text) else {f"{slug}-student.pdf"}
+        chapter = next((c for c in handouts.chapters() if page.removesuffix("index.html") in c.urls), None)
+        if chapter:  # one link for a chapter without answers: both editions print the same
+            answers = any(handouts.ANSWER.search(site_pages[f"{url}index.html"]) for url in chapter.urls)
+            wanted |= {f"{chapter.slug}-{e}.pdf" for e in EDITIONS} if answers else {f"{chapter.slug}-student.pdf"}
         assert {link.rsplit("/", 1)[1] for link in links} == wanted, page
         for link in links:
             assert ((site_dir / page).parent / html.unescape(link)).resolve().is_file(), f"{page}: {link}"
@@ -545,6 +546,24 @@ def test_chapters_are_the_nav_pages_less_those_with_handout_false(tmp_path):
     assert "index" not in CHAPTERS and "contributing" not in CHAPTERS and "diffusion" in CHAPTERS
 
 
+def test_a_folder_with_an_index_is_one_chapter_of_sections_with_answers_if_any_section_has_them(tmp_path):
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "index.md").write_text("# F\n", encoding="utf-8")
+    (tmp_path / "f" / "one.md").write_text("# One\n", encoding="utf-8")
+    (tmp_path / "f" / "two.md").write_text("# Two\n\n<!-- questions: self-check -->\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text('# A\n\n??? success "Answer"\n    Yes.\n', encoding="utf-8")
+    nav = [("F", "f/index.md"), ("One", "f/one.md"), ("Two", "f/two.md"), ("A", "a.md")]
+    found = handouts.chapters(nav, tmp_path)
+    assert [(c.number, c.slug, c.title, c.urls, c.answers) for c in found] == [
+        (1, "f", "F", ("f/", "f/one/", "f/two/"), True),
+        (2, "a", "A", ("a/",), True),
+    ]
+    assert [found[0].prefix(url) for url in found[0].urls] == ["f", "f-one", "f-two"]
+    assert handouts.chapters(nav[:2], tmp_path)[0].answers is False
+    with pytest.raises(ValueError, match=r"nav: f/one\.md must follow f/index\.md"):
+        handouts.chapters([("A", "a.md"), ("One", "f/one.md"), ("F", "f/index.md")], tmp_path)
+
+
 def test_a_cross_reference_gets_the_page_of_its_target_and_a_citation_none():
     document = (
         '<h2 id="diffusion--loss">Loss</h2><p><a href="#diffusion--loss">the loss</a>, '
@@ -559,23 +578,28 @@ def test_a_cross_reference_gets_the_page_of_its_target_and_a_citation_none():
 
 
 def test_links_go_to_a_chapter_in_the_handout_or_else_to_the_site():
-    """A printed link works on paper and in the PDF: to a chapter, its place in the handout; to a page
-    that is no chapter or to a download, the published site; an image loads from the built site."""
-    chapters = handouts.chapters([("A", "a.md"), ("B", "b/c.md")], Path("/nonexistent"))
-    by_url = {c.url: c for c in chapters}
+    """A printed link works on paper and in the PDF: to a chapter or a section of one, its place in the
+    handout; to a page that is no chapter or to a download, the published site; an image loads from
+    the built site."""
+    chapters = handouts.chapters([("A", "a.md"), ("B", "b/index.md"), ("C", "b/c.md")], Path("/nonexistent"))
+    assert [(c.slug, c.url, c.sections) for c in chapters] == [("a", "a/", ()), ("b", "b/", ("b/c/",))]
+    pages = documents.targets(chapters)
     body = (
-        '<p id="x"><a href="../b/c/#s">B</a> <a href="../">home</a> <a href="../contributing/#t">how</a> '
-        '<a href="../downloads/q.xml">quiz</a> <a href="#x">here</a> <img src="../figures/f.svg"></p>'
+        '<p id="x"><a href="../b/c/#s">B</a> <a href="../b/">b</a> <a href="../b/c/">c</a> <a href="../">home</a> '
+        '<a href="../contributing/#t">how</a> <a href="../downloads/q.xml">quiz</a> <a href="#x">here</a> '
+        '<img src="../figures/f.svg"></p>'
     )
     site = "https://example.org/guide/"
-    assert documents.localise(body, chapters[0], by_url, site) == (
-        '<p id="a--x"><a href="#c--s">B</a> <a href="https://example.org/guide/">home</a> '
-        '<a href="https://example.org/guide/contributing/#t">how</a> '
+    assert documents.localise(body, "a/", pages, site) == (
+        '<p id="a--x"><a href="#b-c--s">B</a> <a href="#chapter-b">b</a> <a href="#b-c">c</a> '
+        '<a href="https://example.org/guide/">home</a> <a href="https://example.org/guide/contributing/#t">how</a> '
         '<a href="https://example.org/guide/downloads/q.xml">quiz</a> <a href="#a--x">here</a> '
         '<img src="../../figures/f.svg"></p>'
     )
-    without_site = documents.localise(body, chapters[0], by_url, "")
-    assert "<a >home</a>" in without_site and "<a >quiz</a>" in without_site and 'href="#c--s"' in without_site
+    in_section = documents.localise('<h2 id="y"><a href="#y">y</a></h2><a href="../../a/#x">A</a>', "b/c/", pages, "")
+    assert in_section == '<h2 id="b-c--y"><a href="#b-c--y">y</a></h2><a href="#a--x">A</a>'
+    without_site = documents.localise(body, "a/", pages, "")
+    assert "<a >home</a>" in without_site and "<a >quiz</a>" in without_site and 'href="#b-c--s"' in without_site
 
 
 def test_no_handout_links_into_the_build_folder(pdfs):
@@ -629,7 +653,7 @@ def test_figures_print_with_text_large_enough_to_read(site_dir):
             figures = pool.submit(lambda: asyncio.run(measure())).result()
     finally:
         shutil.rmtree(work)
-    pages = {c.slug: (site_dir / c.url / "index.html").read_text(encoding="utf-8") for c in chapters}
+    pages = {c.slug: "".join((site_dir / url / "index.html").read_text("utf-8") for url in c.urls) for c in chapters}
     on_pages = {(slug, name) for slug, text in pages.items() for name in DRAWN.findall(text)}
     assert {(chapter, src.rsplit("/", 1)[-1]) for chapter, src, _ in figures} == on_pages
     small = []

@@ -78,7 +78,7 @@ def test_an_end_tag_without_its_start_names_the_page_and_line():
         hook.mark_late_blocks("<p>a</p>\n</div>", "chapter.md")
 
 
-@pytest.mark.parametrize("page", ["diffusion", "llms", "practice"])
+@pytest.mark.parametrize("page", ["comparison", "llms/transformer", "practice"])
 def test_long_chapters_draw_most_blocks_late(site_dir: Path, page: str):
     built = (site_dir / page / "index.html").read_text(encoding="utf-8")
     article = built[built.index("<article") : built.index("</article>")]

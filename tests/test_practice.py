@@ -19,9 +19,10 @@ SEEDS = range(30)
 
 def test_the_bank_holds_forty_questions_and_every_chapter_with_a_self_check_has_its_own():
     assert len(QUESTIONS) >= 40, f"{len(QUESTIONS)} questions in the bank"
-    for page in sorted((ROOT / "docs").glob("*.md")):
+    for page in sorted((ROOT / "docs").rglob("*.md")):
         if "<!-- questions: self-check -->" in page.read_text(encoding="utf-8"):
-            assert [q for q in QUESTIONS if q.page == page.name], f"{page.name} has a self-check but no questions"
+            name = page.relative_to(ROOT / "docs").as_posix()
+            assert [q for q in QUESTIONS if q.page == name], f"{name} has a self-check but no questions"
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
@@ -240,3 +241,14 @@ def test_pages_get_their_questions_and_links(tmp_path):
         practice.fill_in("[](#q-none)", "llms.md", questions, titles)
     with pytest.raises(practice.BankError, match=r"docs/llms.md: .* but no question practises this page"):
         practice.fill_in("<!-- questions: self-check -->", "llms.md", questions, titles)
+
+
+def test_a_section_of_a_chapter_folder_is_listed_with_its_chapter():
+    titles = {"index.md": "Home", "a.md": "A", "f/index.md": "F", "f/s.md": "S", "notebooks/n.ipynb": "N"}
+    assert practice.section_titles(titles) == {
+        "index.md": "Home",
+        "a.md": "A",
+        "f/index.md": "F",
+        "f/s.md": "F: S",
+        "notebooks/n.ipynb": "N",
+    }

@@ -25,7 +25,7 @@ def test_numbers_in_prose_are_computed_or_cited(path: Path):
 
 def test_every_kind_of_file_is_checked():
     ids = {file_id(path) for path in FILES}
-    assert {"docs/diffusion.md", "notebooks/tiny_diffusion.py", "figures/llm_figures.py"} <= ids
+    assert {"docs/diffusion/sampling.md", "notebooks/tiny_diffusion.py", "figures/llm_figures.py"} <= ids
     assert "includes/glossary.yml" in ids
     assert "figures/registry.py" not in ids  # declares no figure
 

@@ -25,10 +25,10 @@ FORMULAS = {
     "cross-entropy": r"L = -\sum_i y_i \log p_i",
 }
 FORMULA_PAGES = {
-    "forward process": ["diffusion/index.html", "formulas/index.html"],
-    "chain rule": ["llms/index.html", "formulas/index.html"],
-    "attention": ["llms/index.html", "formulas/index.html"],
-    "cross-entropy": ["llms/index.html", "formulas/index.html"],
+    "forward process": ["diffusion/forward-process/index.html", "formulas/index.html"],
+    "chain rule": ["llms/next-token/index.html", "formulas/index.html"],
+    "attention": ["llms/attention/index.html", "formulas/index.html"],
+    "cross-entropy": ["llms/training/index.html", "formulas/index.html"],
 }
 
 # The sheet's vocabulary: term -> words of its definition the glossary must keep.
@@ -87,7 +87,7 @@ def test_seed_formula_is_typeset(site_pages, name):
 
 
 def test_guide_says_the_seed_alpha_is_ddpm_alpha_bar(site_pages):
-    for page in ("diffusion/index.html", "formulas/index.html"):
+    for page in ("diffusion/forward-process/index.html", "formulas/index.html"):
         text = text_of(site_pages[page]).lower()
         assert ("ddpm" in text and "α ˉ" in text) or "alpha_bar" in text or "ᾱ" in text or "bar" in text, page
         assert re.search(r"seed|source sheet|study sheet", text), f"{page}: the note on the sheet's alpha_t is missing"

@@ -502,11 +502,20 @@ def test_reading_time_counts_the_prose_but_not_code_display_math_or_tags(tmp_pat
 
 
 def test_the_home_page_cards_give_each_chapter_its_reading_time(site_pages):
-    """Its questions included: the Practice page's Markdown is little more than its marker."""
+    """Its questions included: the Practice page's Markdown is little more than its marker. A chapter
+    that is a folder of sections is read in all of them."""
     card = r'<strong><a href="([a-z-]+)/">.*?</a></strong> · (\d+)\u00a0min\u00a0read'
     cards = re.findall(card, site_pages["index.html"])
     questions, titles = practice.load(), {src: title for title, src in nav_pages()}
-    markdown = {page: (ROOT / "docs" / f"{page}.md").read_text(encoding="utf-8") for page, _ in cards}
-    markdown = {page: practice.fill_in(text, f"{page}.md", questions, titles) for page, text in markdown.items()}
+
+    def chapter_markdown(page: str) -> str:
+        folder = ROOT / "docs" / page
+        sources = sorted(folder.glob("*.md")) if folder.is_dir() else [ROOT / "docs" / f"{page}.md"]
+        relative = [source.relative_to(ROOT / "docs").as_posix() for source in sources]
+        pairs = zip(sources, relative, strict=True)
+        return "\n".join(practice.fill_in(s.read_text("utf-8"), r, questions, titles) for s, r in pairs)
+
+    markdown = {page: chapter_markdown(page) for page, _ in cards}
+    assert {"diffusion", "llms"} <= {page for page in markdown if (ROOT / "docs" / page).is_dir()}
     assert len(cards) == (ROOT / "docs" / "index.md").read_text(encoding="utf-8").count("<!-- reading time:")
     assert all(int(shown) == reading.minutes(markdown[page]) for page, shown in cards), cards

@@ -66,8 +66,9 @@ assert evaluations == {
 # jumps of about 20 timesteps
 assert ddim_timesteps(1000, 50)[:3] == [1000, 980, 959]
 
-# the mixture's mean, (-0.4, -0.4)
+# the mixture's mean
 true_mean = mixture.weights @ mixture.means
+assert np.allclose(true_mean, [-0.4, -0.4])
 for name in ("DDPM 1000", "DDIM 50"):
     mean, share, off_mode = statistics(runs[name].sample)
     # about 4 standard errors

@@ -16,6 +16,7 @@ import functools
 import html
 import json
 import math
+import posixpath
 import re
 import traceback
 import zlib
@@ -50,6 +51,19 @@ PART_FIELDS = {
 }
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
+LINK_TARGET = re.compile(r"\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
+"""A Markdown link to a page of the guide, as the bank writes it: relative to ``docs/``."""
+
+
+def rebase(markdown: str, page: str) -> str:
+    """``markdown`` written for ``docs/``, with its links to pages made relative to ``page`` (a docs
+    path such as ``diffusion/training.md``): the bank's links work from a section in a folder."""
+    folder = posixpath.dirname(page)
+    if not folder:
+        return markdown
+    return LINK_TARGET.sub(lambda m: f"]({posixpath.relpath(m['target'], folder)}{m['anchor'] or ''})", markdown)
+
+
 """``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
 MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check|worksheet) -->$", re.MULTILINE)
 """The line a page puts where its questions go: all of them (the Practice page), or the page's own,
@@ -550,6 +564,17 @@ def _progress(questions: list[Question]) -> str:
     return f'<span class="practice-progress" data-questions="{" ".join(q.id for q in questions)}" hidden></span>'
 
 
+def section_titles(titles: Mapping[str, str]) -> dict[str, str]:
+    """The nav's page titles (docs path -> title) with a section of a chapter folder named with its
+    chapter, "Diffusion models: Noise schedules", as the question lists show it."""
+    named = {}
+    for page, title in titles.items():
+        folder = posixpath.dirname(page)
+        chapter = titles.get(f"{folder}/index.md") if folder and posixpath.basename(page) != "index.md" else None
+        named[page] = f"{chapter}: {title}" if chapter else title
+    return named
+
+
 def overview(questions: list[Question], titles: Mapping[str, str]) -> str:
     """The Practice page's table of the questions by chapter, in the order of the nav."""
     numbers = {q.id: n for n, q in enumerate(questions, 1)}
@@ -577,17 +602,17 @@ def fill_in(
             return match[0]
         if match["which"] == "all":
             body = "\n".join(question_markdown(q, numbers[q.id]) for q in questions)
-            return overview(questions, titles) + "\n" + body
+            return rebase(overview(questions, titles) + "\n" + body, page)
         own = [q for q in questions if q.page == page]
         if not own:
             raise BankError(f"docs/{page}: '<!-- questions: self-check -->' but no question practises this page")
         intro = f"<p>{_progress(own)}</p>\n\n"
-        return intro + "\n".join(question_markdown(q, numbers[q.id], level=3, worked=False) for q in own)
+        return rebase(intro + "\n".join(question_markdown(q, numbers[q.id], level=3, worked=False) for q in own), page)
 
     def reference(match: re.Match[str]) -> str:
         if match["id"] not in numbers:
             raise BankError(f"docs/{page}: [](#{match['id']}) names no question of the bank")
-        target = "" if page == practice_page else practice_page
+        target = "" if page == practice_page else posixpath.relpath(practice_page, posixpath.dirname(page) or ".")
         return f"[question {numbers[match['id']]}]({target}#{match['id']})"
 
     return REFERENCE.sub(reference, MARKER.sub(questions_here, markdown))

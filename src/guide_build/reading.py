@@ -1,7 +1,8 @@
 """Reading times of pages, for the chapter cards of the home page.
 
-A page's Markdown may hold ``<!-- reading time: diffusion.md -->``; the build replaces it with the
-reading time of that page as its readers get it (its questions from the bank filled in): its words
+A page's Markdown may hold ``<!-- reading time: comparison.md -->``, or for a chapter that is a folder
+of sections ``<!-- reading time: diffusion/ -->``; the build replaces it with the reading time of that
+page (or of all the folder's pages together) as its readers get it (its questions from the bank filled in): its words
 of prose (code blocks, display formulas and HTML tags left out) at :data:`WORDS_PER_MINUTE`,
 rounded up to whole minutes.
 """
@@ -37,9 +38,11 @@ def fill(markdown: str, docs_dir: Path, where: str, shown: Callable[[str, str], 
 
     def replace(match: re.Match[str]) -> str:
         page = docs_dir / match["page"]
-        if not page.is_file():
+        pages = sorted(page.glob("*.md")) if match["page"].endswith("/") else [page] if page.is_file() else []
+        if not pages:
             line = markdown.count("\n", 0, match.start()) + 1
             raise ValueError(f"{where}:{line}: reading time of {match['page']}, which is not in {docs_dir.name}/")
-        return f"{minutes(shown(page.read_text(encoding='utf-8'), match['page']))}\u00a0min\u00a0read"  # one line
+        texts = [shown(p.read_text(encoding="utf-8"), p.relative_to(docs_dir).as_posix()) for p in pages]
+        return f"{minutes(chr(10).join(texts))}\u00a0min\u00a0read"  # one line
 
     return MARKER.sub(replace, markdown)

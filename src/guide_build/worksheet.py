@@ -42,10 +42,17 @@ HEADERLINK = re.compile(r'<a class="headerlink" [^>]*>.*?</a>')
 FENCE = re.compile(r"^(?P<indent>[ ]*)(?P<fence>`{3,}|~{3,}).*?^(?P=indent)(?P=fence)[ ]*$\n?", re.M | re.S)
 
 
+def chapter_of(question: practice.Question) -> str:
+    """The chapter a question practises, by name: ``comparison`` for ``comparison.md``, ``diffusion`` for
+    a section of the folder ``diffusion/``."""
+    return question.page.split("/", 1)[0].removesuffix(".md")
+
+
 def select(questions: list[practice.Question], spec: str) -> list[practice.Question]:
-    """The questions ``spec`` names: comma-separated ids, chapter page names (``diffusion``), or ``all``."""
+    """The questions ``spec`` names: comma-separated ids, chapters (``diffusion``, a page's name or a
+    folder of sections), or ``all``."""
     by_id = {q.id: q for q in questions}
-    chapters = {q.page.removesuffix(".md") for q in questions}
+    chapters = {chapter_of(q) for q in questions}
     chosen: list[practice.Question] = []
     for name in (n.strip() for n in spec.split(",")):
         if name == "all":
@@ -53,7 +60,7 @@ def select(questions: list[practice.Question], spec: str) -> list[practice.Quest
         elif name in by_id:
             chosen.append(by_id[name])
         elif name in chapters:
-            chosen += [q for q in questions if q.page == f"{name}.md"]
+            chosen += [q for q in questions if chapter_of(q) == name]
         else:
             raise ValueError(
                 f"QUESTIONS: {name!r} is neither a question id (such as {questions[0].id}), a chapter "

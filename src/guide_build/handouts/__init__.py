@@ -64,7 +64,12 @@ async def _render_all(site: Path, chromium: str, all_chapters: list[Chapter], si
     work.mkdir(parents=True, exist_ok=True)
     jobs = []  # (chapter, editions it serves, document)
     for chapter in all_chapters:
-        if ANSWER.search(article(site, chapter)):
+        if bool(ANSWER.search(article(site, chapter))) != chapter.answers:
+            raise PluginError(
+                f"handouts: chapter {chapter.slug}: its Markdown {'has' if chapter.answers else 'has no'} worked "
+                "answers (??? success or a questions marker), but its built pages disagree"
+            )
+        if chapter.answers:
             variants = [(f"{chapter.slug}-{edition}", edition, [edition]) for edition in EDITIONS]
         else:  # both editions are the same document
             variants = [(chapter.slug, None, list(EDITIONS))]
@@ -104,7 +109,8 @@ def _code() -> list[bytes]:
 def _build_key(site: Path, chromium: str, all_chapters: list[Chapter]) -> str:
     """Hash of everything the handouts are made from: the built chapters, stylesheets, fonts, figures,
     this package's code, the browser, the paper and the content date."""
-    files = [site / c.url / "index.html" for c in all_chapters] + [site / "index.html"]  # the cover's objectives
+    files = [site / url / "index.html" for c in all_chapters for url in c.urls]
+    files.append(site / "index.html")  # the cover's objectives
     for folder in ("assets/stylesheets", "stylesheets", "figures", "assets/katex"):
         files += [p for p in (site / folder).rglob("*") if p.is_file() and p.suffix != ".map"]
     return cache.key(cache.files_key(files, site), *_code(), chromium, paper(), content_date())

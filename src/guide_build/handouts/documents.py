@@ -36,47 +36,76 @@ ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
 FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
 
 
-def _page(site: Path, chapter: Chapter) -> str:
-    return (site / chapter.url / "index.html").read_text(encoding="utf-8")
+def _page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
 
 
-def article(site: Path, chapter: Chapter) -> str:
-    match = ARTICLE.search(_page(site, chapter))
+def _article(site: Path, url: str) -> str:
+    match = ARTICLE.search(_page(site, url))
     if not match:
-        raise PluginError(f"handouts: no <article> in {chapter.url}index.html")
+        raise PluginError(f"handouts: no <article> in {url}index.html")
     body = GLOSSARY_LINK.sub(r"\1", FIGURE_LINK.sub(r"\1", DROP.sub("", match[1])))
     return body.replace(' loading="lazy"', "")  # a print document loads every image first
 
 
-def localise(body: str, chapter: Chapter, by_url: dict[str, Chapter], site_url: str) -> str:
-    """Prefix ids with the chapter's slug and rebase URLs from the chapter's page to the print document:
-    a link to a chapter goes to its place in the handout; a link to any other page or file (a
-    download) goes to the site at ``site_url``, or, without one, prints as text; an image is
-    loaded from the built site."""
-    body = ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="{chapter.slug}--{m[2]}"', body)
+def article(site: Path, chapter: Chapter) -> str:
+    """The articles of the chapter's pages, as built."""
+    return "".join(_article(site, url) for url in chapter.urls)
+
+
+def targets(chapters: list[Chapter]) -> dict[str, tuple[str, str]]:
+    """For each page of the handouts (site-relative URL): the prefix of its ids in a print document,
+    and the id of its start (a chapter's section element, a section's wrapper)."""
+    found = {}
+    for chapter in chapters:
+        found[chapter.url] = (chapter.slug, f"chapter-{chapter.slug}")
+        found |= {url: (chapter.prefix(url), chapter.prefix(url)) for url in chapter.sections}
+    return found
+
+
+def localise(body: str, url: str, pages: dict[str, tuple[str, str]], site_url: str) -> str:
+    """Prefix the ids of the page at ``url`` and rebase its URLs to the print document (``pages``:
+    :func:`targets`): a link to a page of the handouts goes to its place in them; a link to any
+    other page or file (a download) goes to the site at ``site_url``, or, without one, prints as
+    text; an image is loaded from the built site."""
+    prefix = pages[url][0]
+    body = ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="{prefix}--{m[2]}"', body)
 
     def rebase(match: re.Match[str]) -> str:
-        attribute, url = match[1], html.unescape(match[2])
-        if url.startswith("#"):
-            return f'{attribute}="#{chapter.slug}--{url[1:]}"'
-        if re.match(r"^[a-z][a-z0-9+.-]*:", url):  # http:, mailto:, data:
+        attribute, link = match[1], html.unescape(match[2])
+        if link.startswith("#"):
+            return f'{attribute}="#{prefix}--{link[1:]}"'
+        if re.match(r"^[a-z][a-z0-9+.-]*:", link):  # http:, mailto:, data:
             return match[0]
-        path, _, fragment = url.partition("#")
-        target = posixpath.normpath(posixpath.join(chapter.url, path)) if path else chapter.url.rstrip("/")
+        path, _, fragment = link.partition("#")
+        target = posixpath.normpath(posixpath.join(url, path)) if path else url.rstrip("/")
         anchor = "#" + fragment if fragment else ""
         if attribute == "src":
             return f'src="../../{target}{anchor}"'  # the print documents are in site/handouts/_print/
         if path.endswith("/") or path.endswith("index.html") or not path:
             target = posixpath.normpath(target.removesuffix("index.html")).strip("/")
             target = "" if target == "." else target + "/"
-            other = by_url.get(target)
-            if other is not None:
-                return f'href="#{other.slug}--{fragment}"' if fragment else f'href="#chapter-{other.slug}"'
+            if target in pages:
+                other, start = pages[target]
+                return f'href="#{other}--{fragment}"' if fragment else f'href="#{start}"'
         return (
             f'href="{html.escape(site_url.rstrip("/"))}/{html.escape(target)}{html.escape(anchor)}"' if site_url else ""
         )
 
     return URL_ATTRIBUTE.sub(rebase, body)
+
+
+HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def chapter_body(site: Path, chapter: Chapter, pages: dict[str, tuple[str, str]], site_url: str) -> str:
+    """The chapter's pages, localised, each section in a ``<section>`` with its headings one level
+    down: the chapter has one ``<h1>``, and each section's title is an ``<h2>`` of it."""
+    parts = [localise(_article(site, chapter.url), chapter.url, pages, site_url)]
+    for url in chapter.sections:
+        body = HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", localise(_article(site, url), url, pages, site_url))
+        parts.append(f'<section class="handout-section" id="{pages[url][1]}">{body}</section>')
+    return "".join(parts)
 
 
 NAME_LINE = '<p class="name-line"><span>Name</span><span>Class</span><span>Date</span></p>'
@@ -111,8 +140,7 @@ def with_page_references(document: str, unnumbered: tuple[str, ...] = ("referenc
 
 
 def _chapter_html(site: Path, chapter: Chapter, all_chapters: list[Chapter], edition: str, site_url: str) -> str:
-    by_url = {c.url: c for c in all_chapters}
-    body = in_edition(localise(article(site, chapter), chapter, by_url, site_url), edition)
+    body = in_edition(chapter_body(site, chapter, targets(all_chapters), site_url), edition)
     label = f'<span class="chapter-number">Chapter {chapter.number} </span>'
     body = re.sub(r"<h1([^>]*)>", lambda m: f"<h1{m[1]}>{label}", body, count=1)
     slug = chapter.slug  # a named page: the booklet's footer names the chapter (page_style)
@@ -155,7 +183,7 @@ def print_document(
     links = [p.relative_to(site).as_posix() for p in styles] + ["assets/katex/katex.min.css"]
     links += [f"stylesheets/{n}.css" for n in ("extra", "print")]
     head = "".join(f'<link rel="stylesheet" href="../../{href}">' for href in links)
-    attributes = "".join(BODY_ATTRIBUTES.findall(_page(site, chapter).partition("<body")[2].partition(">")[0]))
+    attributes = "".join(BODY_ATTRIBUTES.findall(_page(site, chapter.url).partition("<body")[2].partition(">")[0]))
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{head}'
         f"{page_style(title, paper(), cover, footers)}</head><body{attributes}>"
