@@ -515,6 +515,21 @@ def test_a_glossary_term_opens_its_entry_from_the_keyboard(site_url, contexts):
         page.close()
 
 
+def test_a_link_made_when_a_chapter_was_one_page_goes_on_to_its_section(site_url, contexts):
+    """llms/#the-causal-mask, from before the chapter became a folder of sections, opens the section's
+    page at the heading; an anchor the chapter's page still has stays there."""
+    context = contexts("light", "desktop")
+    page = context.new_page()
+    try:
+        page.goto(site_url + "llms/#the-causal-mask")
+        page.wait_for_url(site_url + "llms/attention/#the-causal-mask")
+        assert page.locator("h2#the-causal-mask").is_visible()
+        page.goto(site_url + "diffusion/#in-this-chapter", wait_until="load")
+        assert page.url == site_url + "diffusion/#in-this-chapter"
+    finally:
+        page.close()
+
+
 def test_glossary_terms_are_underlined_once_and_not_in_headings(site_url, contexts):
     """extra.css: one dotted underline under a term in the text (Material's dotted border would be a
     second line), none under a term in a heading or a link (the link draws its own underline)."""
