@@ -10,7 +10,8 @@ notebook cells the site's code markup).
 A chapter that is a folder of sections is a nav section with an index page (``navigation.indexes``):
 Material links its title to the index and puts the expand control, a label with only an icon, beside
 it, and names the section's nested ``<nav>`` by that label, so the control and the landmark have no
-name (axe: landmark-unique). ``on_post_page`` names the label "Sections of <chapter>". Above a
+name (axe: landmark-unique). ``on_post_page`` names that ``<nav>`` "Sections of <chapter>" (a name
+on the label itself would be an ARIA attribute a label may not have). Above a
 section's title the breadcrumbs (``navigation.path``) are a second ``<nav>`` named "Navigation", as
 the site's navigation is: ``on_post_page`` names them "Breadcrumbs".
 """
@@ -40,13 +41,10 @@ BREADCRUMBS = re.compile(r'<nav class="md-path" aria-label="[^"]*"')
 
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     output = BREADCRUMBS.sub('<nav class="md-path" aria-label="Breadcrumbs"', output, count=1)
-    return INDEX_TOGGLE.sub(
-        lambda m: (
-            f'{m["link"]}<label class="{m["class"]}" for="{m["for"]}" id="{m["for"]}_label" '
-            f'aria-label="Sections of {m["title"]}"'
-        ),
-        output,
-    )
+    for toggle in INDEX_TOGGLE.finditer(output):
+        labelled = f'aria-labelledby="{toggle["for"]}_label"'
+        output = output.replace(labelled, f'aria-label="Sections of {toggle["title"]}"', 1)
+    return output
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

@@ -42,9 +42,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    _build["pages"] = [
+        (p.file.src_uri, p.file.content_string if p.file.src_uri.endswith(".md") else "") for p in nav.pages
+    ]
+    return nav
+
+
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    first = figures.first_number(page.file.src_uri, _build["pages"])
     try:
-        html = figures.insert(html, _build["figures"], f"docs/{page.file.src_uri}")
+        html = figures.insert(html, _build["figures"], f"docs/{page.file.src_uri}", first)
     except ValueError as error:
         raise PluginError(str(error)) from error
     if page.present_anchor_ids is not None:  # None on notebook pages, which mkdocs-jupyter renders

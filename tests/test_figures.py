@@ -34,6 +34,7 @@ from diffusion_vs_llms.sampling import expected_tokens_per_pass, next_token_dist
 from diffusion_vs_llms.schedules import cosine_schedule, linear_schedule
 from diffusion_vs_llms.timing import diffusion_image_time, llm_generation_time, sequential_time
 from guide_build import figures, plain_text
+from guide_build.mkdocs import nav_pages, page_url
 from tests.helpers import load_hook
 from tests.markdown_blocks import ROOT
 
@@ -415,14 +416,23 @@ def test_the_ring_has_eight_blobs_as_the_alt_text_says():
 
 
 def test_every_figure_is_on_a_page_with_alt_text_caption_and_both_schemes(site_dir, site_pages):
+    """Numbered in the order of its page, and in a chapter that is a folder of sections, after the figures
+    of the chapter's earlier sections."""
+    nav = [(src, (ROOT / "docs" / src).read_text("utf-8") if src.endswith(".md") else "") for _, src in nav_pages()]
+    first = {page_url(src) + "index.html": figures.first_number(src, nav) for src, _ in nav}
     shown = {}
     for page, text in site_pages.items():
         for number, match in enumerate(
-            re.finditer(r'<figure class="guide-figure" id="figure-([a-z0-9-]+)"[^>]*>(.*?)</figure>', text, re.S), 1
+            re.finditer(r'<figure class="guide-figure" id="figure-([a-z0-9-]+)"[^>]*>(.*?)</figure>', text, re.S),
+            first.get(page, 1),
         ):
             shown[match[1]] = (page, match[2])
             assert f'<figcaption><span class="figure-number">Figure {number}.</span> ' in match[2], (page, number)
     assert set(shown) == set(REGISTRY), f"figures not shown on any page: {set(REGISTRY) - set(shown)}"
+    assert (
+        first["diffusion/sampling/index.html"] == 3
+        and shown["reverse-process-2d"][0] == "diffusion/sampling/index.html"
+    )
     for name, (page, body) in shown.items():
         spec = REGISTRY[name]
         images = re.findall(r'<img src="([^"]+)" alt="([^"]+)" width="\d+" height="\d+"', body)
@@ -455,11 +465,31 @@ def test_a_page_that_writes_its_own_alt_text_fails_the_build(monkeypatch):
     hook = load_hook("figures")
     registered = {"alt": "a" * 50, "caption": "c", "width": 461, "height": 300}
     monkeypatch.setitem(hook._build, "figures", {"noise-schedules": {**registered, "files": {}}})
+    monkeypatch.setitem(hook._build, "pages", [("index.md", "")])
     page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"), present_anchor_ids=set())
     with pytest.raises(
         PluginError, match=r"docs/index\.md: write !\[\]\(figures/noise-schedules\.svg\) without alt text"
     ):
         hook.on_page_content('<p><img alt="my own words" src="figures/noise-schedules.svg" /></p>', page, None, None)
+
+
+def test_the_figures_of_a_chapter_folder_are_numbered_across_its_sections():
+    pages = [
+        ("a.md", "![](figures/x.svg)\n"),
+        ("f/index.md", "![](../figures/y.svg)\n"),
+        ("f/one.md", "Text.\n\n![](../figures/z.svg)\n\n![](../figures/w.webp)\n"),
+        ("f/two.md", "![](../figures/v.svg)\n"),
+        ("g/x.md", "![](../figures/u.svg)\n"),
+    ]
+    numbers = [figures.first_number(path, pages) for path, _ in pages]
+    assert numbers == [1, 1, 2, 4, 1]  # g/ has no index.md: its page numbers its own figures
+    html = figures.insert(
+        '<p><img alt="" src="../figures/n.svg" /></p>',
+        {"n": {"alt": "a" * 50, "caption": "c", "width": 461, "height": 300, "files": {"light": "figures/n.svg"}}},
+        "p",
+        4,
+    )
+    assert '<span class="figure-number">Figure 4.</span>' in html
 
 
 def test_a_reference_to_a_figure_reads_its_number_on_the_page():

@@ -28,6 +28,21 @@ IMAGE = re.compile(
 )
 
 REFERENCE = re.compile(r'<a href="#figure-(?P<name>[a-z0-9-]+)"></a>')
+IN_MARKDOWN = re.compile(r"^!\[\]\((?:\.\./)*figures/[a-z0-9-]+\.(?:svg|webp)\)\s*$", re.M)
+"""A figure as a page's Markdown shows it, alone on its line."""
+
+
+def first_number(page: str, pages: list[tuple[str, str]]) -> int:
+    """The number of the first figure of ``page`` (docs path): 1, or in a section of a chapter folder
+    one more than the figures of the folder's pages before it, so that a chapter's figures are
+    numbered 1, 2, 3 across its sections, on the site and in the printed chapter alike. ``pages``:
+    (docs path, Markdown) of the nav's pages in order."""
+    folder = page.rsplit("/", 1)[0] if "/" in page else None
+    paths = [path for path, _ in pages]
+    if folder is None or f"{folder}/index.md" not in paths or page not in paths:
+        return 1
+    before = [text for path, text in pages[: paths.index(page)] if path.startswith(f"{folder}/")]
+    return 1 + sum(len(IN_MARKDOWN.findall(text)) for text in before)
 
 
 def key(package: Path = PACKAGE) -> str:
@@ -92,15 +107,15 @@ caption, as large as a third of the page allows; below it, the caption would tak
 figure would shrink until its text is too small to read."""
 
 
-def insert(html_text: str, figures: dict[str, dict], where: str) -> str:
+def insert(html_text: str, figures: dict[str, dict], where: str, first: int = 1) -> str:
     """Replace each ``<p><img src="figures/<name>.svg"></p>`` of ``html_text`` by its ``<figure>``: both
     colour schemes' images (the one matching the scheme is shown), each a link to its file, the registered alt text,
-    width, height and caption, numbered in the order of the page ("Figure 2."). Raises ``ValueError``
+    width, height and caption, numbered in the order of the page from ``first`` ("Figure 2."). Raises ``ValueError``
     naming ``where`` for an unknown figure or an image with its own alt text.
 
     A reference ``[](#figure-<name>)`` (a link with no text) becomes "Figure N", the number the
     figure has on the page; a reference to a figure not on the page raises ``ValueError``."""
-    numbers = {match["name"]: number for number, match in enumerate(IMAGE.finditer(html_text), 1)}
+    numbers = {match["name"]: number for number, match in enumerate(IMAGE.finditer(html_text), first)}
 
     def replace(match: re.Match[str]) -> str:
         name, ext = match["name"], match["ext"]
