@@ -20,13 +20,13 @@ for non-fiction read silently, since a student stops at formulas."""
 
 CODE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```|~~~).*?^(?P=indent)(?P=fence)", re.S | re.M)
 DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
-TAG = re.compile(r"<script\b.*?</script>|<[^>]*>", re.S)
+TAG = re.compile(r"<[^>]*>")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MARKER = re.compile(r"<!-- reading time: (?P<page>[^ ]+) -->")
 
 
 def minutes(markdown: str) -> int:
-    """Minutes to read ``markdown``'s prose (not its scripts), at least 1."""
+    """Minutes to read ``markdown``'s prose, at least 1."""
     prose = TAG.sub(" ", DISPLAY_MATH.sub(" ", CODE.sub(" ", markdown)))
     return max(1, math.ceil(len(WORD.findall(prose)) / WORDS_PER_MINUTE))
 
