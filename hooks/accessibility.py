@@ -11,9 +11,9 @@ A chapter that is a folder of sections is a nav section with an index page (``na
 Material links its title to the index and puts the expand control, a label with only an icon, beside
 it, and names the section's nested ``<nav>`` by that label, so the control and the landmark have no
 name (axe: landmark-unique). ``on_post_page`` names that ``<nav>`` "Sections of <chapter>" (a name
-on the label itself would be an ARIA attribute a label may not have). Above a
-section's title the breadcrumbs (``navigation.path``) are a second ``<nav>`` named "Navigation", as
-the site's navigation is: ``on_post_page`` names them "Breadcrumbs".
+on the label itself would be an ARIA attribute a label may not have). Above a section's title the
+breadcrumbs (``navigation.path``) are a second ``<nav>`` named "Navigation", as the site's navigation
+is: ``on_post_page`` names them "Breadcrumbs".
 """
 
 from __future__ import annotations
@@ -29,9 +29,8 @@ before it on pages, and other hooks may add attributes after it."""
 
 
 INDEX_TOGGLE = re.compile(
-    r'(?P<link><a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">'
-    r"\s*(?P<title>[^<]*?)\s*</span>\s*</a>\s*)"
-    r'<label class="(?P<class>md-nav__link[^"]*)" for="(?P<for>__nav_[\d_]+)" id="(?P=for)_label"'
+    r'<a href="[^"]*" class="md-nav__link[^"]*">\s*<span class="md-ellipsis">\s*(?P<title>[^<]*?)\s*</span>\s*</a>'
+    r'\s*<label class="md-nav__link[^"]*" for="(?P<for>__nav_[\d_]+)" id="(?P=for)_label"'
 )
 """A nav section's index link and its icon-only expand control."""
 

@@ -186,7 +186,7 @@ def answers(site_pages: dict[str, str], page: str) -> list[str]:
     """Six words of prose (no formula, no code) from each worked answer on a built page, six that no
     chapter of the handouts has outside its worked answers (a chapter may say what an answer says):
     found in a handout, they show that the answer is there."""
-    chapters = [site_pages[f"{chapter.url}index.html"] for chapter in handouts.chapters()]
+    chapters = [site_pages[f"{url}index.html"] for chapter in handouts.chapters() for url in chapter.urls]
     elsewhere = {
         " ".join(words[i : i + 6])
         for text in chapters

@@ -223,6 +223,20 @@ def test_a_latex_error_fails_the_build_and_names_page_and_formula(tmp_path: Path
     assert "Undefined control sequence" in proc.stderr
 
 
+def test_every_moved_anchor_leads_to_a_section_that_has_it(site_pages):
+    """javascripts/moved-anchors.js sends llms/#the-causal-mask on to llms/attention/: each anchor it
+    names is on that section's page and no longer on the chapter's, so no link it forwards misses."""
+    script = (ROOT / "docs" / "javascripts" / "moved-anchors.js").read_text(encoding="utf-8")
+    chapters = re.findall(r'^    "([a-z-]+/)": \{\n(.*?)^    \}', script, re.M | re.S)
+    assert {folder for folder, _ in chapters} == {"diffusion/", "llms/"}
+    for folder, entries in chapters:
+        moved = re.findall(r'^      "([\w-]+)": "([a-z-]+/)",$', entries, re.M)
+        assert len(moved) == entries.count("\n"), f"{folder}: an entry the test cannot read"
+        for anchor, section in moved:
+            assert f'id="{anchor}"' in site_pages[f"{folder}{section}index.html"], f"{folder}#{anchor} -> {section}"
+            assert f'id="{anchor}"' not in site_pages[f"{folder}index.html"], f"{folder}#{anchor} is still there"
+
+
 @pytest.mark.parametrize("page", ["llms/index.html", "diffusion/index.html", "comparison/index.html"])
 def test_glossary_terms_show_tooltips_on_other_pages(site_pages, page):
     assert re.search(r'<abbr (?:tabindex="0" )?title="[^"]{20,}">[Tt]okens?</abbr>', site_pages[page]) or re.search(

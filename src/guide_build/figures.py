@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from guide_build import ONE_BLAS_THREAD, PACKAGE, cache, katex, package_files
+from guide_build.mkdocs import chapter_folder
 
 LIBRARIES = ("numpy", "matplotlib", "pillow")
 IMAGE = re.compile(
@@ -37,9 +38,9 @@ def first_number(page: str, pages: list[tuple[str, str]]) -> int:
     one more than the figures of the folder's pages before it, so that a chapter's figures are
     numbered 1, 2, 3 across its sections, on the site and in the printed chapter alike. ``pages``:
     (docs path, Markdown) of the nav's pages in order."""
-    folder = page.rsplit("/", 1)[0] if "/" in page else None
     paths = [path for path, _ in pages]
-    if folder is None or f"{folder}/index.md" not in paths or page not in paths:
+    folder = chapter_folder(page, paths)
+    if folder is None or page not in paths:
         return 1
     before = [text for path, text in pages[: paths.index(page)] if path.startswith(f"{folder}/")]
     return 1 + sum(len(IN_MARKDOWN.findall(text)) for text in before)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,14 @@ def nav_pages(config: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
 
     walk((config or load_config())["nav"])
     return pages
+
+
+def chapter_folder(page: str, pages: Collection[str]) -> str | None:
+    """The folder of the docs page ``page`` when that folder is a chapter of sections: its ``index.md``
+    is one of ``pages`` (the nav's docs paths). None for a page outside a folder, or in a folder that
+    only groups chapters (the notebooks)."""
+    folder = page.rsplit("/", 1)[0] if "/" in page else None
+    return folder if folder is not None and f"{folder}/index.md" in pages else None
 
 
 def page_url(src_uri: str) -> str:

@@ -33,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
 from guide_build import ROOT, YAML_LOADER, cache
+from guide_build.mkdocs import chapter_folder
 
 BANK = ROOT / "includes" / "questions"
 INDEX = "index.yml"
@@ -51,6 +52,10 @@ PART_FIELDS = {
 }
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
+"""``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
+MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check|worksheet) -->$", re.MULTILINE)
+"""The line a page puts where its questions go: all of them (the Practice page), or the page's own,
+or the worksheet page's (filled in from the page's HTML by ``guide_build.worksheet``)."""
 LINK_TARGET = re.compile(r"\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
 """A Markdown link to a page of the guide, as the bank writes it: relative to ``docs/``."""
 
@@ -62,12 +67,6 @@ def rebase(markdown: str, page: str) -> str:
     if not folder:
         return markdown
     return LINK_TARGET.sub(lambda m: f"]({posixpath.relpath(m['target'], folder)}{m['anchor'] or ''})", markdown)
-
-
-"""``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
-MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check|worksheet) -->$", re.MULTILINE)
-"""The line a page puts where its questions go: all of them (the Practice page), or the page's own,
-or the worksheet page's (filled in from the page's HTML by ``guide_build.worksheet``)."""
 
 
 class BankError(PluginError):
@@ -569,9 +568,9 @@ def section_titles(titles: Mapping[str, str]) -> dict[str, str]:
     chapter, "Diffusion models: Noise schedules", as the question lists show it."""
     named = {}
     for page, title in titles.items():
-        folder = posixpath.dirname(page)
-        chapter = titles.get(f"{folder}/index.md") if folder and posixpath.basename(page) != "index.md" else None
-        named[page] = f"{chapter}: {title}" if chapter else title
+        folder = chapter_folder(page, titles)
+        section = folder is not None and page != f"{folder}/index.md"
+        named[page] = f"{titles[f'{folder}/index.md']}: {title}" if section else title
     return named
 
 

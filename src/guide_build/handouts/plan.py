@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import meta
 
 from guide_build import ROOT
-from guide_build.mkdocs import load_config, nav_pages, page_url
+from guide_build.mkdocs import chapter_folder, load_config, nav_pages, page_url
 
 BOOKLET = "diffusion-vs-llms"
 ANSWERS_IN_MARKDOWN = re.compile(r"^\s*\?\?\?\+?\s+success\b|^<!-- questions: (?:self-check|all) -->", re.M)
@@ -64,10 +64,10 @@ def chapters(pages: list[tuple[str, str]] | None = None, docs_dir: Path | None =
         pages = nav_pages(config) if pages is None else pages
         docs_dir = docs_dir or ROOT / config.get("docs_dir", "docs")
     result: list[Chapter] = []
-    folders = {posixpath.dirname(src) for _, src in pages if posixpath.basename(src) == "index.md" and "/" in src}
+    paths = [src for _, src in pages]
     for title, src_uri in pages:
-        folder = posixpath.dirname(src_uri)
-        if folder in folders and posixpath.basename(src_uri) != "index.md":  # a section of the chapter before it
+        folder = chapter_folder(src_uri, paths)
+        if folder is not None and src_uri != f"{folder}/index.md":  # a section of the chapter before it
             last = result[-1] if result else None
             if last is None or last.url != page_url(f"{folder}/index.md"):
                 raise ValueError(f"nav: {src_uri} must follow {folder}/index.md, the page of its chapter")
