@@ -18,6 +18,7 @@ import math
 import re
 import shutil
 import subprocess
+from importlib import metadata
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -393,15 +394,14 @@ def _page_characters(page: bytes, rules: list[Rule], available: set[str]) -> dic
 
 def subset_font(source: Path, characters: set[str]) -> bytes:
     """WOFF2 bytes of ``source`` with only the glyphs for ``characters`` (kept in the cache)."""
-    import fontTools
-    from fontTools import subset
-
     codepoints = sorted({ord(c) for c in characters})
     cached = (
         cache.folder("katex-fonts")
-        / f"{source.stem}-{cache.key(source.read_bytes(), repr(codepoints), fontTools.version)}.woff2"
+        / f"{source.stem}-{cache.key(source.read_bytes(), repr(codepoints), metadata.version('fonttools'))}.woff2"
     )
     if not cached.is_file():
+        from fontTools import subset  # only to cut a font not in the cache
+
         # retain_gids: glyph numbers stay those of the full font, so a PDF (which embeds glyphs by
         # number) does not depend on which other characters the site happens to draw
         options = subset.Options(

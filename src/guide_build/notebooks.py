@@ -23,6 +23,7 @@ import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -59,12 +60,10 @@ def slug(path: Path) -> str:
 
 def cache_key(notebook: Path) -> str:
     """Hash of everything that can change the notebook's outputs."""
-    import matplotlib
-    import numpy
-
     inputs = [notebook, *package_files(PACKAGE)]
     this_module = Path(__file__).read_bytes()  # execute() post-processes the outputs
-    return cache.key(cache.files_key(inputs, ROOT), this_module, sys.version, numpy.__version__, matplotlib.__version__)
+    versions = [f"{name} {metadata.version(name)}" for name in ("numpy", "matplotlib")]
+    return cache.key(cache.files_key(inputs, ROOT), this_module, sys.version, *versions)
 
 
 def _cell_line(source_text: str, cell_source: str) -> int:
