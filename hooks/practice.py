@@ -1,5 +1,6 @@
-"""MkDocs hook: the question bank of ``includes/questions/`` (see ``guide_build.practice``) gives the
-Practice page its questions (``<!-- questions: all -->``), each chapter its self-check
+"""MkDocs hook: the question bank of ``includes/questions/`` (see ``guide_build.practice``) gives each
+Practice page its questions (``<!-- questions: practice -->``), the first one its table of the
+questions by chapter (``<!-- questions: overview -->``), each chapter its self-check
 (``<!-- questions: self-check -->``), every ``[](#q-id)`` its "question N" link, the worksheet page
 its questions and a file of numbers for each of its seeds (``guide_build.worksheet``), and the site
 its exports for course platforms (``guide_build.exports``) under ``downloads/``."""

@@ -419,7 +419,8 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
         page.wait_for_function(copy_button, arg=code.element_handle(), timeout=30_000)
     finally:
         page.close()
-    page, _, _ = open_page(contexts("light", "desktop"), site_url + "practice/")
+    practice_page = page_url(practice.load()[0].shown_on)
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + practice_page)
     try:
         answer = page.locator("article details:has(pre)").first
         # opened as a click on its summary would, but without toggling it: under load a click had
@@ -437,7 +438,9 @@ def test_blocks_far_below_are_drawn_when_the_reader_scrolls_near_them(site_url, 
                 "el => [el.checkVisibility({contentVisibilityAuto: true}), innerHeight, "
                 "Math.round(el.getBoundingClientRect().top)]"
             )
-            pytest.fail(f"practice/: no copy button on an opened answer's code; [drawn, window height, top]: {seen}")
+            pytest.fail(
+                f"{practice_page}: no copy button on an opened answer's code; [drawn, window height, top]: {seen}"
+            )
     finally:
         page.close()
 
@@ -517,7 +520,8 @@ def test_a_glossary_term_opens_its_entry_from_the_keyboard(site_url, contexts):
 
 def test_a_link_made_when_a_chapter_was_one_page_goes_on_to_its_section(site_url, contexts):
     """llms/#the-causal-mask, from before the chapter became a folder of sections, opens the section's
-    page at the heading; an anchor the chapter's page still has stays there."""
+    page at the heading; an anchor the chapter's page still has stays there. So does a question's
+    link from when the practice questions were one page."""
     context = contexts("light", "desktop")
     page = context.new_page()
     try:
@@ -526,6 +530,11 @@ def test_a_link_made_when_a_chapter_was_one_page_goes_on_to_its_section(site_url
         assert page.locator("h2#the-causal-mask").is_visible()
         page.goto(site_url + "diffusion/#in-this-chapter", wait_until="load")
         assert page.url == site_url + "diffusion/#in-this-chapter"
+        # a question's link from when the practice questions were one page: on to the page that shows it
+        question = next(q for q in practice.load() if q.id == "q-top-p-nucleus")
+        page.goto(site_url + "practice/#q-top-p-nucleus")
+        page.wait_for_url(site_url + page_url(question.shown_on) + "#q-top-p-nucleus")
+        assert page.locator("h2#q-top-p-nucleus").is_visible()
     finally:
         page.close()
 
@@ -752,21 +761,25 @@ def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contex
 
 def test_practice_answers_back_and_remembers(site_url, own_context):
     """javascripts/practice.js: a right number in any written form is marked right, a known slip gets
-    its hint, each choice shows its own explanation, progress survives a reload and can be forgotten;
-    the answers come from the bank (guide_build.practice), and nothing is fetched from elsewhere."""
+    its hint, each choice shows its own explanation, progress survives a reload and can be forgotten,
+    in the table of the first Practice page; the answers come from the bank (guide_build.practice),
+    and nothing is fetched from elsewhere."""
     questions = {q.id: q for q in practice.load()}
     loss = practice.answers(questions["q-cross-entropy-one-token"])[0]["answer"]
-    page, requests, errors = open_page(own_context, site_url + "practice/")
+    page, requests, errors = open_page(
+        own_context, site_url + page_url(questions["q-cross-entropy-one-token"].shown_on)
+    )
 
     def form_of(question: str):
-        """The question's self-check, once the reader has scrolled to it (practice.js sets it up then)."""
+        """The question's self-check, once practice.js answers in it."""
         page.locator(f"#{question}").scroll_into_view_if_needed()
         page.wait_for_selector(f".self-check[data-question={question}].self-check--live", timeout=5000)
         return page.locator(f".self-check[data-question={question}]")
 
     try:
-        live = page.locator(".self-check--live").count()
-        assert live < len(questions), f"{live} of {len(questions)} self-checks set up before the reader scrolled"
+        assert {questions[q].shown_on for q in ("q-kv-cache-saves", "q-softmax-temperature")} == {
+            questions["q-cross-entropy-one-token"].shown_on
+        }, "the test reads these three questions on one page"
         form = form_of("q-cross-entropy-one-token")
         field, feedback = form.locator("input"), form.locator(".self-check__feedback")
         for written in (f"{loss:.3f}", "ln(10/3)", "-ln 0.3", "ln10 - ln3", "1.204 nats"):
@@ -794,15 +807,17 @@ def test_practice_answers_back_and_remembers(site_url, own_context):
             shown = form.locator(".self-check__note").last.inner_text()
             assert plain_text(option.why)[:40] in shown, f"choice {index} showed {shown!r}"
 
+        page.goto(site_url + page_url(questions["q-time-to-generate-images"].shown_on))
         field = form_of("q-time-to-generate-images").locator("#q-time-to-generate-images-0")
         field.fill("4")
         page.locator("#q-time-to-generate-images-1").fill("48")
         field.press("Enter")
 
-        def right_so_far() -> int:  # the chapters' counts in the table at the top, added up
+        def right_so_far() -> int:  # the chapters' counts in the table of all questions, added up
             return sum(int(text.split(" of ")[0]) for text in page.locator(".practice-progress").all_inner_texts())
 
-        assert right_so_far() == 2  # questions 1 and 2
+        page.goto(site_url + "practice/")
+        assert right_so_far() == 2  # the cross-entropy and the time to generate images
         page.reload()
         assert right_so_far() == 2, "progress lost on reload"
         page.get_by_role("button", name="Forget my answers").click()
@@ -820,7 +835,10 @@ def test_practice_by_keyboard_alone_with_feedback_that_axe_accepts(site_url, des
     answer back (the slip's hint, the chosen choice's explanation); axe finds nothing in the two
     answered questions, their feedback and marks included."""
     questions = {q.id: q for q in practice.load()}
-    page, requests, errors = open_page(desktop_or_phone, site_url + "practice/")
+    assert questions["q-cross-entropy-one-token"].shown_on == questions["q-softmax-temperature"].shown_on
+    page, requests, errors = open_page(
+        desktop_or_phone, site_url + page_url(questions["q-softmax-temperature"].shown_on)
+    )
 
     def live(question: str):
         page.locator(f"#{question}").scroll_into_view_if_needed()
@@ -874,7 +892,7 @@ def test_practice_without_javascript_and_on_paper_is_the_plain_question(site_url
     without_script = browser.new_context(java_script_enabled=False)
     try:
         page = without_script.new_page()
-        page.goto(site_url + "practice/")
+        page.goto(site_url + page_url(question.shown_on))
         section = page.locator(".self-check[data-question=q-softmax-temperature] .choices").first
         section.scroll_into_view_if_needed()  # far down the page: drawn when the reader gets there
         assert section.is_visible() and section.locator("li").count() == letters[0]
@@ -885,7 +903,7 @@ def test_practice_without_javascript_and_on_paper_is_the_plain_question(site_url
         assert answer.get_attribute("open") is not None and answer.locator(".choice-explanations").first.is_visible()
     finally:
         without_script.close()
-    page, _, _ = open_page(own_context, site_url + "practice/")
+    page, _, _ = open_page(own_context, site_url + page_url(question.shown_on))
     try:
         page.locator("#q-softmax-temperature").scroll_into_view_if_needed()
         page.wait_for_selector(".self-check[data-question=q-softmax-temperature].self-check--live", timeout=5000)
@@ -924,7 +942,7 @@ first worked answer's text size and title, opened."""
 
 
 def test_titles_are_bold_lines_near_75_letters_and_answers_at_the_text_size(site_url, own_context):
-    page, _, _ = open_page(own_context, site_url + "practice/")
+    page, _, _ = open_page(own_context, site_url + page_url(practice.load()[0].shown_on))
     try:
         found = page.evaluate(TYPOGRAPHY)
         assert found["weight"] >= 700 and found["titleColour"] == found["textColour"], found

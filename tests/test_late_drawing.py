@@ -31,11 +31,23 @@ def test_a_table_near_the_footer_is_the_buffer_before_it():
     table = "<div><table><tr><td>{}</td></tr></table></div>"
     page = paragraphs(FIRST + 2) + "".join(table.format(index) for index in range(3)) + "<p>after</p>"
     marked = hook.mark_late_blocks(page)
-    late_tables = re.findall(rf"<div {hook.MARK}><table><tr><td>(\d)", marked)
+    late_tables = re.findall(rf'<div {hook.MARK} style="--rows: 1"><table><tr><td>(\d)', marked)
     assert late_tables == ["0", "1"], "the last table and what follows it are drawn at once; earlier ones late"
     assert marked_texts(marked)[:2] == ["block 8", "block 9"] and "<p>after</p>" in marked
     without_table = hook.mark_late_blocks(paragraphs(FIRST + 2 + 3 + 1))
     assert marked_texts(without_table) == ["block 8"], "without a table the last LAST blocks are drawn at once"
+
+
+def test_a_late_table_is_as_tall_as_its_rows_and_a_self_check_is_drawn_at_once():
+    """A table's placeholder counts its rows (drawn late near the footer, a one-line placeholder let
+    Lighthouse measure its text over the footer); a self-check's Check button, measured at a
+    placeholder, lay under the next block."""
+    table = "<div><table>" + "<tr><td>x</td></tr>" * 4 + "</table></div>"
+    styled = '<div style="width: 1em"><table><tr><td>y</td></tr></table></div>'  # one style attribute only
+    check = '<div class="self-check" role="group"><input id="a"><button>Check</button></div>'
+    marked = hook.mark_late_blocks(paragraphs(FIRST) + table + styled + check + paragraphs(1) + paragraphs(LAST))
+    assert f'<div {hook.MARK} style="--rows: 4"><table>' in marked
+    assert f'<div style="width: 1em" {hook.MARK}><table>' in marked and check in marked
 
 
 def test_figures_are_drawn_at_once():
@@ -78,7 +90,7 @@ def test_an_end_tag_without_its_start_names_the_page_and_line():
         hook.mark_late_blocks("<p>a</p>\n</div>", "chapter.md")
 
 
-@pytest.mark.parametrize("page", ["comparison", "llms/transformer", "practice"])
+@pytest.mark.parametrize("page", ["comparison", "llms/transformer", "practice/text"])
 def test_long_chapters_draw_most_blocks_late(site_dir: Path, page: str):
     built = (site_dir / page / "index.html").read_text(encoding="utf-8")
     article = built[built.index("<article") : built.index("</article>")]

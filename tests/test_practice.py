@@ -130,19 +130,24 @@ def bank(tmp_path: Path, text: str = GOOD, listed: str = "[q-two]", retired: str
     folder = tmp_path / "questions"
     folder.mkdir(exist_ok=True)
     (folder / "q-two.md").write_text(text, encoding="utf-8")
-    (folder / "index.yml").write_text(f"questions: {listed}\nretired: {retired}\n", encoding="utf-8")
+    (folder / "index.yml").write_text(f"parts:\n  practice/p.md: {listed}\nretired: {retired}\n", encoding="utf-8")
     return folder
 
 
 def test_a_good_question_loads(tmp_path):
     (question,) = practice.load(bank(tmp_path))
-    assert question.id == "q-two" and question.page == "diffusion.md"
+    assert question.id == "q-two" and question.page == "diffusion.md" and question.shown_on == "practice/p.md"
     assert practice.answers(question, 0)[0] == {"answer": 4, "slip 0": 6}
     markdown = practice.question_markdown(question, 7)
     practises = "Practises: [The forward process](diffusion.md#the-forward-process)\n{: .question-practises }"
     assert markdown.startswith(f'## Question 7: Two plus two {{#q-two data-answer-space="3.2"}}\n\n{practises}\n\n')
     assert "\n\nWhat is 2 + 2?" in markdown
-    assert 'data-answer="4.0"' in markdown and "1. Yes\n1. No" in markdown
+    assert 'data-answer="4.0"' in markdown and 'role="radiogroup"' in markdown
+    # each choice with its button from the start, so that nothing moves when practice.js starts
+    radio = '1. <input type="radio" name="q-two-1" id="q-two-1-{0}" value="{0}"><label for="q-two-1-{0}">{1}</label>'
+    assert radio.format(0, "Yes") + "\n" + radio.format(1, "No") in markdown
+    on_paper = practice.question_markdown(question, 7, form=False)  # a worksheet: the lettered list
+    assert "1. Yes\n1. No" in on_paper and "<input" not in on_paper
     assert "**(A) is right.** Four is even." in markdown  # the worked answer explains every choice
     # a wrong choice whose explanation links nowhere sends the reader to the section practised
     assert "**(B) is wrong.** It is. See [The forward process](diffusion.md#the-forward-process)." in markdown
@@ -210,6 +215,21 @@ def test_the_index_lists_every_question_once(tmp_path, listed, retired, message)
         practice.load(bank(tmp_path, listed=listed, retired=retired))
 
 
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        ("parts: [q-two]", r"index.yml: parts must map each Practice page .* to a list of question ids"),
+        ("parts:\n  practice/p.md: q-two", r"index.yml: parts must map each Practice page"),
+        ("parts:\n  practice p: [q-two]", r"index.yml: practice p is not a page of docs/"),
+    ],
+)
+def test_the_index_names_the_page_of_each_question(tmp_path, index, message):
+    folder = bank(tmp_path)
+    (folder / "index.yml").write_text(index + "\n", encoding="utf-8")
+    with pytest.raises(practice.BankError, match=message):
+        practice.load(folder)
+
+
 def test_an_edited_bank_is_read_again(tmp_path):
     """load() reads a bank once for the same files; an edit, even of one character, is seen."""
     folder = bank(tmp_path)
@@ -231,12 +251,18 @@ def test_pages_get_their_questions_and_links(tmp_path):
     titles = {"diffusion.md": "Diffusion models"}
     chapter = practice.fill_in("# D\n\n<!-- questions: self-check -->\n", "diffusion.md", questions, titles)
     assert '### Question 1: Two plus two {#q-two data-answer-space="3.2"}' in chapter
-    assert "The worked answer: [question 1](practice.md#q-two)." in chapter and "{{" not in chapter
-    whole = practice.fill_in("# P\n\n<!-- questions: all -->\n\nSee [](#q-two).", "practice.md", questions, titles)
-    assert "| [Diffusion models](diffusion.md) | [1](#q-two)" in whole
-    assert (
-        '## Question 1: Two plus two {#q-two data-answer-space="3.2"}' in whole and "See [question 1](#q-two)." in whole
+    assert "The worked answer: [question 1](practice/p.md#q-two)." in chapter and "{{" not in chapter
+    part = practice.fill_in(
+        "# P\n\n<!-- questions: practice -->\n\nSee [](#q-two).", "practice/p.md", questions, titles
     )
+    assert (
+        '## Question 1: Two plus two {#q-two data-answer-space="3.2"}' in part and "See [question 1](#q-two)." in part
+    )
+    table = practice.fill_in("# P\n\n<!-- questions: overview -->\n", "practice/index.md", questions, titles)
+    assert "| [Diffusion models](../diffusion.md) | [1](p.md#q-two)" in table and "Question 1" not in table
+    assert "See [question 1](practice/p.md#q-two)." in practice.fill_in("See [](#q-two).", "llms.md", questions, titles)
+    with pytest.raises(practice.BankError, match=r"docs/practice/q.md: .* lists no questions for it"):
+        practice.fill_in("<!-- questions: practice -->", "practice/q.md", questions, titles)
     with pytest.raises(practice.BankError, match=r"docs/llms.md: \[\]\(#q-none\) names no question"):
         practice.fill_in("[](#q-none)", "llms.md", questions, titles)
     with pytest.raises(practice.BankError, match=r"docs/llms.md: .* but no question practises this page"):

@@ -72,6 +72,11 @@ PRACTICE = [
 ]
 
 
+def practice_pages(site_pages: dict[str, str]) -> str:
+    """The HTML of the Practice section's pages, one after the other."""
+    return "".join(html for path, html in sorted(site_pages.items()) if path.startswith("practice/"))
+
+
 def annotations(page_html: str) -> list[str]:
     return [
         re.sub(r"\s+", " ", html.unescape(a)).strip()
@@ -119,7 +124,7 @@ def test_seed_mistakes_each_have_a_section(site_pages):
 
 @pytest.mark.parametrize(("question", "answer"), PRACTICE)
 def test_seed_practice_question_and_answer(site_pages, question, answer):
-    page = site_pages["practice/index.html"]
+    page = practice_pages(site_pages)
     sections = re.split(r"<h2[^>]*>", page)[1:]
     found = [s for s in sections if all(q.lower() in text_of(s).lower() for q in question)]
     assert found, f"no practice question containing {question}"
@@ -130,7 +135,7 @@ def test_seed_practice_question_and_answer(site_pages, question, answer):
 
 
 def test_there_are_at_least_twelve_practice_questions(site_pages):
-    page = site_pages["practice/index.html"]
+    page = practice_pages(site_pages)
     questions = [h for h in re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S) if re.match(r"\s*Question \d+", text_of(h))]
     answers = re.findall(r'<details class="success"', page)
     assert len(questions) >= 12, f"found {len(questions)} questions"

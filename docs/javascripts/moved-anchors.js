@@ -47,6 +47,13 @@
     var path = location.pathname.replace(/index\.html$/, "");
     return path.endsWith("/" + folder);
   });
-  var section = chapter && MOVED[chapter][decodeURIComponent(location.hash.slice(1))];
+  var id = decodeURIComponent(location.hash.slice(1));
+  var section = chapter && MOVED[chapter][id];
   if (section) location.replace(section + location.hash);
+  // A question's link from when the practice questions were one page (practice/#q-top-p-nucleus)
+  // goes on to the page that now shows it, by the link to it in the table of questions by chapter.
+  else if (/^q-/.test(id) && !document.getElementById(id)) {
+    var link = document.querySelector('article a[href$="#' + CSS.escape(id) + '"]');
+    if (link) location.replace(link.href);
+  }
 })();

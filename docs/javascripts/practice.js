@@ -1,6 +1,6 @@
 // Self-check of the practice questions (made by src/guide_build/practice.py from includes/questions/).
-// Under each question a group of fields (hidden without JavaScript) takes a number (1.204, 10/3, ln(10/3),
-// e^2, 86.7 %), a word, or a choice of the lettered list above it. Check marks every part right or
+// Under each question a group of fields (hidden without JavaScript, overrides/main.html) takes a number
+// (1.204, 10/3, ln(10/3), e^2, 86.7 %), a word, or a choice of the lettered list above it. Check marks every part right or
 // not, gives the hint of a known slip or the explanation of each chosen choice, and keeps which
 // questions were answered right in this browser only (localStorage), shown per chapter.
 (function () {
@@ -92,26 +92,6 @@
     return node;
   }
 
-  // The lettered list of a choice part becomes radio buttons (one right) or checkboxes (several).
-  function enhanceChoices(list, question) {
-    var kind = list.getAttribute("data-kind");
-    var items = list.querySelectorAll(":scope > ol > li");
-    if (kind === "choice") list.setAttribute("role", "radiogroup"); // a group, labelled by the part's label
-    items.forEach(function (item, index) {
-      var id = question + "-" + list.getAttribute("data-part") + "-" + index;
-      var input = element("input");
-      input.type = kind === "choice" ? "radio" : "checkbox";
-      input.name = question + "-" + list.getAttribute("data-part");
-      input.id = id;
-      input.value = index;
-      var label = element("label");
-      label.htmlFor = id;
-      while (item.firstChild) label.appendChild(item.firstChild);
-      item.append(input, label);
-    });
-    list.classList.add("choices--live");
-  }
-
   function checkChoices(list, section) {
     var correct = list.getAttribute("data-correct").split(",");
     var chosen = [].slice.call(list.querySelectorAll("input:checked")).map(function (input) {
@@ -166,14 +146,7 @@
 
   function setUp(group) {
     var question = group.getAttribute("data-question");
-    var lists = [].slice.call(group.querySelectorAll(".choices"));
-    lists.forEach(function (list) {
-      enhanceChoices(list, question);
-    });
-    group.querySelectorAll("[hidden]").forEach(function (node) {
-      node.hidden = false;
-    });
-    group.classList.add("self-check--live");
+    group.classList.add("self-check--live"); // answers back from now on
     group.querySelector(".self-check__actions button").addEventListener("click", check);
     group.addEventListener("keydown", function (event) {
       // Enter in a written answer checks it, as it would submit a form
@@ -262,31 +235,9 @@
     });
   }
 
-  // A question's fields are set up when they come within a screen of the viewport, not all at load:
-  // a page of many questions would otherwise spend its first moments on questions far below. The
-  // fields are not in a <form>: Chromium examines every form of a page as parsing ends (autofill).
+  // The fields are not in a <form>: Chromium examines every form of a page as parsing ends (autofill).
   function start() {
-    var groups = document.querySelectorAll(".self-check:not(.self-check--live)");
-    var ready = function (group) {
-      if (!group.classList.contains("self-check--live")) setUp(group);
-    };
-    if ("IntersectionObserver" in window) {
-      var observer = new IntersectionObserver(
-        function (entries) {
-          entries.forEach(function (entry) {
-            if (!entry.isIntersecting) return;
-            observer.unobserve(entry.target);
-            ready(entry.target);
-          });
-        },
-        { rootMargin: "100% 0px" }
-      );
-      groups.forEach(function (group) {
-        observer.observe(group);
-      });
-    } else {
-      groups.forEach(ready);
-    }
+    document.querySelectorAll(".self-check:not(.self-check--live)").forEach(setUp);
     addReset();
     showProgress();
   }

@@ -56,9 +56,20 @@ EXTENSIONS = [
 LINK = re.compile(r'href="(?P<page>[\w/.-]+\.md)?(?P<anchor>#[\w-]+)?"')
 
 
-def _html(text: str, site_url: str, numbers: dict[str, int]) -> str:
-    """Markdown of the bank as HTML for a platform: math as ``\\(...\\)``, links absolute to the site."""
-    text = REFERENCE.sub(lambda m: f"[question {numbers[m['id']]}](practice.md#{m['id']})", text)
+def places(questions: list[Question]) -> dict[str, tuple[int, str]]:
+    """Each question's number and the Practice page that shows it, by id."""
+    return {q.id: (n, q.shown_on) for n, q in enumerate(questions, 1)}
+
+
+def _html(text: str, site_url: str, numbers: dict[str, tuple[int, str]]) -> str:
+    """Markdown of the bank as HTML for a platform: math as ``\\(...\\)``, links absolute to the site
+    (``[](#q-id)`` to the question on its Practice page; ``numbers``: :func:`places`)."""
+
+    def question(match: re.Match[str]) -> str:
+        number, page = numbers[match["id"]]
+        return f"[question {number}]({page}#{match['id']})"
+
+    text = REFERENCE.sub(question, text)
     converted = markdown.markdown(
         text,
         extensions=EXTENSIONS,
@@ -70,21 +81,21 @@ def _html(text: str, site_url: str, numbers: dict[str, int]) -> str:
     )
 
     def absolute(match: re.Match[str]) -> str:
-        if not match["page"] and not match["anchor"]:
+        if not match["page"]:  # a link within the text itself
             return match[0]
-        return f'href="{site_url}{page_url(match["page"] or "practice.md")}{match["anchor"] or ""}"'
+        return f'href="{site_url}{page_url(match["page"])}{match["anchor"] or ""}"'
 
     return LINK.sub(absolute, converted)
 
 
-def _parts(question: Question, seed: int, site_url: str, numbers: dict[str, int]):
+def _parts(question: Question, seed: int, site_url: str, numbers: dict[str, tuple[int, str]]):
     """Each part with its platform question text, worked answer and numbers, for ``seed``."""
     text = _html(render_text(question.question, question, seed, "question"), site_url, numbers)
     worked = _html(worked_markdown(question, seed), site_url, numbers)
     title = render_text(question.title, question, seed, "title")
     for index, (part, computed) in enumerate(zip(question.parts, answers(question, seed), strict=True)):
         label = f"<p><strong>{part.label}</strong></p>" if part.label and len(question.parts) > 1 else ""
-        name = f"{numbers[question.id]}. {title}" + (f": {part.label}" if part.label else "")
+        name = f"{numbers[question.id][0]}. {title}" + (f": {part.label}" if part.label else "")
         yield index, part, computed, name, text + label, worked
 
 
@@ -103,7 +114,7 @@ def _text(parent: ET.Element, tag: str, content: str, html: bool = True) -> ET.E
 
 def moodle_xml(questions: list[Question], site_url: str, titles: dict[str, str], seed: int = 0) -> bytes:
     """The bank as Moodle XML: a category per chapter, a Moodle question per part."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    numbers = places(questions)
     quiz = ET.Element("quiz")
     for page, title in titles.items():
         own = [q for q in questions if q.page == page]
@@ -178,7 +189,7 @@ def _mattext(parent: ET.Element, content: str) -> None:
 
 def qti_assessment(questions: list[Question], site_url: str, seed: int = 0) -> bytes:
     """The bank as one QTI 1.2 assessment, with the item types and fields Canvas reads."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    numbers = places(questions)
     root = ET.Element("questestinterop", xmlns=QTI_NAMESPACE)
     assessment = _sub(root, "assessment", ident="diffusion-vs-llms-practice", title=f"{SITE_NAME}: practice")
     section = _sub(assessment, "section", ident="root_section")

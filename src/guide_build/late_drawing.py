@@ -15,7 +15,13 @@ from ``hooks/code_blocks.py``). Not marked:
 - figures: a few elements each, with images whose size the page states, so drawing them late saves
   little, while the placeholder (one line tall) is far from their height, and checkers such as
   Lighthouse's tap-target audit measured a figure's enlarge link at the placeholder, covered by the
-  next block.
+  next block;
+- a question's self-check (its fields, choice buttons and Check button), for the same reason: the
+  Check button, measured at the placeholder, lay under the next block's Answer.
+
+A table's placeholder is as tall as its rows (``--rows``, in ``style``): drawn late with a one-line
+placeholder, a notation table near the footer grew by many lines as a checker scrolled to it, and
+Lighthouse's contrast audit measured its text over the footer.
 
 The page is marked in its HTML rather than by CSS position (``:nth-last-child``): while a long page
 is still arriving, the blocks parsed so far are always the last ones, so a positional rule let the
@@ -31,6 +37,7 @@ NEAR_FOOTER = 5
 MARK = "data-draw-late"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 DRAWN_AT_ONCE = HEADINGS | {"figure"}
+DRAWN_AT_ONCE_CLASS = re.compile(r'\sclass="self-check\b')
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 TAG = re.compile(
@@ -73,11 +80,20 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     ``where`` names the page in the error raised for an end tag without its start tag.
     """
     blocks = top_level_tags(html, where)
-    middle = blocks[FIRST_SCREEN : max(FIRST_SCREEN, len(blocks) - _near_footer(html, blocks))]
-    late = [end for end, tag in middle if tag not in DRAWN_AT_ONCE]
+    ends = [start for start, _ in blocks[1:]] + [len(html)]
+    last = max(FIRST_SCREEN, len(blocks) - _near_footer(html, blocks))
+    late = [
+        (end, html.count("<tr", end, ends[index]))
+        for index, (end, tag) in enumerate(blocks[:last])
+        if index >= FIRST_SCREEN
+        and tag not in DRAWN_AT_ONCE
+        and not DRAWN_AT_ONCE_CLASS.search(html, html.rfind("<", 0, end), end)
+    ]
     pieces, previous = [], 0
-    for tag_end in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
-        pieces += [html[previous:tag_end], f"{MARK} " if html[tag_end - 1].isspace() else f" {MARK}"]
+    for tag_end, rows in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
+        styled = rows and " style=" not in html[html.rfind("<", 0, tag_end) : tag_end]
+        mark = f'{MARK} style="--rows: {rows}"' if styled else MARK
+        pieces += [html[previous:tag_end], f"{mark} " if html[tag_end - 1].isspace() else f" {mark}"]
         previous = tag_end
     pieces.append(html[previous:])
     return "".join(pieces)

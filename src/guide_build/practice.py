@@ -1,7 +1,9 @@
 """The question bank: one Markdown file per question in ``includes/questions/``, listed in
-``includes/questions/index.yml`` (the order of the Practice page, and the retired ids). From it the
-build makes the Practice page (every question with its worked answer) and each chapter's self-check
-(its own questions, a short answer, a link to the worked one); nothing generated is kept.
+``includes/questions/index.yml`` under the Practice page that shows it (the order and numbering of
+the questions, and the retired ids). From it the build makes the Practice pages (their questions
+with worked answers), the table of all questions by chapter on the Practice section's first page,
+and each chapter's self-check (its own questions, a short answer, a link to the worked one);
+nothing generated is kept.
 
 A question file is YAML front matter (title, the section it practises, parameters, the parts to
 answer), the question in Markdown, a line ``## Answer`` and the worked answer in Markdown. The
@@ -21,7 +23,7 @@ import re
 import traceback
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,9 +55,11 @@ PART_FIELDS = {
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
 """``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
-MARKER = re.compile(r"^<!-- questions: (?P<which>all|self-check|worksheet) -->$", re.MULTILINE)
-"""The line a page puts where its questions go: all of them (the Practice page), or the page's own,
-or the worksheet page's (filled in from the page's HTML by ``guide_build.worksheet``)."""
+MARKER = re.compile(r"^<!-- questions: (?P<which>practice|overview|self-check|worksheet) -->$", re.MULTILINE)
+"""The line a page puts where its questions go: those ``index.yml`` lists under this page, with
+worked answers (a Practice page); the table of every question by chapter; the questions that
+practise this page (a self-check); or the worksheet page's (filled in from the page's HTML by
+``guide_build.worksheet``)."""
 LINK_TARGET = re.compile(r"\]\((?P<target>[\w./-]+\.md)(?P<anchor>#[\w-]*)?\)")
 """A Markdown link to a page of the guide, as the bank writes it: relative to ``docs/``."""
 
@@ -139,6 +143,7 @@ class Question:
     question: str
     solution: str
     lines: Mapping[str, int] = field(default_factory=dict)  # file line of "question", "solution", fields
+    shown_on: str = "practice.md"  # the Practice page with its worked answer (docs path; from index.yml)
 
     def where(self, what: str = "question") -> str:
         return f"{self.path}:{self.lines.get(what, 1)}"
@@ -395,9 +400,10 @@ def source(config: Mapping[str, Any]) -> Path:
 
 
 def load(bank: Path = BANK) -> list[Question]:
-    """Every question of the bank, in the order of its index; checks that every file is listed and
-    every listed or retired id is either a file or retired, not both. The same files, byte for byte,
-    are read and checked once: the hooks of one build (the questions, the reading times) share them."""
+    """Every question of the bank, in the order of its index (page by page); checks that every file is
+    listed once, under a page, and every listed or retired id is either a file or retired, not both.
+    The same files, byte for byte, are read and checked once: the hooks of one build (the questions,
+    the reading times) share them."""
     paths = [*sorted(bank.glob("*.md")), bank / INDEX]
     contents = cache.key(*(part for path in paths if path.is_file() for part in (path.name, path.read_bytes())))
     return list(_load(bank.resolve(), contents))
@@ -409,7 +415,13 @@ def _load(bank: Path, contents: str) -> tuple[Question, ...]:
     index_path = bank / INDEX
     name = _name(index_path)
     index = _plain(_compose(index_path.read_text(encoding="utf-8"), name)) or {}
-    listed, retired = list(index.get("questions") or []), set(index.get("retired") or [])
+    pages = index.get("parts") or {}
+    if not isinstance(pages, dict) or not all(isinstance(ids, list) for ids in pages.values()):
+        raise BankError(f"{name}: parts must map each Practice page (practice/part.md) to a list of question ids")
+    if bad_pages := [page for page in pages if not re.fullmatch(r"[\w/-]+\.md", str(page))]:
+        raise BankError(f"{name}: {bad_pages[0]} is not a page of docs/ such as practice/part.md")
+    shown_on = {i: page for page, ids in pages.items() for i in ids}
+    listed, retired = [i for ids in pages.values() for i in ids], set(index.get("retired") or [])
     files = {path.stem: path for path in bank.glob("*.md")}
     problems = [f"{name}: {i} is listed twice" for i in {i for i in listed if listed.count(i) > 1}]
     problems += [f"{name}: {i} is both listed and retired (an id is never reused)" for i in retired & set(listed)]
@@ -420,7 +432,7 @@ def _load(bank: Path, contents: str) -> tuple[Question, ...]:
     problems += [f"{name}: {i} is not an id like q-cross-entropy-one-token (q-, lower case, hyphens)" for i in bad]
     if problems:
         raise BankError("; ".join(sorted(problems)))
-    return tuple(load_question(files[i]) for i in listed)
+    return tuple(replace(load_question(files[i]), shown_on=shown_on[i]) for i in listed)
 
 
 # ---- Markdown for the pages -------------------------------------------------------------------------
@@ -438,14 +450,22 @@ def explanation(question: Question, choice: Choice) -> str:
     return f"{choice.why} See {question.practises}."
 
 
-def _choices_markdown(question: Question, index: int, part: Part, solution: bool) -> str:
-    """The choices as a lettered list (question), or each choice's explanation (worked answer)."""
-    kind = "choice-explanations" if solution else "choices"
+def _choices_markdown(question: Question, index: int, part: Part, solution: bool, inputs: bool = False) -> str:
+    """The choices as a lettered list (question), or each choice's explanation (worked answer);
+    ``inputs``: each choice with its radio button (one right) or checkbox (several) to pick it."""
+    kind = "choice-explanations" if solution else "choices choices--live" if inputs else "choices"
     items = []
     for letter, choice in zip(LETTERS, part.choices, strict=False):
         if solution:
             verdict = "right" if choice.correct else "wrong"
             items.append(f"1. **({letter}) is {verdict}.** {explanation(question, choice)}")
+        elif inputs:
+            control = f"{question.id}-{index}-{len(items)}"
+            kind_of_input = "radio" if part.kind == "choice" else "checkbox"
+            items.append(
+                f'1. <input type="{kind_of_input}" name="{question.id}-{index}" id="{control}" value="{len(items)}">'
+                f'<label for="{control}">{choice.text}</label>'
+            )
         else:
             items.append(f"1. {choice.text}")
     correct = ",".join(str(i) for i, c in enumerate(part.choices) if c.correct)
@@ -453,21 +473,25 @@ def _choices_markdown(question: Question, index: int, part: Part, solution: bool
     label_id = f"{question.id}-{index}-label"
     data = f' data-part="{index}"'
     if not solution:
-        data += f' data-kind="{part.kind}" data-correct="{correct}" role="group" aria-labelledby="{label_id}"'
+        role = "radiogroup" if inputs and part.kind == "choice" else "group"
+        data += f' data-kind="{part.kind}" data-correct="{correct}" role="{role}" aria-labelledby="{label_id}"'
     heading = f'<p class="choices__label" id="{label_id}">{label}</p>\n' if not solution else ""
     return heading + f'<div class="{kind}" markdown{data}>\n\n' + "\n".join(items) + "\n\n</div>"
 
 
 def _self_check(question: Question, seed: int) -> str:
-    """The parts to answer, in order: each choice part's lettered list (a plain list without
-    JavaScript and on paper), and the fields and Check button that ``practice.js`` shows."""
+    """The parts to answer, in order: each choice part's lettered list with a button or box to pick
+    each choice, the fields for the other parts, and the Check button that ``practice.js`` answers.
+    The page is laid out with them from the start, so nothing moves when the script runs; without
+    JavaScript (overrides/main.html) and on paper (print.css) they are hidden, and the lettered list
+    remains."""
     numbers = answers(question, seed)
     rows = []
     for index, (part, computed) in enumerate(zip(question.parts, numbers, strict=True)):
         control = f"{question.id}-{index}"
         label = html.escape(part.label or "Your answer")
         if part.kind in ("choice", "select"):
-            rows.append(_choices_markdown(question, index, part, solution=False))
+            rows.append(_choices_markdown(question, index, part, solution=False, inputs=True))
             continue
         if part.kind == "numeric":
             slips = [[computed[f"slip {i}"], hint] for i, (_, hint) in enumerate(part.slips)]
@@ -481,7 +505,7 @@ def _self_check(question: Question, seed: int) -> str:
             continue
         unit = f' <span class="self-check__unit">{html.escape(part.unit)}</span>' if part.unit else ""
         rows.append(
-            f'<p class="self-check__part" data-part="{index}" data-kind="{part.kind}"{data} hidden>'
+            f'<p class="self-check__part" data-part="{index}" data-kind="{part.kind}"{data}>'
             f'<label for="{control}">{label}</label> '
             f'<input id="{control}" type="text" autocomplete="off" spellcheck="false">{unit}</p>'
         )
@@ -489,7 +513,7 @@ def _self_check(question: Question, seed: int) -> str:
         f'<div class="self-check" role="group" aria-label="Check your answer" data-question="{question.id}"'
         " markdown>\n\n"
         + "\n\n".join(rows)
-        + '\n\n<p class="self-check__actions" hidden><button type="button" class="md-button">Check</button></p>\n'
+        + '\n\n<p class="self-check__actions"><button type="button" class="md-button">Check</button></p>\n'
         '<div class="self-check__feedback" role="status"></div>\n\n</div>'
     )
 
@@ -517,7 +541,7 @@ def _short_answer(question: Question, seed: int) -> str:
             lines.append(f"- {label}{part.accept[0]}")
         elif part.kind in ("choice", "select"):
             lines.append(f"\n{_choices_markdown(question, index, part, solution=True)}\n")
-    lines.append(f"\nThe worked answer: [question {{number}}](practice.md#{question.id}).")
+    lines.append(f"\nThe worked answer: [question {{number}}]({question.shown_on}#{question.id}).")
     return "\n".join(lines)
 
 
@@ -575,13 +599,13 @@ def section_titles(titles: Mapping[str, str]) -> dict[str, str]:
 
 
 def overview(questions: list[Question], titles: Mapping[str, str]) -> str:
-    """The Practice page's table of the questions by chapter, in the order of the nav."""
+    """The table of the questions by chapter, in the order of the nav, each linked to its Practice page."""
     numbers = {q.id: n for n, q in enumerate(questions, 1)}
     rows = ["| Chapter | Questions |", "| --- | --- |"]
     for page, title in titles.items():
         own = [q for q in questions if q.page == page]
         if own:
-            links = ", ".join(f"[{numbers[q.id]}](#{q.id})" for q in own)
+            links = ", ".join(f"[{numbers[q.id]}]({q.shown_on}#{q.id})" for q in own)
             rows.append(f"| [{title}]({page}) | {links} {_progress(own)} |")
     missing = sorted({q.page for q in questions} - set(titles))
     if missing:
@@ -589,19 +613,23 @@ def overview(questions: list[Question], titles: Mapping[str, str]) -> str:
     return "\n".join(rows) + '\n\n<p class="practice-reset" hidden></p>\n'
 
 
-def fill_in(
-    markdown: str, page: str, questions: list[Question], titles: Mapping[str, str], practice_page: str = "practice.md"
-) -> str:
+def fill_in(markdown: str, page: str, questions: list[Question], titles: Mapping[str, str]) -> str:
     """``markdown`` of the page ``page`` (docs path) with its question marker replaced and every
-    ``[](#q-id)`` made a "question N" link to the Practice page; ``titles``: the nav's page titles."""
+    ``[](#q-id)`` made a "question N" link to the question's Practice page; ``titles``: the nav's
+    page titles."""
     numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    shown_on = {q.id: q.shown_on for q in questions}
 
     def questions_here(match: re.Match[str]) -> str:
         if match["which"] == "worksheet":
             return match[0]
-        if match["which"] == "all":
-            body = "\n".join(question_markdown(q, numbers[q.id]) for q in questions)
-            return rebase(overview(questions, titles) + "\n" + body, page)
+        if match["which"] == "overview":
+            return rebase(overview(questions, titles), page)
+        if match["which"] == "practice":
+            here = [q for q in questions if q.shown_on == page]
+            if not here:
+                raise BankError(f"docs/{page}: '<!-- questions: practice -->' but {INDEX} lists no questions for it")
+            return rebase("\n".join(question_markdown(q, numbers[q.id]) for q in here), page)
         own = [q for q in questions if q.page == page]
         if not own:
             raise BankError(f"docs/{page}: '<!-- questions: self-check -->' but no question practises this page")
@@ -611,7 +639,8 @@ def fill_in(
     def reference(match: re.Match[str]) -> str:
         if match["id"] not in numbers:
             raise BankError(f"docs/{page}: [](#{match['id']}) names no question of the bank")
-        target = "" if page == practice_page else posixpath.relpath(practice_page, posixpath.dirname(page) or ".")
+        home = shown_on[match["id"]]
+        target = "" if page == home else posixpath.relpath(home, posixpath.dirname(page) or ".")
         return f"[question {numbers[match['id']]}]({target}#{match['id']})"
 
     return REFERENCE.sub(reference, MARKER.sub(questions_here, markdown))

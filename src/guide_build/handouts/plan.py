@@ -18,7 +18,7 @@ from guide_build import ROOT
 from guide_build.mkdocs import chapter_folder, load_config, nav_pages, page_url
 
 BOOKLET = "diffusion-vs-llms"
-ANSWERS_IN_MARKDOWN = re.compile(r"^\s*\?\?\?\+?\s+success\b|^<!-- questions: (?:self-check|all) -->", re.M)
+ANSWERS_IN_MARKDOWN = re.compile(r"^\s*\?\?\?\+?\s+success\b|^<!-- questions: (?:self-check|practice) -->", re.M)
 """A collapsed answer in a page's Markdown (``??? success``), or a marker the question bank fills with
 answers: its chapter prints in two editions, the student's without them."""
 EDITIONS = {"student": "Student edition", "answer-key": "Answer key"}
