@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from guide_build import handouts, plain_text, practice
 from guide_build.browser import FLAGS, find_chromium
 from guide_build.handouts import documents, plan, printing
+from guide_build.mkdocs import page_url
 from tests.helpers import build_project, normalise, pdf_text, smallest_text_px
 
 CHAPTERS = [chapter.slug for chapter in handouts.chapters()]  # the nav, less pages with handout: false
@@ -333,9 +334,7 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
     with ThreadPoolExecutor(max_workers=1) as pool:  # the browser tests' sync Playwright may hold this loop
         found = pool.submit(lambda: asyncio.run(boxes())).result()
     bank = practice.load()
-    expected = {
-        f"{q.shown_on.removesuffix('.md').replace('/', '-')}--{q.id}": practice.answer_space_cm(q) for q in bank
-    }
+    expected = {f"{chapter.prefix(page_url(q.shown_on))}--{q.id}": practice.answer_space_cm(q) for q in bank}
     assert sorted(found) == sorted(expected), "a question without its box, or a box outside a question"
     wrong = {i: round(found[i] / px / 10, 2) for i in expected if abs(found[i] / px / 10 - expected[i]) > 0.01}
     assert not wrong, f"boxes (cm) not as tall as the bank says: {wrong}"

@@ -1,8 +1,9 @@
 // Self-check of the practice questions (made by src/guide_build/practice.py from includes/questions/).
-// Under each question a group of fields (hidden without JavaScript, overrides/main.html) takes a number
-// (1.204, 10/3, ln(10/3), e^2, 86.7 %), a word, or a choice of the lettered list above it. Check marks every part right or
-// not, gives the hint of a known slip or the explanation of each chosen choice, and keeps which
-// questions were answered right in this browser only (localStorage), shown per chapter.
+// Under each question a group of fields (in the page's HTML, hidden without JavaScript by
+// overrides/main.html) takes a number (1.204, 10/3, ln(10/3), e^2, 86.7 %), a word, or a choice of
+// the lettered list. Check marks every part right or not, gives the hint of a known slip or the
+// explanation of each chosen choice, and keeps which questions were answered right in this browser
+// only (localStorage), shown per chapter.
 (function () {
   var KEY = "diffusion-vs-llms:practice";
   var FUNCTIONS = { ln: Math.log, log: Math.log, log2: Math.log2, log10: Math.log10, exp: Math.exp, sqrt: Math.sqrt };

@@ -16,8 +16,9 @@ from ``hooks/code_blocks.py``). Not marked:
   little, while the placeholder (one line tall) is far from their height, and checkers such as
   Lighthouse's tap-target audit measured a figure's enlarge link at the placeholder, covered by the
   next block;
-- a question's self-check (its fields, choice buttons and Check button), for the same reason: the
-  Check button, measured at the placeholder, lay under the next block's Answer.
+- a block with a control (a field, a choice button or a button, as in a question's self-check), for
+  the same reason: a self-check's Check button, measured at the placeholder, lay under the next
+  block's Answer.
 
 A table's placeholder is as tall as its rows (``--rows``, in ``style``): drawn late with a one-line
 placeholder, a notation table near the footer grew by many lines as a checker scrolled to it, and
@@ -37,7 +38,7 @@ NEAR_FOOTER = 5
 MARK = "data-draw-late"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 DRAWN_AT_ONCE = HEADINGS | {"figure"}
-DRAWN_AT_ONCE_CLASS = re.compile(r'\sclass="self-check\b')
+CONTROL = re.compile(r"<(?:input|button|select|textarea)\b")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 TAG = re.compile(
@@ -80,18 +81,17 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     ``where`` names the page in the error raised for an end tag without its start tag.
     """
     blocks = top_level_tags(html, where)
-    ends = [start for start, _ in blocks[1:]] + [len(html)]
-    last = max(FIRST_SCREEN, len(blocks) - _near_footer(html, blocks))
+    texts = _texts(html, blocks)
+    last = max(FIRST_SCREEN, len(blocks) - _near_footer(texts))
     late = [
-        (end, html.count("<tr", end, ends[index]))
-        for index, (end, tag) in enumerate(blocks[:last])
-        if index >= FIRST_SCREEN
-        and tag not in DRAWN_AT_ONCE
-        and not DRAWN_AT_ONCE_CLASS.search(html, html.rfind("<", 0, end), end)
+        (end, text)
+        for (end, tag), text in zip(blocks[FIRST_SCREEN:last], texts[FIRST_SCREEN:last], strict=True)
+        if tag not in DRAWN_AT_ONCE and not CONTROL.search(text)
     ]
     pieces, previous = [], 0
-    for tag_end, rows in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
-        styled = rows and " style=" not in html[html.rfind("<", 0, tag_end) : tag_end]
+    for tag_end, text in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
+        rows = text.count("<tr")
+        styled = rows and " style=" not in text[: text.index(">")]
         mark = f'{MARK} style="--rows: {rows}"' if styled else MARK
         pieces += [html[previous:tag_end], f"{mark} " if html[tag_end - 1].isspace() else f" {mark}"]
         previous = tag_end
@@ -99,12 +99,16 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     return "".join(pieces)
 
 
-def _near_footer(html: str, blocks: list[tuple[int, str]]) -> int:
+def _texts(html: str, blocks: list[tuple[int, str]]) -> list[str]:
+    """The HTML of each top-level block, from its start tag to the next block's."""
+    starts = [html.rfind("<", 0, end) for end, _ in blocks]
+    return [html[start:next_start] for start, next_start in zip(starts, [*starts[1:], len(html)], strict=True)]
+
+
+def _near_footer(texts: list[str]) -> int:
     """How many blocks at the end of the page are drawn at once: ``NEAR_FOOTER``, or up to the last
     block that holds a table, if that comes sooner."""
-    starts = [start for start, _ in blocks]
-    ends = [*starts[1:], len(html)]
-    for count, index in enumerate(reversed(range(len(blocks))), 1):
-        if count == NEAR_FOOTER or "<table" in html[starts[index] : ends[index]]:
+    for count, text in enumerate(reversed(texts), 1):
+        if count == NEAR_FOOTER or "<table" in text:
             return count
-    return len(blocks)
+    return len(texts)

@@ -54,7 +54,8 @@ PART_FIELDS = {
 }
 PRACTISES = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<page>[\w/.-]+\.md)#(?P<anchor>[\w-]+)\)$")
 REFERENCE = re.compile(r"\[\]\(#(?P<id>q-[\w-]+)\)")
-"""``[](#q-some-id)`` in any page or question: a link reading "question N" to the Practice page."""
+"""``[](#q-some-id)`` in any page or question: a link reading "question N" to the question on its
+Practice page."""
 MARKER = re.compile(r"^<!-- questions: (?P<which>practice|overview|self-check|worksheet) -->$", re.MULTILINE)
 """The line a page puts where its questions go: those ``index.yml`` lists under this page, with
 worked answers (a Practice page); the table of every question by chapter; the questions that
@@ -143,7 +144,7 @@ class Question:
     question: str
     solution: str
     lines: Mapping[str, int] = field(default_factory=dict)  # file line of "question", "solution", fields
-    shown_on: str = "practice.md"  # the Practice page with its worked answer (docs path; from index.yml)
+    shown_on: str = ""  # the Practice page with its worked answer (docs path), as load() reads it from index.yml
 
     def where(self, what: str = "question") -> str:
         return f"{self.path}:{self.lines.get(what, 1)}"
