@@ -119,21 +119,25 @@ new PerformanceObserver(list => list.getEntries().forEach(shift => {
 ``window.layoutShiftSources``, so that a failure says where to look."""
 
 
-def open_page(context, url: str):
+def open_page(context, url: str, reuse: bool = False):
     """Open ``url`` and return (page, requests, console errors); every lazy image is loaded.
+
+    With ``reuse`` the page opens in the context's tab kept for reuse (:data:`TABS`), made on first use
+    and left open for the next: a tab made and closed for each page costs Chromium more work than the
+    checks of the page. A test that changes the tab itself (its media, its viewport) closes it.
 
     A page whose images are still loading after 30 s is opened once more in a new context with the
     same options (``OPTIONS``): its own cache and connections, as a stuck request in a context that had
     shown the page before can hold images back. Only then do its unfinished images fail the test, by
     name."""
-    page, requests, errors = _open(context, url)
+    page, requests, errors = _open(context, url, reuse)
     if _images_complete(page):
         return page, requests, errors
     waiting = page.evaluate(f"{INCOMPLETE}.map(img => img.src)")
     page.close()
     if context in OPTIONS:
         RETRIES.append(context.browser.new_context(**OPTIONS[context]))
-        page, requests, errors = _open(RETRIES[-1], url)
+        page, requests, errors = _open(RETRIES[-1], url, False)
         if _images_complete(page):
             return page, requests, errors
         waiting = page.evaluate(f"{INCOMPLETE}.map(img => img.src)")
@@ -146,15 +150,26 @@ OPTIONS: dict = {}
 """The options each shared browser context was made with (the ``contexts`` fixture), to make another."""
 RETRIES: list = []
 """The contexts :func:`open_page` made to open a page again; the ``contexts`` fixture closes them."""
+TABS: dict = {}
+"""Each context's tab kept for reuse, with the lists its requests and console errors go to."""
 
 
-def _open(context, url: str):
-    page = context.new_page()
-    requests, errors = [], []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.add_init_script(LAYOUT_SHIFT)
+def _open(context, url: str, reuse: bool):
+    tab = TABS.get(context) if reuse else None
+    if tab is None or tab[0].is_closed():
+        page, logs = context.new_page(), {"requests": [], "errors": []}
+        page.on("request", lambda request: logs["requests"].append(request.url))
+        page.on("console", lambda message: logs["errors"].append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: logs["errors"].append(str(error)))
+        page.add_init_script(LAYOUT_SHIFT)
+        tab = page, logs
+        if reuse:
+            TABS[context] = tab
+    page, logs = tab
+    if page.url.split("#")[0] == url.split("#")[0]:
+        page.goto("about:blank")  # else the same page with another fragment only scrolls
+    page.mouse.move(0, 0)  # where the last page left the pointer may hover over this one
+    requests, errors = logs["requests"], logs["errors"] = [], []
     page.goto(url, wait_until="networkidle")
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
     return page, requests, errors
@@ -308,7 +323,7 @@ layout only (no rule of extra.css depends on both the scheme and the width)."""
 def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, viewport, path):
     context = contexts(scheme, viewport)
     problems = []
-    page, requests, errors = open_page(context, site_url + path)
+    page, requests, errors = open_page(context, site_url + path, reuse=True)
     try:
         where = f"{path} ({scheme}, {viewport})"
         outside = [u for u in requests if not u.startswith(site_url)]
@@ -367,8 +382,9 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
                     problems.append(f"{where}: the tooltip shows {tooltip.inner_text()[:40]!r}")
             except Exception:
                 problems.append(f"{where}: no tooltip on {'focus' if viewport == 'phone' else 'hover'}")
-    finally:
-        page.close()
+    except BaseException:
+        page.close()  # in whatever state it was left: the next page opens in a tab of its own
+        raise
     assert not problems, "\n".join(problems)
 
 
