@@ -45,8 +45,11 @@ def _shared_folder(factory: pytest.TempPathFactory) -> Path:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start building the site as soon as the tests are known, if any will read it: the tests that do
-    not read it run meanwhile, instead of a worker waiting for the build when it reaches one that does."""
+    """Start building the site as soon as the tests are known, if any will read it (and they are to run,
+    not only listed): the tests that do not read it run meanwhile, instead of a worker waiting for the
+    build when it reaches one that does."""
+    if session.config.option.collectonly:
+        return
     if any("site_dir" in getattr(item, "fixturenames", ()) for item in session.items):
         shared = _shared_folder(session.config._tmp_path_factory)  # what the tmp_path_factory fixture returns
         _background.append(threading.Thread(target=_build_site, args=(shared,)))
