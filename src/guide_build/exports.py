@@ -33,6 +33,7 @@ from guide_build.practice import (
     answers,
     explanation,
     number_text,
+    places,
     render_text,
     worked_markdown,
 )
@@ -56,14 +57,9 @@ EXTENSIONS = [
 LINK = re.compile(r'href="(?P<page>[\w/.-]+\.md)?(?P<anchor>#[\w-]+)?"')
 
 
-def places(questions: list[Question]) -> dict[str, tuple[int, str]]:
-    """Each question's number and the Practice page that shows it, by id."""
-    return {q.id: (n, q.shown_on) for n, q in enumerate(questions, 1)}
-
-
 def _html(text: str, site_url: str, numbers: dict[str, tuple[int, str]]) -> str:
     """Markdown of the bank as HTML for a platform: math as ``\\(...\\)``, links absolute to the site
-    (``[](#q-id)`` to the question on its Practice page; ``numbers``: :func:`places`)."""
+    (``[](#q-id)`` to the question on its Practice page; ``numbers``: :func:`~guide_build.practice.places`)."""
 
     def question(match: re.Match[str]) -> str:
         number, page = numbers[match["id"]]

@@ -39,6 +39,7 @@ MARK = "data-draw-late"
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 DRAWN_AT_ONCE = HEADINGS | {"figure"}
 CONTROL = re.compile(r"<(?:input|button|select|textarea)\b")
+ROW = re.compile(r"<tr\b")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 TAG = re.compile(
@@ -90,7 +91,7 @@ def mark_late_blocks(html: str, where: str = "page") -> str:
     ]
     pieces, previous = [], 0
     for tag_end, text in late:  # the mark goes last among the attributes: <p class="x" data-draw-late>
-        rows = text.count("<tr")
+        rows = len(ROW.findall(text))
         styled = rows and " style=" not in text[: text.index(">")]
         mark = f'{MARK} style="--rows: {rows}"' if styled else MARK
         pieces += [html[previous:tag_end], f"{mark} " if html[tag_end - 1].isspace() else f" {mark}"]

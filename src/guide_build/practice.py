@@ -599,9 +599,14 @@ def section_titles(titles: Mapping[str, str]) -> dict[str, str]:
     return named
 
 
+def places(questions: list[Question]) -> dict[str, tuple[int, str]]:
+    """Each question's number (its place in the bank's order) and the Practice page that shows it, by id."""
+    return {q.id: (n, q.shown_on) for n, q in enumerate(questions, 1)}
+
+
 def overview(questions: list[Question], titles: Mapping[str, str]) -> str:
     """The table of the questions by chapter, in the order of the nav, each linked to its Practice page."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
+    numbers = {i: number for i, (number, _) in places(questions).items()}
     rows = ["| Chapter | Questions |", "| --- | --- |"]
     for page, title in titles.items():
         own = [q for q in questions if q.page == page]
@@ -618,8 +623,8 @@ def fill_in(markdown: str, page: str, questions: list[Question], titles: Mapping
     """``markdown`` of the page ``page`` (docs path) with its question marker replaced and every
     ``[](#q-id)`` made a "question N" link to the question's Practice page; ``titles``: the nav's
     page titles."""
-    numbers = {q.id: n for n, q in enumerate(questions, 1)}
-    shown_on = {q.id: q.shown_on for q in questions}
+    where = places(questions)
+    numbers = {i: number for i, (number, _) in where.items()}
 
     def questions_here(match: re.Match[str]) -> str:
         if match["which"] == "worksheet":
@@ -638,11 +643,11 @@ def fill_in(markdown: str, page: str, questions: list[Question], titles: Mapping
         return rebase(intro + "\n".join(question_markdown(q, numbers[q.id], level=3, worked=False) for q in own), page)
 
     def reference(match: re.Match[str]) -> str:
-        if match["id"] not in numbers:
+        if match["id"] not in where:
             raise BankError(f"docs/{page}: [](#{match['id']}) names no question of the bank")
-        home = shown_on[match["id"]]
+        number, home = where[match["id"]]
         target = "" if page == home else posixpath.relpath(home, posixpath.dirname(page) or ".")
-        return f"[question {numbers[match['id']]}]({target}#{match['id']})"
+        return f"[question {number}]({target}#{match['id']})"
 
     return REFERENCE.sub(reference, MARKER.sub(questions_here, markdown))
 
