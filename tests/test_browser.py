@@ -754,14 +754,19 @@ def test_colour_toggle_works_from_the_keyboard_and_colours_the_browser_bar(site_
 def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contexts, scheme):
     page, _, _ = open_page(contexts(scheme, "desktop"), site_url + "diffusion/forward-process/")
     try:
+        scroll_through(page)  # Material gives each code block its copy button as it comes into view
         page.emulate_media(media="print")
-        hidden = page.evaluate(
-            """() => ['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer', '.handout-links']
-                .map(selector => document.querySelector(selector))
-                .filter(element => element && getComputedStyle(element).display !== 'none')
-                .map(element => element.className)"""
+        chrome = [".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".handout-links"]
+        shown = page.evaluate(
+            """selectors => selectors.map(selector => {
+                const elements = Array.from(document.querySelectorAll(selector));
+                return [selector, elements.length, elements.filter(e => e.checkVisibility()).length];
+            })""",
+            [*chrome, ".md-code__nav"],
         )
-        assert not hidden, f"visible when printing: {hidden}"
+        assert all(count for _, count, _ in shown), f"not on the page, so not checked: {shown}"
+        visible = [(selector, seen) for selector, _, seen in shown if seen]
+        assert not visible, f"visible when printing (selector, how many): {visible}"
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)", "#ffffff")
         text = page.evaluate("getComputedStyle(document.querySelector('article p')).color")
         channels = [int(c) for c in re.findall(r"\d+", text)[:3]]
