@@ -296,6 +296,21 @@ def test_every_question_starts_on_the_page_of_its_answer(site_dir):
         assert questions == bank, f"practice-{edition}: {questions} questions with an answer found, {bank} in the bank"
 
 
+def test_a_worked_answers_title_never_ends_a_page(site_dir):
+    """In an answer key the green "Answer" title has its answer's first lines under it on its page: a
+    title alone at the foot of a page, its answer on the next, says nothing (handouts.PAGINATE)."""
+    alone = []
+    for path in sorted((site_dir / "handouts").glob("*-answer-key.pdf")):
+        for number, text in enumerate(pdf_text(path), 1):
+            if path.name.startswith(BOOKLET) and number == 1:
+                continue  # the booklet's cover has no footer
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            assert re.fullmatch(r"\d+ ?/ ?\d+", lines[-1]), f"{path.name} page {number}: no page number last"
+            if lines[-3] == "Answer":  # before the footer's title and its page number
+                alone.append(f"{path.name} page {number}")
+    assert not alone, f"an answer's title alone at the foot of the page: {alone}"
+
+
 def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, tmp_path):
     """In the student edition each question's box is as tall as the bank gives it (4 ruled lines for
     the first part to write, 2 more for each further one, 2 for letters alone): the height that the
@@ -358,15 +373,58 @@ def emptiness(pdf: Path) -> list[float]:
         return found
 
 
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+PAGE_SIZE = re.compile(r'<page width="[\d.]+" height="([\d.]+)">')
+HEADING_PT = 13
+"""Words taller than this (in points, from the top of the tallest letter to the bottom of the lowest)
+are a heading's: body text is 11.5 pt tall, a question's heading 14.3 and a section's 17.9."""
+
+
+def question_start(pdf: Path, page: int) -> float | None:
+    """If ``page`` of an answer key begins with a heading and then a question (its section's heading may
+    come first): how much of the text area the question's start takes, from the top to the first line
+    under its "Answer" title (what handouts.PAGINATE keeps together). Otherwise None."""
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True)
+    text = out.stdout.decode("utf-8")
+    height = float(PAGE_SIZE.search(text)[1])
+    top, area = height * plan.MARGIN_MM[0] / 297, height * (1 - (plan.MARGIN_MM[0] + plan.MARGIN_MM[2]) / 297)
+    lines: dict[int, list[tuple[float, float, str]]] = {}  # (left, bottom, word) by the line's top in points
+    for left, word_top, bottom, word in WORD.findall(text):
+        lines.setdefault(round(float(word_top)), []).append((float(left), float(bottom), word))
+    words = [sorted(lines[line_top]) for line_top in sorted(lines)]
+    if not words or words[0][0][1] - min(lines) < HEADING_PT:
+        return None
+    texts = [" ".join(word for _, _, word in line) for line in words]
+    title = texts.index("Answer") if "Answer" in texts else None
+    if title is None or title + 1 == len(texts) or not any(t.startswith("Question ") for t in texts[:title]):
+        return None
+    return (max(bottom for _, bottom, _ in words[title + 1]) - top) / area
+
+
+BETWEEN_BLOCKS = 0.06
+"""The space from the last line of a question's answer to the next question's heading, as a part of
+the text area: the answer box's padding and border and the margins of the box and of the heading."""
+
+
 def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
     """Blocks that may not split would otherwise jump to the next page whole and leave the rest of
-    theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts."""
+    theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts.
+
+    Only a question that could not start in the gap may leave more: its heading, its text, its
+    answer's title and first line stay together (the page of a question is the page of its answer,
+    and a title does not end a page), and some questions take 40 % of a page before their answer."""
     for edition in EDITIONS:
         booklet = pdfs[f"{BOOKLET}-{edition}"]
+        path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
         last_pages = {start - 1 for start in chapter_starts(booklet).values()} | {len(booklet.pages)}
-        empty = emptiness(site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf")
-        too_empty = {n: f"{e:.0%}" for n, e in enumerate(empty, 1) if e > 0.4 and n > 2 and n not in last_pages}
-        assert not too_empty, f"{BOOKLET}-{edition}: pages more than 40 % empty: {too_empty}"
+        empty = emptiness(path)
+        too_empty = {n: e for n, e in enumerate(empty, 1) if e > 0.4 and n > 2 and n not in last_pages}
+        needless = {
+            n: f"{e:.0%} empty; the next page starts with {start and f'a question of {start:.0%}'}"
+            for n, e in too_empty.items()
+            if (start := question_start(path, n + 1)) is None or start + BETWEEN_BLOCKS < e
+        }
+        assert not needless, f"{BOOKLET}-{edition}: pages more than 40 % empty: {needless}"
 
 
 def _fonts(reader: PdfReader):

@@ -95,8 +95,8 @@ def reproducible(pdf: bytes) -> bytes:
 
 PAGINATE = """most => {
     // A question too tall to keep whole may split, but not between its text and its answer: the
-    // text and the answer's beginning (the box's first ruled line, or the worked answer's title)
-    // stay together whatever their height, and the rest of the answer continues after them.
+    // text and the answer's beginning (the box's first ruled line, or the worked answer's title and
+    // its first line) stay together whatever their height, and the rest of the answer continues after them.
     const keepStartTogether = (question, answer, height) => {
         const start = document.createElement("div");
         start.className = "question-start";
@@ -126,6 +126,13 @@ PAGINATE = """most => {
             const rest = document.createElement("div");
             rest.className = "admonition success answer-rest";
             while (answer.firstChild) rest.append(answer.firstChild);
+            // The title keeps the answer's first lines under it on its page when that first block
+            // can split (text, or code): a title alone at the foot of a page says nothing.
+            const first = rest.firstElementChild;
+            if (first.matches("p, ul, ol, .choice-explanations, .highlight")) {
+                rest.classList.add("answer-rest--joined");
+                if (first.matches(".highlight")) first.setAttribute("data-may-split", "");
+            }
             question.append(rest);
         }
         answer.remove();
@@ -167,7 +174,8 @@ PAGINATE = """most => {
 key) or the space to write it (student edition; as tall as its heading's ``data-answer-space``),
 goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page get ``data-may-split``;
 print.css keeps the others whole. A block kept whole that does not fit moves to the next page, so
-no page is left emptier than that (a chapter's last page aside)."""
+no page is left emptier than that (a chapter's last page aside), but for a tall question's start
+(its text, and its answer's title and first line), which moves whole too."""
 KEEP_WHOLE = 1 / 3
 
 
