@@ -118,7 +118,7 @@ print(
 # default: each number takes 4 bytes instead of the 8 of numpy's default `float64`.
 
 # %%
-# T = 1000 (Nichol and Dhariwal, 2021)
+# the cosine schedule (Nichol and Dhariwal, 2021) over DDPM's T = 1000 steps
 schedule = cosine_schedule()
 EMBEDDING = 32
 params = init_mlp([2 + EMBEDDING, 128, 128, 128, 2], rng, dtype=np.float32)

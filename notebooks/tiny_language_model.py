@@ -12,8 +12,8 @@
 # # Train a tiny language model
 #
 # This notebook trains a character-level language model with one causal self-attention layer, in
-# numpy, on a CPU, on the prose of this guide. It then generates text the way every LLM
-# does: one token at a time, each new token appended to the context. The attention, softmax,
+# numpy, on a CPU, on the prose of this guide. It then generates text the way autoregressive
+# LLMs, the usual kind, do: one token at a time, each new token appended to the context. The attention, softmax,
 # cross-entropy and sampling code is the guide's own (`diffusion_vs_llms`); gradients are written by
 # hand in `diffusion_vs_llms.nn` and checked against finite differences in the test suite.
 #
