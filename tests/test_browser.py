@@ -780,6 +780,27 @@ def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contex
         page.close()
 
 
+def test_formulas_print_with_their_own_spacing(site_url, contexts):
+    """On paper a formula's pieces are as wide as what they hold: the width each piece gets on screen
+    (guide_build.katex) would leave a gap after every subscript print.css narrows, and push the next
+    symbol onto it."""
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "formulas/")
+    try:
+        page.emulate_media(media="print")
+        off = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.katex-html > .katex-base')).flatMap(piece => {
+                const given = piece.getBoundingClientRect().width;
+                piece.style.setProperty('width', 'min-content', 'important');  // KaTeX's own
+                const own = piece.getBoundingClientRect().width;
+                return Math.abs(given - own) > 0.5 ? [[piece.textContent.slice(0, 30), given, own]] : [];
+            })"""
+        )
+        assert page.evaluate("document.querySelectorAll('.katex-html > .katex-base').length") > 100
+        assert not off, f"{len(off)} printed formula pieces wider or narrower than what they hold: {off[:5]}"
+    finally:
+        page.close()
+
+
 def test_practice_answers_back_and_remembers(site_url, own_context):
     """javascripts/practice.js: a right number in any written form is marked right, a known slip gets
     its hint, each choice shows its own explanation, progress survives a reload and can be forgotten,

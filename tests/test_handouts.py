@@ -257,13 +257,14 @@ def test_formulas_are_text_not_latex(texts):
         assert raw not in booklet, f"raw LaTeX {raw!r} in the PDF text"
 
 
-def test_the_formula_sheet_is_its_formulas_and_symbols_on_two_pages(texts, site_pages):
+def test_the_formula_sheet_is_its_formulas_and_symbols_on_two_pages(texts, pdfs, site_pages):
     """formulas.md says ``handout: sheet``: its handout keeps every formula under its name and every
     symbol of the notation tables with its meaning, and leaves out the code (the booklet prints the
-    whole page)."""
+    whole page). The text is read in the order Chromium drew it, cell after cell (pypdf): pdftotext
+    orders a table's text by position, and can put a symbol between two lines of its meaning."""
     sheet = texts["formulas-student"]
     assert len(sheet) <= 2, f"the formula sheet has {len(sheet)} pages"
-    text = " ".join(sheet)
+    text = " ".join(normalise(page.extract_text()) for page in pdfs["formulas-student"].pages)
     formulas, _, notation = site_pages["formulas/index.html"].partition('<h2 id="notation">')
     names = re.findall(r"<h3 id=[^>]*>(.*?)<a class=\"headerlink\"", formulas)
     assert len(names) >= 20
