@@ -780,6 +780,22 @@ def test_print_media_hides_navigation_and_prints_black_on_white(site_url, contex
         page.close()
 
 
+def test_an_admonitions_title_bar_spans_its_box(site_url, contexts):
+    """The title of a note or warning is a paragraph, which extra.css caps near 75 characters for
+    reading; its coloured bar still spans the box."""
+    page, _, _ = open_page(contexts("light", "desktop"), site_url + "generative-ai/")
+    try:
+        widths = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.admonition > .admonition-title')).map(title =>
+                [title.getBoundingClientRect().width, title.parentElement.clientWidth])"""
+        )
+        assert widths, "no admonition on the page"
+        short = [(bar, box) for bar, box in widths if abs(bar - box) > 1]
+        assert not short, f"title bars narrower than their box (bar, box): {short}"
+    finally:
+        page.close()
+
+
 def test_formulas_print_with_their_own_spacing(site_url, contexts):
     """On paper a formula's pieces are as wide as what they hold: the width each piece gets on screen
     (guide_build.katex) would leave a gap after every subscript print.css narrows, and push the next
