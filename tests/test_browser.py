@@ -1183,6 +1183,8 @@ def check_quiet_and_printed_drawn(page, figure, requests, errors) -> None:
     assert control.evaluate(SEEN_FOCUS), f"#{control.get_attribute('id')} does not show that it has the focus"
     from axe_playwright_python.sync_playwright import Axe
 
+    # colours as they settle: a button just pressed or let go is still fading to its colours
+    figure.evaluate("figure => Promise.all(figure.getAnimations({subtree: true}).map(a => a.finished))")
     context = {"include": [[f"#{figure.get_attribute('id')}"]], "exclude": [[".katex-html"]]}
     violations = Axe().run(page, context=context, options={"resultTypes": ["violations"]}).response["violations"]
     assert not violations, [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
