@@ -796,6 +796,34 @@ def test_an_admonitions_title_bar_spans_its_box(site_url, contexts):
         page.close()
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_titled_blocks_copy_button_sits_in_its_title_bar(site_url, contexts, viewport):
+    """Material puts a code block's copy button over the top right of the code, where a line as wide
+    as the box runs under it (the output of classifier_free_guidance.py at both widths); extra.css
+    moves it into the block's title bar, whose text wraps before it."""
+    page, _, _ = open_page(contexts("light", viewport), site_url + "image-generators/")
+    try:
+        page.evaluate("document.querySelectorAll('article details').forEach(folded => { folded.open = true; })")
+        scroll_through(page)  # Material adds the buttons as the blocks come into view
+        placed = page.evaluate(
+            """() => Array.from(document.querySelectorAll('article .highlight > span.filename + pre')).map(pre => {
+                const bar = pre.previousElementSibling.getBoundingClientRect();
+                const nav = pre.querySelector(':scope > .md-code__nav');
+                if (!nav) return [pre.previousElementSibling.textContent, 'no copy button'];
+                const button = nav.getBoundingClientRect(), text = document.createRange();
+                text.selectNodeContents(pre.previousElementSibling);
+                const inside = button.top >= bar.top && button.bottom <= bar.bottom && button.right <= bar.right;
+                const clear = Array.from(text.getClientRects()).every(line => line.right <= button.left);
+                return [pre.previousElementSibling.textContent, inside && clear ? 'ok' : 'over the code or title'];
+            })"""
+        )
+        assert {title for title, _ in placed} >= {"Output", "snippets/diffusion/classifier_free_guidance.py"}
+        misplaced = [(title, problem) for title, problem in placed if problem != "ok"]
+        assert not misplaced, misplaced
+    finally:
+        page.close()
+
+
 def test_formulas_print_with_their_own_spacing(site_url, contexts):
     """On paper a formula's pieces are as wide as what they hold: the width each piece gets on screen
     (guide_build.katex) would leave a gap after every subscript print.css narrows, and push the next
