@@ -361,14 +361,14 @@ def emptiness(pdf: Path) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink."""
     from PIL import Image
 
-    top, bottom = (plan.MARGIN_MM[0], plan.MARGIN_MM[2])
+    (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), f"{folder}/page"], check=True)
         found = []
         for image in sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
             pixels = np.asarray(Image.open(image).convert("L"))
             height = pixels.shape[0]
-            area = pixels[round(height * top / 297) : round(height * (1 - bottom / 297))]
+            area = pixels[round(height * top / paper_height) : round(height * (1 - bottom / paper_height))]
             inked = np.flatnonzero((area < 200).any(axis=1))
             found.append(1 - (inked[-1] + 1 if len(inked) else 0) / len(area))
         return found
@@ -388,7 +388,8 @@ def question_start(pdf: Path, page: int) -> float | None:
     out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True)
     text = out.stdout.decode("utf-8")
     height = float(PAGE_SIZE.search(text)[1])
-    top, area = height * plan.MARGIN_MM[0] / 297, height * (1 - (plan.MARGIN_MM[0] + plan.MARGIN_MM[2]) / 297)
+    (_, paper_height), (top_mm, _, bottom_mm) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
+    top, area = height * top_mm / paper_height, height * (1 - (top_mm + bottom_mm) / paper_height)
     lines: dict[int, list[tuple[float, float, str]]] = {}  # (left, bottom, word) by the line's top in points
     for left, word_top, bottom, word in WORD.findall(text):
         lines.setdefault(round(float(word_top)), []).append((float(left), float(bottom), word))
