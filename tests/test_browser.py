@@ -2,12 +2,11 @@
 
 The suite serves the built site on 127.0.0.1 itself and checks each page in the light and the dark
 colour scheme at a desktop viewport, and in the light one on a phone (:data:`READINGS`): no request
-leaves the machine, the console shows
-no error, the layout does not shift as it loads, every image loads, every formula is rendered and
-none is cut, what scrolls sideways shows a cue, at the desktop no line of code is wider than its
-box, every code block has its copy button once the reader has scrolled to it, axe-core finds no
-accessibility violation (each rule where its result can differ, :data:`AXE_RULES`), and a glossary
-term shows its tooltip on hover and on keyboard focus.
+leaves the machine, the console shows no error, the layout does not shift as it loads, every image
+loads, every formula is rendered and none is cut, what scrolls sideways shows a cue, at the desktop
+no line of code is wider than its box, every code block has its copy button once the reader has
+scrolled to it, axe-core finds no accessibility violation (each rule where its result can differ,
+:data:`AXE_RULES`), and a glossary term shows its tooltip on hover and on keyboard focus.
 Then, once: blocks far below the first screen are drawn when the reader scrolls near them, offline
 search, the colour toggle and its persistence, and printing.
 """
@@ -254,9 +253,9 @@ def code_blocks_without_copy_button(page) -> int:
 
 
 AXE_RULES = {
-    ("light", "desktop"): {},
-    ("dark", "desktop"): {"runOnly": ["color-contrast"]},
-    ("light", "phone"): {"rules": {"color-contrast": {"enabled": False}}},
+    ("desktop", "light"): {},
+    ("desktop", "dark"): {"runOnly": ["color-contrast"]},
+    ("phone", "light"): {"rules": {"color-contrast": {"enabled": False}}},
 }
 """Which of axe-core's rules run where: each rule once wherever its result can differ. The two
 colour schemes differ in colours only, and the phone from the desktop in layout only (the same
@@ -270,7 +269,7 @@ which reads each formula's MathML instead, and which axe still checks. Their tex
 of the text around it (test_site.py: no formula sets a colour of its own), whose contrast axe checks."""
 
 DRAWN_FORMULAS_AS_BOXES = """() => {
-    const drawn = Array.from(document.querySelectorAll(".katex-html"));
+    const drawn = Array.from(document.querySelectorAll(".katex-html:not(:empty)"));  // not yet a box
     // a display formula is a block as wide as the column: its own width is what it scrolls over
     const sizes = drawn.map(formula => [formula.scrollWidth, formula.getBoundingClientRect().height]);
     drawn.forEach((formula, i) => {
@@ -285,7 +284,7 @@ DRAWN_FORMULAS_AS_BOXES = """() => {
 walks every element of the page whatever it leaves out, and the drawn formulas are half the elements
 of a page of formulas; the boxes keep the layout, so a display formula still overflows its scrolling
 box as it did (a box without keyboard access is still found). Sizes are all read before any box is
-put in (one layout)."""
+put in (one layout); a box already put in stays (axe runs twice on a page read in both schemes)."""
 
 
 def axe_violations(page, options: dict) -> list[str]:
@@ -311,30 +310,58 @@ def visible_text_without_code(page) -> str:
     )
 
 
-READINGS = [("light", "desktop"), ("dark", "desktop"), ("light", "phone")]
-"""Each page is read in the schemes and viewports where a check's result can differ, as with
-:data:`AXE_RULES`: the dark scheme differs from the light in colours only (its contrast, its figure
-variants and the scheme the page shows are checked at the desktop), the phone from the desktop in
-layout only (no rule of extra.css depends on both the scheme and the width)."""
+READINGS = {"desktop": ["light", "dark"], "phone": ["light"]}
+"""The schemes each page is read in, at each viewport, where a check's result can differ (as with
+:data:`AXE_RULES`): the dark scheme differs from the light in colours only, so it is read at the
+desktop only (its contrast, its figure variants, the scheme the page shows), and the phone from the
+desktop in layout only (no rule of extra.css depends on both the scheme and the width). The page
+opens in the light scheme, the scheme its context's system asks for; the reader then switches it
+with the header's toggle, as a reader does, which draws the same page in the other colours (that
+the dark scheme is the one shown when the system asks for it, from the first paint, is
+test_colour_scheme_follows_the_system_before_materials_script_runs)."""
+
+TOGGLE = """() => {
+    document.querySelector("form[data-palette-toggle] label:not([hidden])").click();
+    return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(
+        document.body.getAttribute("data-md-color-scheme")))));
+}"""
+"""Switch the colour scheme with the header's toggle (a click that leaves the pointer where it was)
+and return the scheme shown once it is drawn."""
+
+FORGET_SCHEME = (
+    "Object.keys(localStorage).filter(k => k.endsWith('.__palette')).forEach(k => localStorage.removeItem(k))"
+)
+"""Forget the scheme the toggle stored: the next page the context opens follows its system again."""
+
+
+def figure_text_problems(page, site_dir: Path, site_url: str, where: str, viewport: str) -> list[str]:
+    """Each figure image the reader sees (:data:`FIGURES_SHOWN`) whose smallest text is too small."""
+    problems = []
+    for src, width in page.evaluate(FIGURES_SHOWN):
+        text = smallest_text_px(site_dir / src.removeprefix(urlparse(site_url).path), width)
+        if text < SMALLEST_FIGURE_TEXT[viewport]:
+            problems.append(
+                f"{where}: {src} is shown {width:.0f} px wide, its smallest text {text:.1f} px "
+                f"(at least {SMALLEST_FIGURE_TEXT[viewport]})"
+            )
+    return problems
+
+
+BROKEN_IMAGES = "Array.from(document.images).filter(i => i.getClientRects().length && !i.naturalWidth).map(i => i.src)"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[path.strip("/") or "home" for path in PAGES])
-@pytest.mark.parametrize(("scheme", "viewport"), READINGS, ids=[f"{s}-{v}" for s, v in READINGS])
-def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, viewport, path):
-    context = contexts(scheme, viewport)
+@pytest.mark.parametrize("viewport", READINGS)
+def test_every_page_as_readers_see_it(site_dir, site_url, contexts, viewport, path):
+    context = contexts("light", viewport)
     problems = []
     page, requests, errors = open_page(context, site_url + path, reuse=True)
     try:
-        where = f"{path} ({scheme}, {viewport})"
-        outside = [u for u in requests if not u.startswith(site_url)]
-        if outside:
-            problems.append(f"{where}: requests outside the site: {outside[:3]}")
+        where = f"{path} (light, {viewport})"
         scheme_shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
-        if scheme_shown != SCHEMES[scheme]:
+        if scheme_shown != SCHEMES["light"]:
             problems.append(f"{where}: colour scheme {scheme_shown!r}")
-        broken = page.evaluate(
-            "Array.from(document.images).filter(i => i.getClientRects().length && !i.naturalWidth).map(i => i.src)"
-        )
+        broken = page.evaluate(BROKEN_IMAGES)
         if broken:
             problems.append(f"{where}: images that did not load: {broken[:3]}")
         raw = RAW_LATEX.search(visible_text_without_code(page))
@@ -354,20 +381,11 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
                 ".filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent.trim())"
             )
             problems += [f"{where}: the header cuts {title!r}" for title in cut]
-        for src, width in page.evaluate(FIGURES_SHOWN):
-            text = smallest_text_px(site_dir / src.removeprefix(urlparse(site_url).path), width)
-            if text < SMALLEST_FIGURE_TEXT[viewport]:
-                problems.append(
-                    f"{where}: {src} is shown {width:.0f} px wide, its smallest text {text:.1f} px "
-                    f"(at least {SMALLEST_FIGURE_TEXT[viewport]})"
-                )
+        problems += figure_text_problems(page, site_dir, site_url, where, viewport)
         uncopyable = code_blocks_without_copy_button(page)
         if uncopyable:
             problems.append(f"{where}: {uncopyable} code blocks without a copy button after scrolling through")
-        if errors:  # as the page loaded, or as the reader scrolled (a late block, an explorable's data)
-            problems.append(f"{where}: console errors: {errors[:3]}")
-        if (scheme, viewport) in AXE_RULES:
-            problems += [f"{where}: axe: {v}" for v in axe_violations(page, AXE_RULES[scheme, viewport])]
+        problems += [f"{where}: axe: {v}" for v in axe_violations(page, AXE_RULES[viewport, "light"])]
         term = page.locator("article abbr[title]").first
         if term.count():
             definition = term.get_attribute("title")
@@ -382,6 +400,27 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, scheme, view
                     problems.append(f"{where}: the tooltip shows {tooltip.inner_text()[:40]!r}")
             except Exception:
                 problems.append(f"{where}: no tooltip on {'focus' if viewport == 'phone' else 'hover'}")
+        if "dark" in READINGS[viewport]:  # its colours: the scheme shown, its figures, their contrast
+            dark = f"{path} (dark, {viewport})"
+            page.mouse.move(0, 0)  # as the page was opened: no tooltip
+            scheme_shown = page.evaluate(TOGGLE)
+            page.evaluate(FORGET_SCHEME)
+            if scheme_shown != SCHEMES["dark"]:
+                problems.append(f"{dark}: colour scheme {scheme_shown!r} after the toggle")
+            if not _images_complete(page):
+                waiting = page.evaluate(INCOMPLETE + ".map(img => img.src)")
+                problems.append(f"{dark}: images still loading after 30 s: {waiting}")
+            broken = page.evaluate(BROKEN_IMAGES)
+            if broken:
+                problems.append(f"{dark}: images that did not load: {broken[:3]}")
+            problems += figure_text_problems(page, site_dir, site_url, dark, viewport)
+            problems += [f"{dark}: axe: {v}" for v in axe_violations(page, AXE_RULES[viewport, "dark"])]
+        where = f"{path} ({viewport})"
+        if errors:  # as the page loaded, as the reader scrolled (a late block, an explorable's data) or switched
+            problems.append(f"{where}: console errors: {errors[:3]}")
+        outside = [u for u in requests if not u.startswith(site_url)]
+        if outside:
+            problems.append(f"{where}: requests outside the site: {outside[:3]}")
     except BaseException:
         page.close()  # in whatever state it was left: the next page opens in a tab of its own
         raise
