@@ -228,6 +228,18 @@ SCROLL_PROBLEMS = """() => {
 the page itself does not scroll sideways, and no display formula is cut at its top or bottom."""
 
 
+PUNCTUATION_OPENING_A_LINE = r"""Array.from(document.querySelectorAll("article .katex")).filter(formula => {
+    const next = formula.nextSibling, drawn = formula.getClientRects();
+    if (!drawn.length || !next || next.nodeType !== Node.TEXT_NODE || !/^[.,;:!?)\]]/.test(next.data)) return false;
+    const character = document.createRange();
+    character.setStart(next, 0);
+    character.setEnd(next, 1);
+    const [start, last] = [character.getClientRects()[0], drawn[drawn.length - 1]];
+    return start && start.top >= last.bottom - 1;
+}).map(formula => `$${formula.querySelector("annotation").textContent}$${formula.nextSibling.data.slice(0, 20)}`)"""
+"""The inline formulas followed by a comma, stop or bracket that starts the next line."""
+
+
 WIDE_CODE = """[...document.querySelectorAll("article :is(pre > code, .jp-RenderedText)")]
     .filter(code => code.checkVisibility() && code.scrollWidth > code.clientWidth)
     .map(code => code.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a)).slice(0, 60))"""
@@ -373,6 +385,8 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, viewport, pa
             problems.append(f"{where}: the layout shifts by {shift:.3f} as the page loads (at most 0.01):\n    {moved}")
         scroll_through(page)
         problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
+        opening = page.evaluate(PUNCTUATION_OPENING_A_LINE)
+        problems += [f"{where}: a line starts with the punctuation after a formula: {text!r}" for text in opening]
         if viewport == "desktop":
             problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
         else:  # the header's site name and page title, each whole

@@ -425,6 +425,26 @@ def test_each_piece_of_a_formula_gets_the_width_it_has_in_katex_fonts():
         katex.with_widths(formula, [0.5])
 
 
+def test_the_punctuation_after_an_inline_formula_keeps_its_last_piece_on_its_line():
+    """A line may break between a formula's pieces, and after its last, before a comma; its last piece
+    goes into a span that does not wrap (extra.css), which keeps the comma with it. Not so before a
+    space, nor for a display formula."""
+    drawn = '<span class="katex-html" aria-hidden="true"><span class="katex-base" style="width:1em">a</span>'
+    last = '<span class="katex-base">=b</span>'
+    inline = f'<span class="katex"><span class="katex-mathml">m</span>{drawn}{last}</span></span>'
+    display = f'<span class="katex-display"><span class="katex">{drawn}</span></span></span>'
+    formulas = katex.Formulas.__new__(katex.Formulas)
+    formulas.rendered = [inline, display]
+    page = '<p><span data-katex="0">a=b</span>, <span data-katex="0">a=b</span> (<span data-katex="0">a=b</span>)</p>'
+    kept = inline.replace(
+        '<span class="katex-base">=b</span>', '<span class="katex-tail"><span class="katex-base">=b</span></span>'
+    )
+    assert formulas.put(page, "fonts").split("</head>")[-1] == f"<p>{kept}, {inline} ({kept})</p>"
+    assert "katex-tail" not in formulas.put('<span data-katex="1">a</span>.', "fonts")
+    with pytest.raises(ValueError, match="without pieces"):
+        katex.with_tail_kept('<span class="katex"><span class="katex-html"></span></span>')
+
+
 def test_every_piece_of_every_formula_on_the_site_has_its_width(site_pages):
     """Measured at build time (``guide_build.katex.measure``), so the text does not move when the
     fonts arrive; the browser test that holds the fonts back checks that it does not."""

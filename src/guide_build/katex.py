@@ -237,6 +237,25 @@ def with_widths(formula: str, widths: list[float] | None) -> str:
     )
 
 
+PUNCTUATION = tuple(".,;:!?)]}%'’”")
+"""What may follow an inline formula and must not start the next line."""
+TAIL = '<span class="katex-tail">'
+"""Holds an inline formula's last piece, with which the punctuation after it stays (extra.css)."""
+
+
+def with_tail_kept(formula: str) -> str:
+    """``formula`` (an inline formula's HTML) with its last piece (:data:`BASE`) in :data:`TAIL`.
+
+    A line may break between two pieces of a formula, and after it, even before a comma: the
+    browser breaks after an inline block however the text after it is styled. Inside a span that
+    does not wrap, the last piece keeps the next character on its line; the pieces before it may
+    still go onto lines of their own."""
+    last, end = formula.rfind('<span class="katex-base"'), len(formula) - len("</span></span>")
+    if last < 0 or not formula.endswith("</span></span>"):
+        raise ValueError(f"an inline formula without pieces: {formula[:200]}")
+    return formula[:last] + TAIL + formula[last:end] + "</span>" + formula[end:]
+
+
 class Formulas:
     """The formulas of one build: taken out of the pages, typeset, and put back into them."""
 
@@ -302,6 +321,8 @@ class Formulas:
             attributes = match["attributes"]
             if rendered.startswith('<span class="katex-display"'):
                 attributes += ' tabindex="0"'  # it scrolls sideways: a keyboard must reach it (axe)
+            elif page.startswith(PUNCTUATION, match.end()):
+                rendered = with_tail_kept(rendered)
             return rendered[:start] + attributes + rendered[start:]
 
         page, count = PLACEHOLDER.subn(formula, page)
