@@ -139,7 +139,7 @@ def transformer_block(theme: Theme) -> Figure:
     ax.text(centre, 0.3, "token vectors (one per position)", ha="center", va="top")
     ax.text(centre, 4.35, "to the next block", ha="center", va="bottom")
     ax.add_patch(Rectangle((0.55, 0.6), 3.25, 3.5, facecolor="none", edgecolor=theme.grid, lw=1.2))
-    ax.text(3.95, 2.35, "× L", ha="left", va="center", fontsize=14)
+    ax.text(3.95, 2.35, r"× $N_\mathrm{layers}$", ha="left", va="center", fontsize=14)
     return fig
 
 
