@@ -250,7 +250,7 @@ def with_tail_kept(formula: str) -> str:
     browser breaks after an inline block however the text after it is styled. Inside a span that
     does not wrap, the last piece keeps the next character on its line; the pieces before it may
     still go onto lines of their own."""
-    last, end = formula.rfind('<span class="katex-base"'), len(formula) - len("</span></span>")
+    last, end = formula.rfind(BASE.removesuffix(">")), len(formula) - len("</span></span>")
     if last < 0 or not formula.endswith("</span></span>"):
         raise ValueError(f"an inline formula without pieces: {formula[:200]}")
     return formula[:last] + TAIL + formula[last:end] + "</span>" + formula[end:]
