@@ -179,6 +179,9 @@ no page is left emptier than that (a chapter's last page aside), but for a tall 
 KEEP_WHOLE = 1 / 3
 
 
+UNDRAWN = "body * { visibility: hidden !important }"
+"""The style of a printout made only to read where its link targets fall: the same layout, nothing drawn."""
+
 PRINTOUT = {"prefer_css_page_size": True, "print_background": True, "outline": True, "tagged": True}
 """Playwright's ``page.pdf`` options of a handout: tagged, with bookmarks, backgrounds printed."""
 
@@ -189,8 +192,9 @@ async def print_pdf(context, document: Path) -> bytes:
     pages from their height (:data:`PAGINATE`), measured at the width of the page's text.
 
     Page numbers to fill in (``data-page-of``, the booklet's contents and cross-references) are read
-    from the document's own printout: printed once to measure (untagged, since only the link targets
-    are read), filled in, and printed again until a printout has the numbers it was printed with."""
+    from the document's own printout: printed once to measure (untagged and :data:`UNDRAWN`, since
+    only the link targets are read), filled in, and printed again until a printout has the numbers
+    it was printed with."""
     (width, height), (top, side, bottom) = PAGE_MM[paper()], MARGIN_MM
     px = 96 / 25.4
     page = await context.new_page()
@@ -207,7 +211,9 @@ async def print_pdf(context, document: Path) -> bytes:
             raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
         if not await page.evaluate("document.querySelector('[data-page-of]') !== null"):
             return reproducible(await page.pdf(**PRINTOUT))
+        hidden = await page.add_style_tag(content=UNDRAWN)
         pdf, printout = None, await page.pdf(prefer_css_page_size=True)  # to measure: untagged, no outline
+        await hidden.evaluate("style => style.remove()")
         for _ in range(4):
             changed = await page.evaluate(FILL_PAGE_NUMBERS, destination_pages(printout))
             if isinstance(changed, str):
