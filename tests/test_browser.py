@@ -169,10 +169,15 @@ def _open(context, url: str, reuse: bool):
         page.goto("about:blank")  # else the same page with another fragment only scrolls
     page.mouse.move(0, 0)  # where the last page left the pointer may hover over this one
     requests, errors = logs["requests"], logs["errors"] = [], []
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
+    page.evaluate(SETTLED)
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })")
     return page, requests, errors
 
+
+SETTLED = """document.fonts.ready.then(() =>
+    new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))"""
+"""Resolves once the page's fonts have arrived and the page is drawn with them."""
 
 INCOMPLETE = "Array.from(document.images).filter(img => !img.complete)"
 
@@ -371,6 +376,11 @@ TOGGLE = """() => {
 """Switch the colour scheme with the header's toggle (a click that leaves the pointer where it was)
 and return the scheme shown once it is drawn."""
 
+TOOLTIPS_GONE = """!document.querySelector(".md-tooltip2--active")
+    && Array.from(document.querySelectorAll(".md-tooltip2"))
+        .every(tooltip => tooltip.getAnimations({subtree: true}).length === 0)"""
+"""No tooltip is shown, and none is still fading in or out."""
+
 FORGET_SCHEME = (
     "Object.keys(localStorage).filter(k => k.endsWith('.__palette')).forEach(k => localStorage.removeItem(k))"
 )
@@ -447,7 +457,8 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, viewport, pa
                 problems.append(f"{where}: no tooltip on {'focus' if viewport == 'phone' else 'hover'}")
         if "dark" in READINGS[viewport]:  # its colours: the scheme shown, its figures, their contrast
             dark = f"{path} (dark, {viewport})"
-            page.mouse.move(0, 0)  # as the page was opened: no tooltip
+            page.mouse.move(0, 0)  # as the page was opened: no tooltip, nor one fading out, whose colours axe would mix
+            page.wait_for_function(TOOLTIPS_GONE)
             scheme_shown = page.evaluate(TOGGLE)
             page.evaluate(FORGET_SCHEME)
             if scheme_shown != SCHEMES["dark"]:
