@@ -82,6 +82,30 @@ def tiny_lm_generation(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def cold_figures(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build cache holding only the figures, drawn from scratch (into an empty cache) once per test
+    run: test_figures checks them, and the clean build of test_lint starts from them rather than
+    drawing them a third time, so that two drawings from scratch, this one and the session build's,
+    are still compared. With pytest-xdist the first worker to ask draws while the others wait."""
+    from guide_build import figures
+
+    shared = _shared_folder(tmp_path_factory)
+    cache = shared / "cold-figures"
+    with (shared / "cold-figures.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not cache.exists():
+            partial = shared / "cold-figures.part"
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("GUIDE_CACHE", str(partial))
+                drawing = figures.Drawing()
+                if drawing.process is None:
+                    pytest.fail(f"an empty cache ({partial}) started no drawing process")
+                drawing.result()
+            partial.rename(cache)
+    return cache
+
+
+@pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site (:func:`_build_site`); fails with the build's output if the build failed."""
     shared = _shared_folder(tmp_path_factory)

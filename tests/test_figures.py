@@ -68,10 +68,11 @@ def images(drawing: figures.Drawing) -> dict[tuple[str, str], bytes]:
 
 
 @pytest.fixture(scope="module")
-def cold_run(tmp_path_factory: pytest.TempPathFactory) -> figures.Drawing:
-    """All figures drawn from scratch, into an empty cache. That two such runs give the same bytes is
-    checked with the whole site (test_lint.py: a clean build gives the same bytes)."""
-    return draw(tmp_path_factory.mktemp("cache"))
+def cold_run(cold_figures: Path) -> figures.Drawing:
+    """All figures, drawn from scratch into an empty cache (conftest.py: ``cold_figures``). That two
+    such runs give the same bytes is checked with the whole site (test_lint.py: a clean build gives
+    the same bytes)."""
+    return draw(cold_figures)
 
 
 def test_the_required_figures_are_registered():
@@ -79,8 +80,8 @@ def test_the_required_figures_are_registered():
 
 
 def test_a_cold_run_draws_every_figure(cold_run):
-    assert cold_run.process, "an empty cache should start a drawing process"
     assert sorted(cold_run.figures) == sorted(REGISTRY)
+    assert [p.name for p in (cold_run.folder.parent).iterdir()] == [cold_run.folder.name]
 
 
 def test_a_warm_run_draws_nothing(cold_run):

@@ -202,12 +202,14 @@ def normalised(path: Path) -> bytes:
     return SITEMAP_DATE.sub(b"<lastmod/>", data) if path.name.startswith("sitemap.xml") else data
 
 
-def test_a_clean_build_gives_the_same_bytes(site_dir, tmp_path):
+def test_a_clean_build_gives_the_same_bytes(site_dir, cold_figures, tmp_path):
     """The session's build against a build from an empty cache, which is what a fresh clone builds:
-    figures drawn, notebooks run, formulas typeset and measured anew. Of the PDF handouts, printing
-    one chapter again (its tables' tagged headers are where Chromium's output varied) stands for
-    printing them all; the others come from the session's cache, so the check prints that chapter only."""
+    notebooks run, formulas typeset and measured anew, and figures drawn anew (the run's drawing from
+    scratch, ``cold_figures``, which test_figures checks). Of the PDF handouts, printing one chapter
+    again (its tables' tagged headers are where Chromium's output varied) stands for printing them
+    all; the others come from the session's cache, so the check prints that chapter only."""
     cache, printed = tmp_path / "cache", {p.read_bytes() for p in (site_dir / "handouts").glob("comparison-*.pdf")}
+    shutil.copytree(cold_figures / "figures", cache / "figures")
     (cache / "handouts").mkdir(parents=True)
     for entry in (cache_root() / "handouts").glob("*.pdf"):
         if entry.read_bytes() not in printed:
