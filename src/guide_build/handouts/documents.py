@@ -35,8 +35,8 @@ URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 ID_ATTRIBUTE = re.compile(r'\b(id|for)="([^"]+)"')
 MATHML = re.compile(r'<span class="katex-mathml"><math\b.*?</math></span>', re.S)
 """A formula's MathML, what screen readers read on the site. Chromium's PDF keeps nothing of it (the
-same bytes without it), but lays it out all the same, which takes a fifth of the time to print a
-booklet; the formula sheet keeps it, as its two columns come out otherwise without it."""
+same bytes without it) but lays it out all the same, so print documents leave it out; the formula
+sheet keeps it, as its two balanced columns come out otherwise without it."""
 FOOTER_FONT = 'font-family: "DejaVu Sans", sans-serif; font-size: 8pt; color: #555;'
 
 
