@@ -81,7 +81,7 @@ def test_the_required_figures_are_registered():
 
 def test_a_cold_run_draws_every_figure(cold_run):
     assert sorted(cold_run.figures) == sorted(REGISTRY)
-    assert [p.name for p in (cold_run.folder.parent).iterdir()] == [cold_run.folder.name]
+    assert [p.name for p in cold_run.folder.parent.iterdir()] == [cold_run.folder.name]
 
 
 def test_a_warm_run_draws_nothing(cold_run):
