@@ -1617,6 +1617,7 @@ def test_denoising_explorable_moves_by_keyboard(site_url, site_dir, desktop_or_p
                 assert lines[3] == f"predictions x̂₀ inside a grey circle: {near} %"
             assert slider.get_attribute("aria-valuetext") == f"t = {frame['t']}, {lines[1].removesuffix(' so far')}"
             for canvas, key in zip(canvases.all(), ("x", "x0_hat"), strict=True):
+                assert canvas.get_attribute("role") == "img"
                 assert f"t = {frame['t']}" in canvas.get_attribute("aria-label")
                 codes = np.frombuffer(base64.b64decode(frame[key]), dtype=np.uint8).reshape(-1, 2)
                 centres = np.clip(np.stack([codes[:, 0] / 255 * 320, 320 - codes[:, 1] / 255 * 320], 1), 0, 319)

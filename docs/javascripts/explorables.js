@@ -15,6 +15,13 @@
     return node;
   }
 
+  // A canvas is an image, with its description, once something is drawn on it: blank while its
+  // figure's data is on its way, it has nothing to describe.
+  function describe(canvas, text) {
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", text);
+  }
+
   // 3 significant digits; below 0.001 as "4.04 × 10⁻⁵"
   function significant(value) {
     if (value !== 0 && Math.abs(value) < 0.001) {
@@ -56,7 +63,7 @@
 
   // The noise level: x_t = sqrt(alpha_bar_t) x0 + sqrt(1 - alpha_bar_t) eps for any t, on either schedule.
   function noiseLevel(figure, id) {
-    var canvas = element("canvas", { class: "explorable__image", role: "img" });
+    var canvas = element("canvas", { class: "explorable__image" });
     var slider = element("input", { type: "range", id: id + "-t", min: "0", max: "1000", step: "1", value: "250" });
     var shown = element("output", { for: id + "-t", class: "explorable__value" }, "250");
     var readout = element("p", { class: "explorable__readout", "aria-live": "polite" });
@@ -94,7 +101,7 @@
       ];
       readout.textContent = lines.join("\n");
       slider.setAttribute("aria-valuetext", lines.join("; "));
-      canvas.setAttribute("aria-label", "The photograph at " + lines.join("; "));
+      describe(canvas, "The photograph at " + lines.join("; "));
       var size = data.size;
       var image = canvas.getContext("2d").createImageData(size, size);
       for (var pixel = 0, i = 0; pixel < size * size; pixel++) {
@@ -274,7 +281,7 @@
   // The race: one network evaluation per click; the image is refined all at once, the text grows
   // by one word.
   function race(figure, id) {
-    var canvas = element("canvas", { class: "explorable__image explorable__image--pixels", role: "img" });
+    var canvas = element("canvas", { class: "explorable__image explorable__image--pixels" });
     var text = element("p", { class: "explorable__text" });
     var more = element("button", { type: "button", class: "md-button", id: id + "-more" }, "One more network evaluation");
     var again = element("button", { type: "button", class: "md-button", id: id + "-again" }, "Start over");
@@ -317,7 +324,7 @@
         ". Time at " + data.seconds_per_step + " s per denoising step and " + data.seconds_per_token + " s per token: image " +
         seconds(data.image_seconds[evaluations]) + ", text " + seconds(data.text_seconds[evaluations]) + ".";
       readout.textContent = state;
-      canvas.setAttribute("aria-label", "The image after " + evaluations + " of " + steps + " denoising steps");
+      describe(canvas, "The image after " + evaluations + " of " + steps + " denoising steps");
       more.disabled = evaluations === steps;
     }
     more.addEventListener("click", function () {
@@ -348,7 +355,7 @@
     var panes = element("div", { class: "explorable__panes explorable__panes--two" });
     var canvases = ["Samples xₜ", "Prediction x̂₀"].map(function (title) {
       var pane = element("div");
-      var canvas = element("canvas", { class: "explorable__image", role: "img", width: "320", height: "320" });
+      var canvas = element("canvas", { class: "explorable__image", width: "320", height: "320" });
       pane.append(element("p", { class: "explorable__context" }, title), canvas);
       panes.appendChild(pane);
       return canvas;
@@ -383,7 +390,7 @@
         context.arc((points[i] / 255) * size, size - (points[i + 1] / 255) * size, 3, 0, 2 * Math.PI);
         context.fill();
       }
-      canvas.setAttribute("aria-label", label);
+      describe(canvas, label);
     }
     function draw() {
       if (!data) return;
