@@ -458,6 +458,35 @@ def test_fonts_embedded_title_bookmarks_and_tags(pdfs):
         assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]  # A4 in points
 
 
+STRUCTURE_ELEMENT = b"/Type /StructElem"
+"""How each structure element's dictionary says what it is: in a compressed stream, it cannot be read as it is."""
+
+
+def test_each_handout_keeps_its_structure_tree_in_compressed_object_streams(site_dir):
+    """A tagged PDF is mostly its structure tree, one small dictionary per element: printing.compact
+    packs them into compressed object streams; as Chromium writes them, a handout is more than twice as large."""
+    for pdf in sorted((site_dir / "handouts").glob("*.pdf")):
+        data = pdf.read_bytes()
+        assert b"/Type /ObjStm" in data, f"{pdf.name}: no object streams"
+        assert STRUCTURE_ELEMENT not in data, f"{pdf.name}: structure elements written uncompressed"
+
+
+def test_compacting_keeps_every_page_and_gives_the_same_bytes_twice(site_dir):
+    """A handout as Chromium writes it, one object per dictionary, compacts to less than half its size,
+    to the same bytes each time, with the text of every page unchanged."""
+    import pikepdf
+
+    with pikepdf.open(site_dir / "handouts" / "llms-student.pdf") as document:
+        out = io.BytesIO()
+        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    bare = out.getvalue()
+    assert STRUCTURE_ELEMENT in bare
+    compacted = printing.compact(bare)
+    assert compacted == printing.compact(bare) and len(compacted) < len(bare) / 2
+    texts = [[page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages] for pdf in (bare, compacted)]
+    assert texts[0] == texts[1] and len(texts[0]) > 10
+
+
 def test_the_navigation_numbers_the_chapters_as_the_booklet_does(site_pages):
     """The navigation gives each chapter its booklet number, and nothing else a number; a chapter's
     own page (whose navigation always lists it, pruned or not) has it in its window title too."""

@@ -93,6 +93,19 @@ def reproducible(pdf: bytes) -> bytes:
     return ID_TREE_LEAF.sub(_sorted_id_tree_leaf, pdf)
 
 
+def compact(pdf: bytes) -> bytes:
+    """``pdf`` rewritten by qpdf with its small objects packed into compressed object streams (PDF 1.5,
+    which every current reader opens). A tagged PDF is mostly such objects, one dictionary per element
+    of its structure tree, and Chromium writes each uncompressed. The same bytes in give the same bytes
+    out: the file's ID is computed from its content."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        out = io.BytesIO()
+        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
+    return out.getvalue()
+
+
 PAGINATE = """most => {
     // A question too tall to keep whole may split, but not between its text and its answer: the
     // text and the answer's beginning (the box's first ruled line, or the worked answer's title and
@@ -210,7 +223,7 @@ async def print_pdf(context, document: Path) -> bytes:
         if broken:
             raise PluginError(f"handouts: images failed to load in {document.name}: {broken[:3]}")
         if not await page.evaluate("document.querySelector('[data-page-of]') !== null"):
-            return reproducible(await page.pdf(**PRINTOUT))
+            return compact(reproducible(await page.pdf(**PRINTOUT)))
         hidden = await page.add_style_tag(content=UNDRAWN)
         pdf, printout = None, await page.pdf(prefer_css_page_size=True)  # to measure: untagged, no outline
         await hidden.evaluate("style => style.remove()")
@@ -219,7 +232,7 @@ async def print_pdf(context, document: Path) -> bytes:
             if isinstance(changed, str):
                 raise PluginError(f"handouts: the printout of {document.name} has no page for {changed}")
             if not changed and pdf is not None:
-                return reproducible(pdf)
+                return compact(reproducible(pdf))
             pdf = printout = await page.pdf(**PRINTOUT)
         raise PluginError(f"handouts: the page numbers of {document.name} do not settle")
     finally:
