@@ -1255,14 +1255,20 @@ def reach_explorable(page, name: str):
     return figure, figure.locator(".explorable__readout")
 
 
+CANVAS_BYTES = """name => {
+    const canvas = document.querySelector(`#figure-${name} canvas`);
+    const bytes = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(text);
+}"""
+"""The RGBA bytes of an explorable figure's canvas, in Base64: one string for Playwright to carry
+instead of an array of numbers, each of which it would carry as an object of its own."""
+
+
 def canvas_pixels(page, name: str) -> np.ndarray:
-    """The RGBA bytes of the canvas of the explorable figure ``name``, flat."""
-    return np.array(
-        page.evaluate(
-            f"() => {{ const c = document.querySelector('#figure-{name} canvas');"
-            " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }"
-        )
-    )
+    """The RGBA bytes of the canvas of the explorable figure ``name``, flat, as integers."""
+    return np.frombuffer(base64.b64decode(page.evaluate(CANVAS_BYTES, name)), dtype=np.uint8).astype(int)
 
 
 def shown_number(text: str) -> float:
