@@ -1,6 +1,6 @@
 """Print documents printed to PDF by Chromium (through Playwright): laid out for their pages, their
-page numbers filled in from their own printout, the same content giving the same bytes, and each
-PDF kept in the cache by its document and every file it loads."""
+page numbers filled in from their own printout, compacted by qpdf, the same content giving the same
+bytes, and each PDF kept in the cache by its document and every file it loads."""
 
 from __future__ import annotations
 
