@@ -357,21 +357,35 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
     assert {practice.answer_space_cm(q) for q in bank} >= {1.6, 3.2, 4.8}  # letters, one part to write, two
 
 
-def emptiness(pdf: Path) -> list[float]:
-    """For each page, the part of the text area (inside the margins) below the last line of ink."""
+def emptiness(pdf: Path, drawn_above: float = 0.35) -> list[float]:
+    """For each page, the part of the text area (inside the margins) below the last line of ink.
+
+    The ink ends no higher than the last line of text, give or take the descent of its letters (a few
+    hundredths of the area), and lower when a figure or an answer box (ink, not text) comes after it.
+    So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty, which is
+    short enough of the 40 % the tests allow; for the others the part below their text is given."""
     from PIL import Image
 
     (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), f"{folder}/page"], check=True)
-        found = []
-        for image in sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
-            pixels = np.asarray(Image.open(image).convert("L"))
-            height = pixels.shape[0]
-            area = pixels[round(height * top / paper_height) : round(height * (1 - bottom / paper_height))]
-            inked = np.flatnonzero((area < 200).any(axis=1))
-            found.append(1 - (inked[-1] + 1 if len(inked) else 0) / len(area))
-        return found
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    found = []
+    for number, page in enumerate(text.split("<page ")[1:], 1):
+        height = float(PAGE_SIZE.search("<page " + page)[1])
+        area_top, area_bottom = height * top / paper_height, height * (1 - bottom / paper_height)
+        ends = [float(end) for _, start, end, _ in WORD.findall(page) if float(start) < area_bottom]
+        below_text = 1 - (min(max(ends, default=area_top), area_bottom) - area_top) / (area_bottom - area_top)
+        if below_text <= drawn_above:
+            found.append(below_text)
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            command = ["pdftoppm", "-r", "30", "-gray", "-png", "-f", str(number), "-l", str(number), "-singlefile"]
+            subprocess.run([*command, str(pdf), f"{folder}/page"], check=True)
+            pixels = np.asarray(Image.open(f"{folder}/page.png").convert("L"))
+        rows = pixels.shape[0]
+        area = pixels[round(rows * top / paper_height) : round(rows * (1 - bottom / paper_height))]
+        inked = np.flatnonzero((area < 200).any(axis=1))
+        found.append(1 - (inked[-1] + 1 if len(inked) else 0) / len(area))
+    return found
 
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
@@ -476,7 +490,7 @@ def test_compacting_keeps_every_page_and_gives_the_same_bytes_twice(site_dir):
     to the same bytes each time, with the text of every page unchanged."""
     import pikepdf
 
-    with pikepdf.open(site_dir / "handouts" / "llms-student.pdf") as document:
+    with pikepdf.open(site_dir / "handouts" / "where-the-lines-blur-student.pdf") as document:
         out = io.BytesIO()
         document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable)
     bare = out.getvalue()
@@ -484,7 +498,7 @@ def test_compacting_keeps_every_page_and_gives_the_same_bytes_twice(site_dir):
     compacted = printing.compact(bare)
     assert compacted == printing.compact(bare) and len(compacted) < len(bare) / 2
     texts = [[page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages] for pdf in (bare, compacted)]
-    assert texts[0] == texts[1] and len(texts[0]) > 10
+    assert texts[0] == texts[1] and len(texts[0]) > 5
 
 
 def test_the_navigation_numbers_the_chapters_as_the_booklet_does(site_pages):
