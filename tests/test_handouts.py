@@ -357,13 +357,14 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
     assert {practice.answer_space_cm(q) for q in bank} >= {1.6, 3.2, 4.8}  # letters, one part to write, two
 
 
-def emptiness(pdf: Path, drawn_above: float = 0.35) -> list[float]:
+def emptiness(pdf: Path, drawn_above: float) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink.
 
     The ink ends no higher than the last line of text, give or take the descent of its letters (a few
     hundredths of the area), and lower when a figure or an answer box (ink, not text) comes after it.
-    So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty, which is
-    short enough of the 40 % the tests allow; for the others the part below their text is given."""
+    So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty (pass a
+    value that much below the emptiness that matters); for the others the part below their text is
+    given."""
     from PIL import Image
 
     (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
@@ -422,6 +423,10 @@ BETWEEN_BLOCKS = 0.06
 the text area: the answer box's padding and border and the margins of the box and of the heading."""
 
 
+MOST_EMPTY = 0.4
+"""The most of a page's text area left empty below its last line, a chapter's last page aside."""
+
+
 def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
     """Blocks that may not split would otherwise jump to the next page whole and leave the rest of
     theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts.
@@ -433,8 +438,8 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
         booklet = pdfs[f"{BOOKLET}-{edition}"]
         path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
         last_pages = {start - 1 for start in chapter_starts(booklet).values()} | {len(booklet.pages)}
-        empty = emptiness(path)
-        too_empty = {n: e for n, e in enumerate(empty, 1) if e > 0.4 and n > 2 and n not in last_pages}
+        empty = emptiness(path, drawn_above=MOST_EMPTY - 0.05)
+        too_empty = {n: e for n, e in enumerate(empty, 1) if e > MOST_EMPTY and n > 2 and n not in last_pages}
         needless = {
             n: f"{e:.0%} empty; the next page starts with {start and f'a question of {start:.0%}'}"
             for n, e in too_empty.items()
