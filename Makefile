@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1:8000
 PAPER ?= a4
-SYSTEM_PACKAGES := chromium fonts-dejavu-core poppler-utils
+SYSTEM_PACKAGES := chromium-headless-shell fonts-dejavu-core poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 # numpy's OpenBLAS gains nothing from a second thread on the guide's small matrices, and takes the
@@ -36,15 +36,15 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed  ## Create .venv and install Python and Node dependencies from the locks
 
-system-deps:  ## Install Chromium, fonts and poppler (PDF handouts, browser tests) with apt-get when missing and root
-	@if { ! command -v chromium >/dev/null && [ -z "$$CHROMIUM" ]; } || ! command -v pdftotext >/dev/null; then \
+system-deps:  ## Install Chromium's headless shell, fonts and poppler (PDF handouts, browser tests) with apt-get when missing and root
+	@if { ! command -v chromium-headless-shell >/dev/null && [ -z "$$CHROMIUM" ]; } || ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing $(SYSTEM_PACKAGES) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then \
 	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    echo "note: Chromium or pdftotext is missing; install them (sudo apt-get install $(SYSTEM_PACKAGES))"; \
+	    echo "note: Chromium's headless shell or pdftotext is missing; install them (sudo apt-get install $(SYSTEM_PACKAGES))"; \
 	  fi; \
 	fi
 

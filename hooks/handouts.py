@@ -3,7 +3,7 @@ and, when ``HANDOUTS=1`` (``make pdf``, the tests), the PDF handouts of ``guide_
 printed after ``mkdocs build`` into ``site/handouts/``, with a link box on every page to its chapter's
 PDFs and the booklet. Without it (``make build``, ``mkdocs serve``) the HTML site is built alone.
 
-Chromium is ``$CHROMIUM`` or ``chromium`` on PATH; handouts asked for without it fail the build.
+Chromium is ``guide_build.browser.find_chromium()``; handouts asked for without it fail the build.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def on_config(config):
         if _state["chromium"] is None:
             raise PluginError(
                 "HANDOUTS=1 asks for the PDF handouts, which Chromium prints: install it with "
-                "`apt-get install chromium`, or set CHROMIUM=/path/to/chromium"
+                "`apt-get install chromium-headless-shell`, or set CHROMIUM=/path/to/chromium"
             )
     return config
 

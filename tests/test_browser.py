@@ -54,7 +54,9 @@ def browser():
 
     chromium = find_chromium()
     if chromium is None:
-        pytest.fail("Chromium not found: apt-get install chromium (make test does it as root), or set CHROMIUM")
+        pytest.fail(
+            "Chromium not found: apt-get install chromium-headless-shell (make test does it as root), or set CHROMIUM"
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
         yield browser

@@ -88,7 +88,7 @@ def main() -> int:
         raise SystemExit("site/ is not built: run `make build` first")
     chromium = find_chromium()
     if chromium is None:
-        raise SystemExit("Lighthouse needs Chromium: apt-get install chromium")
+        raise SystemExit("Lighthouse needs Chromium: apt-get install chromium-headless-shell")
     install()
     pages = {p: p.stat().st_size for p in site.rglob("index.html") if "handouts" not in p.parts}
     heaviest = max(pages, key=pages.get)

@@ -1,6 +1,11 @@
 """Debian's Chromium for everything that drives a browser: the PDF handouts (``hooks/handouts.py``),
 the browser tests, the benchmark and Lighthouse. One place says where Chromium is, how it is started
 (no network beyond 127.0.0.1, no background services), and how the built site is served locally.
+
+The browser is Debian's ``chromium-headless-shell`` where it is installed: the same Blink as the
+``chromium`` package, built without the browser's user interface, as the headless shell Playwright
+itself runs for headless work. Pages are laid out and printed by the same engine, with a browser
+process that has no windows to manage. ``chromium`` is the fallback.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ checks that measure the whole page (axe, page weight)."""
 
 
 def find_chromium() -> str | None:
-    """Path of the Chromium binary: ``$CHROMIUM``, else ``chromium`` on PATH, else None.
+    """Path of the Chromium binary: ``$CHROMIUM``, else ``chromium-headless-shell`` on PATH, else
+    ``chromium`` (or ``chromium-browser``), else None.
 
     Raises ValueError if ``$CHROMIUM`` names a file that does not exist.
     """
@@ -44,7 +50,7 @@ def find_chromium() -> str | None:
         if not Path(configured).is_file():
             raise ValueError(f"CHROMIUM={configured} does not exist; unset it or point it at a Chromium binary")
         return configured
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    return shutil.which("chromium-headless-shell") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def flags_string() -> str:

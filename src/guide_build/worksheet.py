@@ -233,7 +233,7 @@ def build(seed: int, spec: str, site: Path = ROOT / "site", out: Path = OUT) -> 
     chosen = select(practice.load(), spec)
     chromium = browser.find_chromium()
     if chromium is None:
-        raise ValueError("worksheets are printed by Chromium: apt-get install chromium, or set CHROMIUM")
+        raise ValueError("worksheets are printed by Chromium: apt-get install chromium-headless-shell, or set CHROMIUM")
     if not (site / "practice" / "index.html").is_file():
         print(f"building the site into {site} for its stylesheets")
         result = mkdocs_build(site, {**os.environ, "HANDOUTS": "0"})
