@@ -30,8 +30,11 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--font-render-hinting=none",
 ]
-"""Chromium's command-line flags: every host but 127.0.0.1 resolves to nothing."""
+"""Chromium's command-line flags: every host but 127.0.0.1 resolves to nothing; text is laid out with
+the glyphs' own widths, as by ``chromium`` here, where the headless shell would otherwise hint them
+fully (narrower formulas, other line breaks in a handout)."""
 
 
 DRAW_EVERYTHING = "* { content-visibility: visible !important; }"
