@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from guide_build import katex, practice, reading
+from guide_build import browser, katex, practice, reading
 from guide_build.mkdocs import nav_pages
 from tests.helpers import build_project, load_hook
 from tests.markdown_blocks import ROOT
@@ -391,6 +391,29 @@ def test_a_mark_another_hook_puts_on_a_placeholder_goes_onto_the_formula():
     assert formulas.put(page, "fonts").endswith(
         '<p>a</p>\n<span class="katex-display" data-draw-late tabindex="0"><span class="katex">x²</span></span>'
     )
+
+
+def test_formula_widths_are_reused_only_from_the_browser_that_measured_them(tmp_path, monkeypatch):
+    """A piece's width is the browser's layout: another Chromium, or the same one upgraded in place,
+    measures anew, while KaTeX's HTML (the same whatever the browser) is kept."""
+    chromium = tmp_path / "chromium"
+    chromium.write_text("#!/bin/sh\necho Chromium 1.0\n", encoding="utf-8")
+    chromium.chmod(0o755)
+    monkeypatch.setenv("CHROMIUM", str(chromium))
+    monkeypatch.setenv("GUIDE_CACHE", str(tmp_path / "cache"))
+    here = browser.identity(str(chromium))
+    assert "Chromium 1.0" in here and all(flag in here for flag in browser.FLAGS)
+
+    def stored(measured_by: str) -> katex.Formulas:
+        formula = ["x^2", True, "<span>x²</span>", [1.25]]
+        entry = {"katex": katex.version(), "measured_by": measured_by, "formulas": [formula]}
+        (tmp_path / "cache").mkdir(exist_ok=True)
+        (tmp_path / "cache" / "katex.json").write_text(json.dumps(entry), encoding="utf-8")
+        return katex.Formulas()
+
+    assert stored(here).widths == {("x^2", True): [1.25]}
+    elsewhere = stored(here.replace("Chromium 1.0", "Chromium 2.0"))
+    assert elsewhere.html == {("x^2", True): "<span>x²</span>"} and elsewhere.widths == {}
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ import gzip
 import io
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +55,16 @@ def find_chromium() -> str | None:
             raise ValueError(f"CHROMIUM={configured} does not exist; unset it or point it at a Chromium binary")
         return configured
     return shutil.which("chromium-headless-shell") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@functools.lru_cache(maxsize=8)
+def identity(chromium: str) -> str:
+    """What a cache key holds of the browser whose layout it keeps (a PDF, a formula's widths): its
+    path, the version it reports and :data:`FLAGS`. An upgraded Chromium at the same path lays out anew."""
+    reported = subprocess.run([chromium, "--version"], capture_output=True, text=True, check=False, timeout=60)
+    if reported.returncode != 0:
+        raise ValueError(f"{chromium} --version failed ({reported.returncode}): {reported.stderr.strip()[:300]}")
+    return "\n".join([chromium, reported.stdout.strip(), *FLAGS])
 
 
 def flags_string() -> str:

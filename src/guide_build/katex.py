@@ -261,15 +261,18 @@ class Formulas:
 
     def __init__(self) -> None:
         self.version = version()
+        chromium = browser.find_chromium()
+        self.measured_by = browser.identity(chromium) if chromium else None  # the widths depend on its layout
         self.file = cache.root() / "katex.json"
         self.html: dict[tuple[str, bool], str] = {}
         self.widths: dict[tuple[str, bool], list[float]] = {}  # of each formula's pieces, see measure()
         if self.file.is_file():
             stored = json.loads(self.file.read_text(encoding="utf-8"))
             if stored.get("katex") == self.version:
+                measured_here = stored.get("measured_by") == self.measured_by
                 for tex, display, out, *widths in stored["formulas"]:  # (no widths: a cache from before them)
                     self.html[(tex, display)] = out
-                    if widths and widths[0] is not None:
+                    if measured_here and widths and widths[0] is not None:
                         self.widths[(tex, display)] = widths[0]
         self.numbers: dict[tuple[str, bool], int] = {}  # formula -> the number in its placeholder
         self.rendered: list[str] = []  # KaTeX's HTML of each numbered formula
@@ -300,7 +303,9 @@ class Formulas:
             self.widths.update(zip(unmeasured, widths, strict=True))
         if new or widths:
             stored = [[*formula, out, self.widths.get(formula)] for formula, out in sorted(self.html.items())]
-            cache.write_atomic(self.file, json.dumps({"katex": self.version, "formulas": stored}))
+            cache.write_atomic(
+                self.file, json.dumps({"katex": self.version, "measured_by": self.measured_by, "formulas": stored})
+            )
 
         def placeholder(match: re.Match[str]) -> str:
             formula = formula_of(match)

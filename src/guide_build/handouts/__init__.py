@@ -28,7 +28,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from guide_build import cache
+from guide_build import browser, cache
 from guide_build.handouts.documents import ANSWER, article, booklet_document, chapter_document
 from guide_build.handouts.plan import (
     BOOKLET,
@@ -113,7 +113,7 @@ def _build_key(site: Path, chromium: str, all_chapters: list[Chapter]) -> str:
     files.append(site / "index.html")  # the cover's objectives
     for folder in ("assets/stylesheets", "stylesheets", "figures", "assets/katex"):
         files += [p for p in (site / folder).rglob("*") if p.is_file() and p.suffix != ".map"]
-    return cache.key(cache.files_key(files, site), *_code(), chromium, paper(), content_date())
+    return cache.key(cache.files_key(files, site), *_code(), browser.identity(chromium), paper(), content_date())
 
 
 def build(site: Path, chromium: str, all_chapters: list[Chapter], site_name: str, site_url: str) -> tuple[int, int]:

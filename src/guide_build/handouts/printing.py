@@ -54,14 +54,14 @@ CSS_URL = re.compile(r"url\(['\"]?(?![a-z][a-z0-9+.-]*:)([^)'\"#?]+)")
 
 def _cache_key(document: Path, chromium: str) -> str:
     """Hash of a print document, of every file it loads (stylesheets, the fonts and images they name,
-    figures), of this module (which post-processes the PDF), the browser and its flags, and the paper:
-    same key, same PDF. Fonts matter: a PDF embeds glyphs by their number in the font file."""
+    figures), of this module (which post-processes the PDF), the browser (:func:`browser.identity`) and
+    the paper: same key, same PDF. Fonts matter: a PDF embeds glyphs by their number in the font file."""
     text = document.read_text(encoding="utf-8")
     paths = [(document.parent / html.unescape(url)).resolve() for url in sorted(set(LOCAL_URL.findall(text)))]
     for stylesheet in [p for p in paths if p.suffix == ".css" and p.is_file()]:
         named = CSS_URL.findall(stylesheet.read_text(encoding="utf-8"))
         paths += [(stylesheet.parent / url).resolve() for url in sorted(set(named))]
-    parts: list[str | bytes] = [text, Path(__file__).read_bytes(), chromium, repr(browser.FLAGS), paper()]
+    parts: list[str | bytes] = [text, Path(__file__).read_bytes(), browser.identity(chromium), paper()]
     for path in paths:
         if path.is_file():  # named relative to the document: the same key wherever the site is built
             parts += [os.path.relpath(path, document.parent), path.read_bytes()]
