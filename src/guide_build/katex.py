@@ -194,24 +194,23 @@ MEASURE = """async () => {
 }"""
 
 
-def measure(formulas: list[str]) -> list[list[float]] | None:
+def measure(formulas: list[str], chromium: str | None) -> list[list[float]] | None:
     """The width in em of each piece (:data:`BASE`) of each formula (KaTeX's HTML), as laid out by
-    Chromium with KaTeX's fonts; None, with a note in the log, if Chromium is not installed.
+    ``chromium`` with KaTeX's fonts; None, with a note in the log, if there is none (not installed).
 
     The browser lays a formula out in a fallback font until KaTeX's fonts arrive, and the prose
     around it wraps again when they do: the text jumps (a layout shift). A piece given its final
     width (:func:`with_widths`) takes the same room in either font, so nothing around it moves.
     """
-    chromium = browser.find_chromium()
     if chromium is None:
         log.info("Chromium not found: formulas not measured, so the text may shift as their fonts arrive")
         return None
     from playwright.sync_api import sync_playwright
 
     with browser.serve(DIST) as url, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium, args=browser.FLAGS)
+        launched = playwright.chromium.launch(executable_path=chromium, args=browser.FLAGS)
         try:
-            page = chromium.new_page()
+            page = launched.new_page()
             page.goto(url + "katex.min.css")
             page.set_content(
                 '<link rel="stylesheet" href="katex.min.css"><body>'
@@ -219,7 +218,7 @@ def measure(formulas: list[str]) -> list[list[float]] | None:
             )
             widths = page.evaluate(MEASURE)
         finally:
-            chromium.close()
+            launched.close()
     # rounded up, so that a piece is never narrower than its glyphs (they would overlap the next)
     return [[math.ceil(width * 10_000) / 10_000 for width in pieces] for pieces in widths]
 
@@ -261,8 +260,8 @@ class Formulas:
 
     def __init__(self) -> None:
         self.version = version()
-        chromium = browser.find_chromium()
-        self.measured_by = browser.identity(chromium) if chromium else None  # the widths depend on its layout
+        self.chromium = browser.find_chromium()  # which measures the widths, and they depend on its layout
+        self.measured_by = browser.identity(self.chromium) if self.chromium else None
         self.file = cache.root() / "katex.json"
         self.html: dict[tuple[str, bool], str] = {}
         self.widths: dict[tuple[str, bool], list[float]] = {}  # of each formula's pieces, see measure()
@@ -298,7 +297,7 @@ class Formulas:
                 raise PluginError(f"KaTeX error in docs/{where}: formula {tex!r}: {result['error']}")
             self.html[(tex, display)] = result["html"]
         unmeasured = sorted(set(found) - set(self.widths))
-        widths = measure([self.html[formula] for formula in unmeasured]) if unmeasured else None
+        widths = measure([self.html[formula] for formula in unmeasured], self.chromium) if unmeasured else None
         if widths:
             self.widths.update(zip(unmeasured, widths, strict=True))
         if new or widths:
