@@ -56,7 +56,6 @@ from pytest_markdown_docs.plugin import parse_superfences_block_info
 from guide_build import glossary
 from tests.markdown_blocks import PYTHON_LANGS, ROOT, SNIPPET_LINE, make_parser
 
-DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "src" / "diffusion_vs_llms" / "figures"
 GLOSSARY = ROOT / "includes" / "glossary.yml"

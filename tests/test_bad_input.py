@@ -1076,9 +1076,6 @@ CASES += [
     ),
 ]
 
-CLASSES = ("nonfinite", "dtype", "shape", "range", "empty")
-
-
 def names_argument(message: str, name: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", message) is not None
 
