@@ -142,6 +142,19 @@ def test_every_page_closes_its_elements_in_order(site_pages):
         assert [name for name, _ in checker.open] == [], f"{page}: never closed: {checker.open[:5]}"
 
 
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+LIST_ITEM_LINE = re.compile(r"\n[ \t]*[-*+][ \t]")
+
+
+def test_no_list_item_is_run_into_the_paragraph_above(site_pages):
+    """A list item written right under a paragraph, without the blank line Markdown needs, is printed
+    as running text with a literal "- " (contributing.md once lost a bullet so)."""
+    for page, html in site_pages.items():
+        for paragraph in PARAGRAPH.findall(html):
+            found = LIST_ITEM_LINE.search(paragraph)
+            assert not found, f"{page}: a list item inside a paragraph: {paragraph[found.start() :][:80]!r}"
+
+
 def test_katex_stylesheet_and_fonts_are_served(site_dir: Path):
     css = (site_dir / "assets/katex/katex.min.css").read_text("utf-8")
     fonts = [u for u in css_urls(css) if u.startswith("fonts/")]
