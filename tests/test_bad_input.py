@@ -1076,6 +1076,7 @@ CASES += [
     ),
 ]
 
+
 def names_argument(message: str, name: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", message) is not None
 

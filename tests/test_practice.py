@@ -239,6 +239,19 @@ def test_an_edited_bank_is_read_again(tmp_path):
     assert "+ 3" in question.question and "+ 2" not in question.question
 
 
+def test_a_chapter_short_answer_says_what_an_answer_in_words_must_contain(tmp_path):
+    """A part to explain in words has no result to show: the chapter's short answer (and so its printed
+    answer key) gives its checklist, as the worked answer does, not only a link to the worked answer."""
+    explain = "  - kind: explain\n    label: Why\n    checklist:\n      - 'it adds two;'\n      - 'four is even.'\n---"
+    folder = bank(tmp_path)
+    (folder / "q-two.md").write_text(GOOD.replace("---\n\nWhat", explain + "\n\nWhat", 1), encoding="utf-8")
+    questions = practice.load(folder)
+    chapter = practice.fill_in("# D\n\n<!-- questions: self-check -->\n", "diffusion.md", questions, {})
+    answer = chapter.split('??? success "Answer"', 1)[1]
+    assert "A good answer to *Why* must contain:\n\n    - it adds two;\n    - four is even." in answer
+    assert answer.index("four is even") < answer.index("The worked answer: [question 1]")
+
+
 def test_a_bad_seed_is_refused(tmp_path):
     (question,) = practice.load(bank(tmp_path))
     for seed in (-1, 1.5, "7"):

@@ -523,15 +523,18 @@ def worked_markdown(question: Question, seed: int) -> str:
     """The worked answer of ``question`` for ``seed``, with the grading checklist of each part to
     explain in words."""
     worked = render_text(question.solution, question, seed, "solution").strip("\n")
-    for part in question.parts:
-        if part.kind == "explain":
-            to = f" to *{part.label}*" if part.label else ""
-            worked += f"\n\nA good answer{to} must contain:\n\n" + "\n".join(f"- {c}" for c in part.checklist)
-    return worked
+    return "".join([worked, *(_checklist(part) for part in question.parts if part.kind == "explain")])
+
+
+def _checklist(part: Part) -> str:
+    """What a good answer to a part to explain in words must contain, as a list under a sentence."""
+    to = f" to *{part.label}*" if part.label else ""
+    return f"\n\nA good answer{to} must contain:\n\n" + "\n".join(f"- {c}" for c in part.checklist)
 
 
 def _short_answer(question: Question, seed: int) -> str:
-    """A chapter self-check's answer: each part's result, and a link to the worked answer."""
+    """A chapter self-check's answer: each part's result (what a good answer contains, for a part to
+    explain in words), and a link to the worked answer."""
     lines = []
     for index, (part, computed) in enumerate(zip(question.parts, answers(question, seed), strict=True)):
         label = f"{part.label}: " if part.label else ""
@@ -542,6 +545,8 @@ def _short_answer(question: Question, seed: int) -> str:
             lines.append(f"- {label}{part.accept[0]}")
         elif part.kind in ("choice", "select"):
             lines.append(f"\n{_choices_markdown(question, index, part, solution=True)}\n")
+        else:
+            lines.append(f"{_checklist(part)}\n")
     lines.append(f"\nThe worked answer: [question {{number}}]({question.shown_on}#{question.id}).")
     return "\n".join(lines)
 
