@@ -47,6 +47,19 @@ def test_worksheet_markdown_leaves_out_the_code_written_for_seed_zero():
     assert "## Question 1: Cross-entropy of one token" in text and "## Question 3: Model calls for" in text
 
 
+def test_a_question_named_in_a_worksheet_is_named_by_its_title():
+    """On the site ``[](#q-id)`` is a "question N" link; a worksheet numbers its questions afresh,
+    so it names the question by its title (it once printed "(see )")."""
+    named = [q for q in QUESTIONS if practice.REFERENCE.search(q.solution)]
+    assert named, "no worked answer names another question: this test checks nothing"
+    for question in named:
+        answer = worksheet._html(worksheet.worksheet_markdown([question], 0)).split("Answer", 1)[1]
+        for match in practice.REFERENCE.finditer(question.solution):
+            other = next(q for q in QUESTIONS if q.id == match["id"])
+            assert f"question “{practice.render_text(other.title, other, 0, 'title')}”" in answer
+        assert not re.search(r"\((see )?\)|\band \.", answer), answer
+
+
 def test_the_worksheet_page_holds_the_bank_and_each_seed_file_its_parametrised_questions(tmp_path, monkeypatch):
     """The site's worksheet page: every question at seed 0, with a box sized by its written parts;
     a seed's file: the parametrised questions only, with that seed's numbers (the same text as

@@ -81,12 +81,27 @@ def _without_code(answer: str) -> str:
     return "\n\n".join(p for p in paragraphs if not ABOUT_CODE.search(p))
 
 
+def _question_markdown(question: practice.Question, number: int, seed: int, **options) -> str:
+    """The question's Markdown (:func:`practice.question_markdown`) with each ``[](#q-id)``, a
+    "question N" link on the site, naming that question by its title: a worksheet numbers its
+    questions afresh and need not hold the one named."""
+    bank = {q.id: q for q in practice.load()}
+
+    def title(match: re.Match[str]) -> str:
+        if match["id"] not in bank:
+            raise practice.BankError(f"{question.id}: [](#{match['id']}) names no question of the bank")
+        named = bank[match["id"]]
+        return f"question “{practice.render_text(named.title, named, seed, 'title')}”"
+
+    return practice.REFERENCE.sub(title, practice.question_markdown(question, number, seed=seed, **options))
+
+
 def worksheet_markdown(questions: list[practice.Question], seed: int) -> str:
     """The questions for ``seed``, each with its worked answer in a collapsed block, without the code
     (written for seed 0) and the paragraphs that introduce it."""
     parts = []
     for number, question in enumerate(questions, 1):
-        text, marker, answer = practice.question_markdown(question, number, seed=seed).partition(ANSWER)
+        text, marker, answer = _question_markdown(question, number, seed).partition(ANSWER)
         parts.append(text + marker + _without_code(answer))
     return "\n".join(parts)
 
@@ -107,7 +122,7 @@ def _html(text: str) -> str:
         converted = converter.reset().convert(text)
     finally:
         os.chdir(cwd)
-    # links within the worksheet: the questions are renumbered, so "question N" of the site is dropped
+    # a worksheet's text names other pages without linking them: it is printed
     return re.sub(r'<a href="[^"]*">(.*?)</a>', r"\1", converted)
 
 
@@ -119,9 +134,9 @@ def entries_html(questions: list[practice.Question], seed: int, numbers: dict[st
     answer box (student edition) and the worked answer without code (answer key); formulas still TeX."""
     entries = []
     for question in questions:
-        text, _, answer = practice.question_markdown(
-            question, numbers[question.id], seed=seed, level=3, form=False
-        ).partition(ANSWER)
+        text, _, answer = _question_markdown(question, numbers[question.id], seed, level=3, form=False).partition(
+            ANSWER
+        )
         # the ruled box is drawn for paper; the page's text says each question has one
         height = practice.answer_space_cm(question)
         space = f'<div class="answer-space" aria-hidden="true" style="height: {height:g}cm"></div>\n\n'
