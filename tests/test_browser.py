@@ -245,6 +245,17 @@ PUNCTUATION_OPENING_A_LINE = r"""Array.from(document.querySelectorAll("article .
 }).map(formula => `$${formula.querySelector("annotation").textContent}$${formula.nextSibling.data.slice(0, 20)}`)"""
 """The inline formulas followed by a comma, stop or bracket that starts the next line."""
 
+BRACKET_ENDING_A_LINE = r"""Array.from(document.querySelectorAll("article .katex")).filter(formula => {
+    const before = formula.previousSibling, drawn = formula.getClientRects();
+    if (!drawn.length || !before || before.nodeType !== Node.TEXT_NODE || !/[(\[{‘“]$/.test(before.data)) return false;
+    const character = document.createRange();
+    character.setStart(before, before.data.length - 1);
+    character.setEnd(before, before.data.length);
+    const ends = character.getClientRects();
+    return ends.length > 0 && drawn[0].top >= ends[ends.length - 1].bottom - 1;
+}).map(formula => `${formula.previousSibling.data.slice(-20)}$${formula.querySelector("annotation").textContent}$`)"""
+"""The inline formulas after an opening bracket that ends the line before."""
+
 
 WIDE_CODE = """[...document.querySelectorAll("article :is(pre > code, .jp-RenderedText)")]
     .filter(code => code.checkVisibility() && code.scrollWidth > code.clientWidth)
@@ -434,6 +445,8 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, viewport, pa
         problems += [f"{where}: {problem}" for problem in page.evaluate(SCROLL_PROBLEMS)]
         opening = page.evaluate(PUNCTUATION_OPENING_A_LINE)
         problems += [f"{where}: a line starts with the punctuation after a formula: {text!r}" for text in opening]
+        ending = page.evaluate(BRACKET_ENDING_A_LINE)
+        problems += [f"{where}: a line ends with the bracket before a formula: {text!r}" for text in ending]
         if viewport == "desktop":
             problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
         else:  # the header's site name and page title, each whole

@@ -461,10 +461,11 @@ def test_each_piece_of_a_formula_gets_the_width_it_has_in_katex_fonts():
         katex.with_widths(formula, [0.5])
 
 
-def test_the_punctuation_after_an_inline_formula_keeps_its_last_piece_on_its_line():
+def test_the_punctuation_around_an_inline_formula_keeps_to_its_line():
     """A line may break between a formula's pieces, and after its last, before a comma; its last piece
     goes into a span that does not wrap (extra.css), which keeps the comma with it. Not so before a
-    space, nor for a display formula."""
+    space, nor for a display formula. An opening bracket before a formula goes with the formula into
+    a span that does not wrap (the formula inside it may)."""
     drawn = '<span class="katex-html" aria-hidden="true"><span class="katex-base" style="width:1em">a</span>'
     last = '<span class="katex-base">=b</span>'
     inline = f'<span class="katex"><span class="katex-mathml">m</span>{drawn}{last}</span></span>'
@@ -473,7 +474,9 @@ def test_the_punctuation_after_an_inline_formula_keeps_its_last_piece_on_its_lin
     formulas.rendered = [inline, display]
     page = '<p><span data-katex="0">a=b</span>, <span data-katex="0">a=b</span> (<span data-katex="0">a=b</span>)</p>'
     kept = inline.replace(last, f'<span class="katex-tail">{last}</span>')
-    assert formulas.put(page, "fonts").split("</head>")[-1] == f"<p>{kept}, {inline} ({kept})</p>"
+    head = '<span class="katex-head">'
+    assert formulas.put(page, "fonts").split("</head>")[-1] == f"<p>{kept}, {inline} {head}({kept}</span>)</p>"
+    assert formulas.put('“<span data-katex="0">a</span>', "fonts").split("</head>")[-1] == f"{head}“{inline}</span>"
     assert "katex-tail" not in formulas.put('<span data-katex="1">a</span>.', "fonts")
     with pytest.raises(ValueError, match="without pieces"):
         katex.with_tail_kept('<span class="katex"><span class="katex-html"></span></span>')

@@ -95,9 +95,9 @@ def split_displays(text: str) -> str:
     return FORMULA.sub(row, text)
 
 
-PLACEHOLDER = re.compile(r'<span data-katex="(\d+)"(?P<attributes>[^>]*)>[^<]*</span>')
-"""A formula's place, holding its text form (:func:`text_form`) for the search index; attributes
-another hook gives it go onto the formula's outer element."""
+PLACEHOLDER = re.compile(r'(?P<opening>[(\[{‘“])?<span data-katex="(?P<number>\d+)"(?P<attributes>[^>]*)>[^<]*</span>')
+"""A formula's place, holding its text form (:func:`text_form`) for the search index, with the opening
+bracket right before it; attributes another hook gives it go onto the formula's outer element."""
 MATHML = re.compile(r"<semantics>(.*?)<annotation", re.S)
 INVISIBLE = dict.fromkeys(range(0x2061, 0x2065))
 """MathML's invisible operators (function application, times, separator, plus)."""
@@ -240,6 +240,9 @@ PUNCTUATION = tuple(".,;:!?)]}%'’”")
 """What may follow an inline formula and must not start the next line."""
 TAIL = '<span class="katex-tail">'
 """Holds an inline formula's last piece, with which the punctuation after it stays (extra.css)."""
+HEAD = '<span class="katex-head">'
+"""Holds the opening bracket before an inline formula and the formula, so that the bracket does not
+end a line the formula starts after (extra.css); the formula may still wrap between its pieces."""
 
 
 def with_tail_kept(formula: str) -> str:
@@ -320,14 +323,16 @@ class Formulas:
         has any, preloads of the common fonts (``fonts_url``: the font folder relative to the page)."""
 
         def formula(match: re.Match[str]) -> str:
-            rendered = self.rendered[int(match[1])]
+            rendered = self.rendered[int(match["number"])]
             start = rendered.index(">")
-            attributes = match["attributes"]
+            attributes, opening = match["attributes"], match["opening"] or ""
             if rendered.startswith('<span class="katex-display"'):
                 attributes += ' tabindex="0"'  # it scrolls sideways: a keyboard must reach it (axe)
-            elif page.startswith(PUNCTUATION, match.end()):
+                return opening + rendered[:start] + attributes + rendered[start:]
+            if page.startswith(PUNCTUATION, match.end()):
                 rendered = with_tail_kept(rendered)
-            return rendered[:start] + attributes + rendered[start:]
+            rendered = rendered[:start] + attributes + rendered[start:]
+            return f"{HEAD}{opening}{rendered}</span>" if opening else rendered
 
         page, count = PLACEHOLDER.subn(formula, page)
         if not count:
