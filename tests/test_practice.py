@@ -182,6 +182,18 @@ def test_a_good_question_loads(tmp_path):
             ("parts:\n", "parts:\n  - kind: explain\n    label: Why\n"),
             r"q-two.md:9: an explain part needs checklist: \[the points a good answer must contain\]",
         ),
+        (
+            ("    label: The sum\n", "    label: (a) The sum\n"),
+            r"q-two.md:8: the label 'Even\?' needs its letter, as the others have",
+        ),
+        (
+            ("    label: The sum\n", "    label: The sum x_k\n"),
+            r"q-two.md:9: a label is shown as plain text, not typeset; say 'x_k' in words",
+        ),
+        (
+            ("hint: That multiplies.", "hint: That is $a^3$."),
+            r"q-two.md:9: a slip's hint is shown as plain text, not typeset; say '\$' in words",
+        ),
     ],
 )
 def test_a_mistake_in_a_question_names_its_file_and_line(tmp_path, change, message):
@@ -190,11 +202,11 @@ def test_a_mistake_in_a_question_names_its_file_and_line(tmp_path, change, messa
 
 
 def test_an_answer_in_words_ends_with_what_a_good_answer_must_contain(tmp_path):
-    explain = "  - kind: explain\n    label: (b) Why\n    checklist:\n      - 'the sum is $4$;'\n"
+    explain = "  - kind: explain\n    label: Why\n    checklist:\n      - 'the sum is $4$;'\n"
     explain += "      - why it is even.\n"
     (question,) = practice.load(bank(tmp_path, GOOD.replace("parts:\n", "parts:\n" + explain)))
     worked = practice.worked_markdown(question, 0)
-    assert worked.endswith("A good answer to *(b) Why* must contain:\n\n- the sum is $4$;\n- why it is even.")
+    assert worked.endswith("A good answer to *Why* must contain:\n\n- the sum is $4$;\n- why it is even.")
     assert worked in practice.question_markdown(question, 1).replace("\n    ", "\n")  # in the collapsed answer
     for real in practice.load():  # and every part of the bank to answer in words has its checklist
         for part in (p for p in real.parts if p.kind == "explain"):

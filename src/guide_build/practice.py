@@ -229,6 +229,20 @@ def load_question(path: Path) -> Question:
     return question
 
 
+NOTATION = re.compile(r"\$|\\[A-Za-z]|[A-Za-z]_[A-Za-z0-9{]|\^")
+"""TeX in a part's label or a slip's hint, which the page shows as plain text (an answer field's label,
+the message under it), where it would read as d_k or W^Q."""
+
+
+def _plain_text(text: str, line: str, what: str) -> str:
+    notation = NOTATION.search(text)
+    if notation:
+        raise BankError(
+            f"{line}: a {what} is shown as plain text, not typeset; say {notation[0]!r} in words (got {text!r})"
+        )
+    return text
+
+
 def _part(node: yaml.Node, name: str) -> Part:
     line = f"{name}:{node.start_mark.line + 2}"
     data = _plain(node)
@@ -238,7 +252,7 @@ def _part(node: yaml.Node, name: str) -> Part:
     unknown = set(data) - set(PART_FIELDS[kind])
     if unknown:
         raise BankError(f"{line}: a {kind} part has no field {sorted(unknown)[0]!r} ({', '.join(PART_FIELDS[kind])})")
-    label = str(data.get("label", ""))
+    label = _plain_text(str(data.get("label", "")), line, "label")
     if kind == "numeric":
         tolerance = data.get("tolerance")
         if (
@@ -252,7 +266,7 @@ def _part(node: yaml.Node, name: str) -> Part:
         for slip in data.get("slips") or []:
             if not isinstance(slip, dict) or set(slip) != {"answer", "hint"}:
                 raise BankError(f"{line}: each slip is answer: (an expression) and hint: (what went wrong)")
-            slips.append((str(slip["answer"]), str(slip["hint"])))
+            slips.append((str(slip["answer"]), _plain_text(str(slip["hint"]), line, "slip's hint")))
         return Part(kind, label, str(data["answer"]), float(data["tolerance"]), str(data.get("unit", "")), tuple(slips))
     if kind in ("choice", "select"):
         choices = []
@@ -345,6 +359,10 @@ def answers(question: Question, seed: int = 0) -> list[dict[str, Any]]:
     return result
 
 
+LETTERED = re.compile(r"\([a-z]\) ")
+"""A part's label that starts with its letter in the question's text, "(b) Tokens per second"."""
+
+
 def check(question: Question) -> None:
     """Fail with the question's file and line when its answers, slips or text do not work out at seed 0."""
     numbers = answers(question)
@@ -353,6 +371,10 @@ def check(question: Question) -> None:
             if abs(computed[f"slip {i}"] - computed["answer"]) <= part.tolerance:
                 where = question.where("parts")
                 raise BankError(f"{where}: the slip {hint[:40]!r} is within the tolerance of the answer")
+    lettered = [LETTERED.match(part.label) is not None for part in question.parts]
+    if any(lettered) and not all(lettered):
+        unlettered = next(part.label for part, has in zip(question.parts, lettered, strict=True) if not has)
+        raise BankError(f"{question.where('parts')}: the label {unlettered!r} needs its letter, as the others have")
     render_text(question.question, question, 0, "question")
     render_text(question.solution, question, 0, "solution")
 
