@@ -256,6 +256,15 @@ BRACKET_ENDING_A_LINE = r"""Array.from(document.querySelectorAll("article .katex
 }).map(formula => `${formula.previousSibling.data.slice(-20)}$${formula.querySelector("annotation").textContent}$`)"""
 """The inline formulas after an opening bracket that ends the line before."""
 
+PERMALINK_ALONE = r"""[...document.querySelectorAll("article .headerlink")].filter(link => {
+    const before = document.createRange(), drawn = link.getClientRects();
+    before.setStart(link.parentElement, 0);
+    before.setEndBefore(link);
+    const text = [...before.getClientRects()].filter(rect => rect.width > 0);
+    return drawn.length > 0 && text.length > 0 && drawn[0].top >= text[text.length - 1].bottom - 1;
+}).map(link => link.parentElement.textContent.slice(0, 60))"""
+"""The headings whose (hidden) permalink wrapped onto a line of its own, an empty line under them."""
+
 
 WIDE_CODE = """[...document.querySelectorAll("article :is(pre > code, .jp-RenderedText)")]
     .filter(code => code.checkVisibility() && code.scrollWidth > code.clientWidth)
@@ -447,6 +456,8 @@ def test_every_page_as_readers_see_it(site_dir, site_url, contexts, viewport, pa
         problems += [f"{where}: a line starts with the punctuation after a formula: {text!r}" for text in opening]
         ending = page.evaluate(BRACKET_ENDING_A_LINE)
         problems += [f"{where}: a line ends with the bracket before a formula: {text!r}" for text in ending]
+        alone = page.evaluate(PERMALINK_ALONE)
+        problems += [f"{where}: a heading's permalink is alone on its last line: {text!r}" for text in alone]
         if viewport == "desktop":
             problems += [f"{where}: a code line wider than its box: {line!r}" for line in page.evaluate(WIDE_CODE)]
         else:  # the header's site name and page title, each whole
