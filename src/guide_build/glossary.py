@@ -222,10 +222,12 @@ def without_tooltips(html: str) -> str:
     return TERM.sub(lambda match: match.group(2), html)
 
 
-LINK_OR_HEADING = re.compile(r"<(a|h[1-6]|summary|label|button|dt)\b.*?</\1>", re.DOTALL)
-"""Where a term cannot become a link of its own: in a link, a heading, a control's text (a collapsible
-block's title, a tab's label: a click there opens the block or the tab) or a glossary headword (it
-would link to itself)."""
+LINK_OR_HEADING = re.compile(r"<(a|h[1-6]|summary|label|button)\b.*?</\1>", re.DOTALL)
+"""Where a term cannot become a link of its own: in a link, a heading, or a control's text (a
+collapsible block's title, a tab's label: a click there opens the block or the tab)."""
+HEADWORD = re.compile(r"<dt\b.*?</dt>", re.DOTALL)
+"""A term a definition list defines, a glossary entry's or a page's own: the definition follows, so it
+needs no tooltip, and is no use of a term either."""
 
 
 def glossary_page(files: Files) -> str | None:
@@ -243,19 +245,20 @@ def first_uses_only(html: str, links: Mapping[str, str] | None = None) -> str:
     """``html`` with each ``<abbr title=...>`` kept at its first use per ``<h2>`` section, unwrapped after.
 
     One tooltip per term and section is enough to look a term up where it appears, and keeps
-    paragraphs readable; later uses stay plain text. A kept term whose tooltip text is in ``links``
-    becomes a link to its glossary entry (the tooltip shows on hover and keyboard focus, a click or
-    Enter opens the entry), except where :data:`LINK_OR_HEADING` says it cannot, where it takes the
-    keyboard focus itself.
+    paragraphs readable; later uses stay plain text, and so does a defined term (:data:`HEADWORD`).
+    A kept term whose tooltip text is in ``links`` becomes a link to its glossary entry (the tooltip
+    shows on hover and keyboard focus, a click or Enter opens the entry), except where
+    :data:`LINK_OR_HEADING` says it cannot, where it takes the keyboard focus itself.
     """
     links = links or {}
     sections = []
     for section in SECTION_START.split(html):
         seen: set[str] = set()
         fixed = [match.span() for match in LINK_OR_HEADING.finditer(section)]
+        defined = [match.span() for match in HEADWORD.finditer(section)]
 
-        def first(match: re.Match[str], seen: set[str] = seen, fixed: list = fixed) -> str:
-            if match.group(1) in seen:
+        def first(match: re.Match[str], seen: set[str] = seen, fixed: list = fixed, defined: list = defined) -> str:
+            if match.group(1) in seen or any(start <= match.start() < end for start, end in defined):
                 return match.group(2)
             seen.add(match.group(1))
             href = links.get(unescape(match.group(1)))
