@@ -315,7 +315,11 @@ def test_a_worked_answers_title_never_ends_a_page(site_dir):
 def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, tmp_path):
     """In the student edition each question's box is as tall as the bank gives it (4 ruled lines for
     the first part to write, 2 more for each further one, 2 for letters alone): the height that the
-    worksheet page and the printed worksheets use too. Read from the print layout in Chromium."""
+    worksheet page and the printed worksheets use too. Read from the print layout in Chromium.
+
+    A tall question's box may go on over the page, but between its ruled rows only: two rows (the
+    label's and one to write on) stay under the question, and the rest are rows of their own, none
+    split, the last two together (once only the label stayed, or a sliver of a row went over)."""
     chapter = next(c for c in handouts.chapters() if c.slug == "practice")
     document = tmp_path / "practice-student.html"
     base = f'<base href="{(site_dir / "handouts" / "_print").as_uri()}/">'  # its URLs are relative to there
@@ -324,7 +328,7 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
     (width, height), (top, side, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
     px = 96 / 25.4
 
-    async def boxes() -> dict[str, float]:
+    async def boxes() -> list:
         from playwright.async_api import async_playwright
 
         async with async_playwright() as playwright:
@@ -336,25 +340,39 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
                 await page.evaluate(printing.PAGINATE, (height - top - bottom) * px * printing.KEEP_WHOLE)
                 return await page.evaluate(
                     """() => {  // a tall question's box may be in two pieces (to start on the page of its heading)
-                        const heights = {};
+                        const heights = {}, splits = [];
                         for (const box of document.querySelectorAll(".answer-space")) {
                             const id = box.closest(".question").querySelector("h2, h3").id;
                             heights[id] = (heights[id] || 0) + box.getBoundingClientRect().height;
                         }
-                        return heights;
+                        for (const rest of document.querySelectorAll(".answer-space--continued")) {
+                            const rows = [...rest.children].map(row => getComputedStyle(row));
+                            const start = rest.parentElement.querySelector(".answer-space--continues");
+                            splits.push({
+                                before: start.getBoundingClientRect().height,
+                                rows: rows.length,
+                                whole: rows.every(row => row.breakInside === "avoid"),
+                                last: rows.length ? rows.at(-1).breakBefore : null,
+                            });
+                        }
+                        return [heights, splits];
                     }"""
                 )
             finally:
                 await browser.close()
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # the browser tests' sync Playwright may hold this loop
-        found = pool.submit(lambda: asyncio.run(boxes())).result()
+        found, splits = pool.submit(lambda: asyncio.run(boxes())).result()
     bank = practice.load()
     expected = {f"{chapter.prefix(page_url(q.shown_on))}--{q.id}": practice.answer_space_cm(q) for q in bank}
     assert sorted(found) == sorted(expected), "a question without its box, or a box outside a question"
     wrong = {i: round(found[i] / px / 10, 2) for i in expected if abs(found[i] / px / 10 - expected[i]) > 0.01}
     assert not wrong, f"boxes (cm) not as tall as the bank says: {wrong}"
     assert {practice.answer_space_cm(q) for q in bank} >= {1.6, 3.2, 4.8}  # letters, one part to write, two
+    assert len(splits) >= 5, "no tall question's box goes on over a page: the check below checks nothing"
+    for split in splits:
+        assert round(split["before"] / px / 10, 2) == 1.6 and split["rows"] >= 2, split
+        assert split["whole"] and split["last"] == "avoid", split
 
 
 def emptiness(pdf: Path, drawn_above: float) -> list[float]:
@@ -364,7 +382,8 @@ def emptiness(pdf: Path, drawn_above: float) -> list[float]:
     hundredths of the area), and lower when a figure or an answer box (ink, not text) comes after it.
     So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty (pass a
     value that much below the emptiness that matters); for the others the part below their text is
-    given."""
+    given. Pages are drawn at 60 dpi: at 30 an answer box's ruled lines (0.3 mm) fall between two
+    pixel rows too light to count as ink."""
     from PIL import Image
 
     (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
@@ -379,7 +398,7 @@ def emptiness(pdf: Path, drawn_above: float) -> list[float]:
             found.append(below_text)
             continue
         with tempfile.TemporaryDirectory() as folder:
-            command = ["pdftoppm", "-r", "30", "-gray", "-png", "-f", str(number), "-l", str(number), "-singlefile"]
+            command = ["pdftoppm", "-r", "60", "-gray", "-png", "-f", str(number), "-l", str(number), "-singlefile"]
             subprocess.run([*command, str(pdf), f"{folder}/page"], check=True)
             pixels = np.asarray(Image.open(f"{folder}/page.png").convert("L"))
         rows = pixels.shape[0]

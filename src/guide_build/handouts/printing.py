@@ -107,8 +107,9 @@ def compact(pdf: bytes) -> bytes:
 
 
 PAGINATE = """most => {
+    const ROW_CM = 0.8, ROWS_BEFORE = 2, ROWS_AFTER = 2;  // extra.css rules a box to write in every 0.8 cm
     // A question too tall to keep whole may split, but not between its text and its answer: the
-    // text and the answer's beginning (the box's first ruled line, or the worked answer's title and
+    // text and the answer's beginning (the box's first ruled lines, or the worked answer's title and
     // its first line) stay together whatever their height, and the rest of the answer continues after them.
     const keepStartTogether = (question, answer, height) => {
         const start = document.createElement("div");
@@ -117,11 +118,15 @@ PAGINATE = """most => {
         question.prepend(start);
         if (answer.matches(".answer-space")) {
             start.append(answer);
-            if (height > 0.8) {
+            // a box to write in splits between its ruled rows only (print.css), with ROWS_BEFORE of them
+            // under the question (the label's and one to write on) and ROWS_AFTER at least on the next page
+            const rows = Math.round(height / ROW_CM);
+            if (rows >= ROWS_BEFORE + ROWS_AFTER) {
                 const rest = document.createElement("div");
                 rest.className = "answer-space answer-space--continued";
-                rest.style.height = `${height - 0.8}cm`;
-                answer.style.height = "0.8cm";
+                rest.style.height = "auto";
+                for (let row = ROWS_BEFORE; row < rows; row++) rest.append(document.createElement("div"));
+                answer.style.height = `${ROWS_BEFORE * ROW_CM}cm`;
                 answer.classList.add("answer-space--continues");
                 question.append(rest);
             }
