@@ -155,6 +155,19 @@ def test_no_list_item_is_run_into_the_paragraph_above(site_pages):
             assert not found, f"{page}: a list item inside a paragraph: {paragraph[found.start() :][:80]!r}"
 
 
+TAG = re.compile(r"<[^>]+>")
+REFERENCE = re.compile(r"<dt[^>]*>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
+
+
+def test_every_reference_says_what_the_guide_takes_from_it(site_pages):
+    """The references page promises it: after each entry's link (to arXiv, the proceedings or the
+    publisher) comes what the guide takes from the work (eight entries once ended at their link)."""
+    entries = REFERENCE.findall(site_pages["references/index.html"])
+    assert len(entries) >= 60
+    bare = [re.sub(r"<[^>]+>", "", dt) for dt, dd in entries if len(TAG.sub("", dd.rsplit("</a>", 1)[-1]).split()) < 2]
+    assert not bare, f"references that do not say what the guide takes from them: {bare}"
+
+
 def test_katex_stylesheet_and_fonts_are_served(site_dir: Path):
     css = (site_dir / "assets/katex/katex.min.css").read_text("utf-8")
     fonts = [u for u in css_urls(css) if u.startswith("fonts/")]
