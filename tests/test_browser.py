@@ -204,7 +204,8 @@ def scroll_through(page) -> None:
     first comes into view (``content.lazy`` in mkdocs.yml). axe measures drawn boxes, and it should
     see the copy buttons too. The window is made as tall as the page for two frames, so that every
     block is in view at once (what a reader scrolling through brings into view a screen at a time),
-    then the page scrolls to its end and back, a reader's scroll events.
+    then the page scrolls to its end and back, a reader's scroll events. It returns once every
+    explorable figure brought into view has its numbers (``aria-busy`` gone), as a reader sees it.
     """
     page.add_style_tag(content=DRAW_EVERYTHING)
     viewport = page.viewport_size
@@ -213,6 +214,7 @@ def scroll_through(page) -> None:
     page.set_viewport_size(viewport)
     end = "document.documentElement.scrollHeight"
     page.evaluate(f"async () => {{ scrollTo(0, {end}); await {FRAMES}; scrollTo(0, 0); await {FRAMES}; }}")
+    page.wait_for_function("document.querySelector('figure[aria-busy]') === null")
 
 
 SCROLL_PROBLEMS = """() => {
@@ -1270,6 +1272,34 @@ def test_explorables_without_javascript_show_their_drawn_figures(site_url, site_
     finally:
         context.close()
     assert sum(pages.values()) >= 5
+
+
+def test_an_explorable_is_dimmed_and_busy_until_its_numbers_arrive(site_url, browser):
+    """While its data is on its way (a slow connection), an explorable's controls show placeholders:
+    the figure says it is busy and the controls are dimmed and take no pointer; when the data arrives
+    both go, and the readout is written."""
+    context = browser.new_context()
+    held = []
+    try:
+        context.route("**/figures/causal-attention.json", lambda route: held.append(route))
+        page = context.new_page()
+        page.goto(site_url + "llms/attention/", wait_until="load")
+        figure = page.locator("#figure-causal-attention")
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('#figure-causal-attention').ariaBusy === 'true'")
+        page.wait_for_timeout(200)
+        assert held, "the figure's data was not asked for"
+        controls = figure.locator(".explorable")
+        assert controls.evaluate("e => [getComputedStyle(e).opacity, getComputedStyle(e).pointerEvents]") == [
+            "0.4",
+            "none",
+        ]
+        held[0].continue_()
+        page.wait_for_function("document.querySelector('#figure-causal-attention').ariaBusy === null")
+        assert controls.evaluate("e => getComputedStyle(e).opacity") == "1"
+        assert figure.locator(".explorable__readout").inner_text() != ""
+    finally:
+        context.close()
 
 
 def reach_explorable(page, name: str):

@@ -561,6 +561,7 @@
     });
     var ready = figures.map(function (figure) {
       figure.classList.add("explorable--live"); // hides the drawn figure on screen (extra.css), before it loads
+      figure.setAttribute("aria-busy", "true"); // its controls are dimmed until its numbers arrive (extra.css)
       return KINDS[figure.id](figure, figure.id);
     });
     function load(index) {
@@ -571,7 +572,11 @@
           return response.json();
         })
         .then(ready[index])
+        .then(function () {
+          figure.removeAttribute("aria-busy");
+        })
         .catch(function (error) {
+          figure.removeAttribute("aria-busy");
           figure.classList.remove("explorable--live"); // the drawn figure again
           figure.querySelector(".explorable").remove();
           console.error("explorable " + figure.id + ": " + error.message);
