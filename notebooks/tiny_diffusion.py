@@ -212,9 +212,11 @@ plt.show()
 # and the part of $\epsilon$ that $x_t$ cannot explain has variance
 #
 # $$
+# \begin{aligned}
 # \mathbb{E}\!\left[(\epsilon - \mathbb{E}[\epsilon \mid x_t])^2\right]
-# = 1 - \frac{1 - \bar\alpha_t}{\bar\alpha_t \sigma_\text{data}^2 + 1 - \bar\alpha_t}
-# = \frac{\bar\alpha_t \sigma_\text{data}^2}{\bar\alpha_t \sigma_\text{data}^2 + 1 - \bar\alpha_t},
+# &= 1 - \frac{1 - \bar\alpha_t}{\bar\alpha_t \sigma_\text{data}^2 + 1 - \bar\alpha_t} \\
+# &= \frac{\bar\alpha_t \sigma_\text{data}^2}{\bar\alpha_t \sigma_\text{data}^2 + 1 - \bar\alpha_t},
+# \end{aligned}
 # $$
 #
 # which tends to 1 as $t \to 0$ ($\bar\alpha_t \to 1$) and to 0 as $\bar\alpha_t \to 0$.
