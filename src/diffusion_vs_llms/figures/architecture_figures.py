@@ -177,7 +177,8 @@ def dit_patches(theme: Theme) -> Figure:
             ha="center",
             va="center",
             color=theme.series[0],
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": theme.surface, "edgecolor": "none"},
+            # wide enough to hide the lines of the cells that meet at the patch's centre
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": theme.surface, "edgecolor": "none"},
         )
     _arrow(ax, (2.3, 1.2), (2.65, 1.2), theme.foreground)
     size, per_row = 0.25, per_side * per_side // 2

@@ -344,7 +344,13 @@ def cross_entropy_curve(theme: Theme) -> Figure:
         ax.plot([point, point], [0, loss], ":", color=colour, lw=1.5)
         ax.plot([0, point], [loss, loss], ":", color=colour, lw=1.5)
         ax.plot(point, loss, "o", color=colour, ms=7)
-        ax.annotate(f"$p_y$ = {point:g}, L = {loss:.3f}", (point, loss), xytext=(10, 8), textcoords="offset points")
+        ax.annotate(
+            f"$p_y$ = {point:g}, L = {loss:.3f}",
+            (point, loss),
+            xytext=(10, 8),
+            textcoords="offset points",
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": theme.surface, "edgecolor": "none"},  # over the grid
+        )
     ax.set_xlim(0, 1.0)
     ax.set_ylim(0, 5)
     ax.set_xlabel(r"probability of the correct token, $p_y$")
