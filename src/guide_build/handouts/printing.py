@@ -193,7 +193,8 @@ key) or the space to write it (student edition; as tall as its heading's ``data-
 goes into one block. Blocks taller than :data:`KEEP_WHOLE` of the page get ``data-may-split``;
 print.css keeps the others whole. A block kept whole that does not fit moves to the next page, so
 no page is left emptier than that (a chapter's last page aside), but for a tall question's start
-(its text, and its answer's title and first line), which moves whole too."""
+(its text, and its answer's title and first line or its box's first two ruled rows), which moves
+whole too."""
 KEEP_WHOLE = 1 / 3
 
 
