@@ -1287,8 +1287,11 @@ def test_an_explorable_is_dimmed_and_busy_until_its_numbers_arrive(site_url, bro
         figure = page.locator("#figure-causal-attention")
         figure.scroll_into_view_if_needed()
         page.wait_for_function("document.querySelector('#figure-causal-attention').ariaBusy === 'true'")
-        page.wait_for_timeout(200)
-        assert held, "the figure's data was not asked for"
+        for _ in range(200):  # the request reaches the route handler while Playwright waits
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the figure's data was not asked for within 10 s"
         controls = figure.locator(".explorable")
         assert controls.evaluate("e => [getComputedStyle(e).opacity, getComputedStyle(e).pointerEvents]") == [
             "0.4",

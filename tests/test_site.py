@@ -14,7 +14,7 @@ import pytest
 
 from guide_build import browser, katex, practice, reading
 from guide_build.mkdocs import nav_pages
-from tests.helpers import build_project, load_hook
+from tests.helpers import build_project, load_hook, text_of
 from tests.markdown_blocks import ROOT
 
 REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -155,7 +155,6 @@ def test_no_list_item_is_run_into_the_paragraph_above(site_pages):
             assert not found, f"{page}: a list item inside a paragraph: {paragraph[found.start() :][:80]!r}"
 
 
-TAG = re.compile(r"<[^>]+>")
 REFERENCE = re.compile(r"<dt[^>]*>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
 
 
@@ -164,7 +163,7 @@ def test_every_reference_says_what_the_guide_takes_from_it(site_pages):
     publisher) comes what the guide takes from the work (eight entries once ended at their link)."""
     entries = REFERENCE.findall(site_pages["references/index.html"])
     assert len(entries) >= 60
-    bare = [re.sub(r"<[^>]+>", "", dt) for dt, dd in entries if len(TAG.sub("", dd.rsplit("</a>", 1)[-1]).split()) < 2]
+    bare = [text_of(dt).strip() for dt, dd in entries if len(text_of(dd.rsplit("</a>", 1)[-1]).split()) < 2]
     assert not bare, f"references that do not say what the guide takes from them: {bare}"
 
 
