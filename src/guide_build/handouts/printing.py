@@ -181,10 +181,16 @@ PAGINATE = """most => {
     }
     // Every height is read before anything changes: a change between two reads would lay the
     // whole document out again for the second, once per block.
-    const tall = questions.filter(([question]) => question.getBoundingClientRect().height > most);
+    // A chapter's last question, with a box to write in, stays whole: split, the end of its box took a
+    // page of its own, with nothing after it.
+    const chapters = [...document.querySelectorAll(".handout-chapter")];
+    const ends = new Set(chapters.map(chapter => [...chapter.querySelectorAll(".question")].at(-1)));
+    const last = block => ends.has(block) && block.matches(":has(> .answer-space)");
+    const tall = questions.filter(([question]) => !last(question) && question.getBoundingClientRect().height > most);
     for (const [question, answer, height] of tall) keepStartTogether(question, answer, height);
     const blocks = ".md-typeset :is(.question, table, .admonition, details, .highlight), .jp-Cell";
-    const split = Array.from(document.querySelectorAll(blocks)).filter(b => b.getBoundingClientRect().height > most);
+    const split = Array.from(document.querySelectorAll(blocks))
+        .filter(b => !last(b) && b.getBoundingClientRect().height > most);
     // an attribute, not a class: a table's class is its style (table.guide-table)
     for (const block of split) block.setAttribute("data-may-split", "");
 }"""
