@@ -35,11 +35,17 @@ def pdfs(site_dir: Path) -> dict[str, PdfReader]:
 
 
 @pytest.fixture(scope="module")
-def texts(pdfs, site_dir: Path) -> dict[str, list[str]]:
-    found = {name: [normalise(page) for page in pdf_text(site_dir / "handouts" / f"{name}.pdf")] for name in pdfs}
+def pages_text(pdfs, site_dir: Path) -> dict[str, list[str]]:
+    """pdftotext's text of each page of each handout, its blocks apart."""
+    found = {name: pdf_text(site_dir / "handouts" / f"{name}.pdf") for name in pdfs}
     for name, reader in pdfs.items():
         assert len(found[name]) == len(reader.pages), f"{name}: pdftotext and pypdf count other pages"
     return found
+
+
+@pytest.fixture(scope="module")
+def texts(pages_text) -> dict[str, list[str]]:
+    return {name: [normalise(page) for page in pages] for name, pages in pages_text.items()}
 
 
 def test_every_chapter_and_the_booklet_exist_in_both_editions(pdfs, site_dir):
@@ -58,7 +64,7 @@ def without_footer(page: str) -> str:
     return " ".join(blocks[:-2] if blocks and PAGE_NUMBER.fullmatch(blocks[-1]) else blocks)
 
 
-def test_page_counts_and_no_blank_pages(pdfs, site_dir):
+def test_page_counts_and_no_blank_pages(pdfs, pages_text):
     """No page holds nothing but its footer: the end of a chapter's last answer box alone once took
     a page (llms-student p. 33, and three chapter ends in the booklet)."""
     for name, reader in pdfs.items():
@@ -66,8 +72,7 @@ def test_page_counts_and_no_blank_pages(pdfs, site_dir):
         # a page and a half a question
         limit = 300 if name.startswith(BOOKLET) else 1.5 * len(practice.load()) if "practice" in name else 40
         assert 1 <= len(reader.pages) <= limit, f"{name}: {len(reader.pages)} pages"
-        pages = pdf_text(site_dir / "handouts" / f"{name}.pdf")
-        blank = [i + 1 for i, text in enumerate(pages) if len(without_footer(text)) < 20]
+        blank = [i + 1 for i, text in enumerate(pages_text[name]) if len(without_footer(text)) < 20]
         assert not blank, f"{name}: pages with nothing but their footer: {blank}"
 
 
