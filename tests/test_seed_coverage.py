@@ -15,10 +15,11 @@ from tests.helpers import text_of
 
 # The sheet's four formulas, as the guide typesets them (KaTeX keeps the TeX in a MathML annotation).
 # The sheet's forward-process formula writes alpha_t; the guide writes DDPM's \bar\alpha_t.
-# The sheet's chain rule indexes positions by t up to n; the guide writes n up to N, t being the diffusion timestep.
+# The sheet's chain rule indexes positions by t up to n; the guide writes n up to N, t being the diffusion timestep,
+# and \lt for "<" (in Markdown, "<" before a letter opens an HTML tag).
 FORMULAS = {
     "forward process": r"x_t = \sqrt{\bar\alpha_t}\, x_0 + \sqrt{1 - \bar\alpha_t}\, \epsilon",
-    "chain rule": r"P(x_1, x_2, \ldots, x_N) = \prod_{n=1}^{N} P(x_n \mid x_{<n})",
+    "chain rule": r"P(x_1, x_2, \ldots, x_N) = \prod_{n=1}^{N} P(x_n \mid x_{\lt n})",
     "attention": (
         r"\operatorname{Attention}(Q, K, V) = \operatorname{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}}\right) V"
     ),

@@ -105,8 +105,18 @@ def test_every_local_resource_exists(site_dir: Path, site_pages):
 VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
+CLOSES_A_PARAGRAPH = {
+    *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure"),
+    *("footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre"),
+    *("section", "table", "ul"),
+}
+"""The elements whose start tag ends an open ``<p>`` (HTML's parsing rules): written inside one, they
+stand after it in the browser, and the paragraph's end tag opens an empty paragraph of its own."""
+
+
 class _Nesting(HTMLParser):
-    """Records every end tag that does not close the element open last."""
+    """Records every end tag that does not close the element open last, and every block that a
+    paragraph holds (:data:`CLOSES_A_PARAGRAPH`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -114,6 +124,8 @@ class _Nesting(HTMLParser):
         self.misnested: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in CLOSES_A_PARAGRAPH and self.open and self.open[-1][0] == "p":
+            self.misnested.append(f"line {self.getpos()[0]}: <{tag}> inside the <p> of line {self.open[-1][1]}")
         if tag not in VOID_ELEMENTS:
             self.open.append((tag, self.getpos()[0]))
 
@@ -134,7 +146,9 @@ class _Nesting(HTMLParser):
 
 def test_every_page_closes_its_elements_in_order(site_pages):
     """An element closed out of order makes the browser move the rest of the page out of its column
-    (a ``<`` inside math in a Markdown table once did: the page's text stood one letter per line)."""
+    (a ``<`` inside math in a Markdown table once did: the page's text stood one letter per line). A
+    ``<`` before a letter in a formula, as in ``x_{<n}``, opens a tag for Markdown: raw HTML after it
+    was wrapped in a paragraph of its own (write ``\\lt``)."""
     for page, html in site_pages.items():
         checker = _Nesting()
         checker.feed(html)
