@@ -393,6 +393,22 @@ def test_answer_boxes_are_as_tall_as_the_question_has_parts_to_write(site_dir, t
         assert split["whole"] and split["last"] == "avoid", split
 
 
+def inked(pdf: Path, page: int) -> np.ndarray:
+    """The rows of ``page``'s text area (inside the margins) that hold ink, drawn at 60 dpi: where each
+    ends, as a part of the area from its top. At 30 dpi an answer box's ruled lines (0.3 mm) fall
+    between two pixel rows too light to count as ink."""
+    from PIL import Image
+
+    (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
+    with tempfile.TemporaryDirectory() as folder:
+        command = ["pdftoppm", "-r", "60", "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+        subprocess.run([*command, str(pdf), f"{folder}/page"], check=True)
+        pixels = np.asarray(Image.open(f"{folder}/page.png").convert("L"))
+    rows = pixels.shape[0]
+    area = pixels[round(rows * top / paper_height) : round(rows * (1 - bottom / paper_height))]
+    return (np.flatnonzero((area < 200).any(axis=1)) + 1) / len(area)
+
+
 def emptiness(pdf: Path, drawn_above: float) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink.
 
@@ -400,10 +416,7 @@ def emptiness(pdf: Path, drawn_above: float) -> list[float]:
     hundredths of the area), and lower when a figure or an answer box (ink, not text) comes after it.
     So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty (pass a
     value that much below the emptiness that matters); for the others the part below their text is
-    given. Pages are drawn at 60 dpi: at 30 an answer box's ruled lines (0.3 mm) fall between two
-    pixel rows too light to count as ink."""
-    from PIL import Image
-
+    given (:func:`inked`)."""
     (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
     text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     found = []
@@ -415,14 +428,8 @@ def emptiness(pdf: Path, drawn_above: float) -> list[float]:
         if below_text <= drawn_above:
             found.append(below_text)
             continue
-        with tempfile.TemporaryDirectory() as folder:
-            command = ["pdftoppm", "-r", "60", "-gray", "-png", "-f", str(number), "-l", str(number), "-singlefile"]
-            subprocess.run([*command, str(pdf), f"{folder}/page"], check=True)
-            pixels = np.asarray(Image.open(f"{folder}/page.png").convert("L"))
-        rows = pixels.shape[0]
-        area = pixels[round(rows * top / paper_height) : round(rows * (1 - bottom / paper_height))]
-        inked = np.flatnonzero((area < 200).any(axis=1))
-        found.append(1 - (inked[-1] + 1 if len(inked) else 0) / len(area))
+        ink = inked(pdf, number)
+        found.append(1 - (ink[-1] if len(ink) else 0))
     return found
 
 
@@ -433,10 +440,15 @@ HEADING_PT = 13
 are a heading's: body text is 11.5 pt tall, a question's heading 14.3 and a section's 17.9."""
 
 
-def question_start(pdf: Path, page: int) -> float | None:
-    """If ``page`` of an answer key begins with a heading and then a question (its section's heading may
-    come first): how much of the text area the question's start takes, from the top to the first line
-    under its "Answer" title (what handouts.PAGINATE keeps together). Otherwise None."""
+ROWS = re.search(r"ROW_CM = ([\d.]+), ROWS_BEFORE = (\d+)", printing.PAGINATE)
+ROWS_BEFORE_PT = float(ROWS[1]) * int(ROWS[2]) / 2.54 * 72
+"""How far a box to write in reaches below its top before it may go over the page (handouts.PAGINATE):
+its first ruled rows, the label's and one to write on, in points."""
+
+
+def page_lines(pdf: Path, page: int) -> tuple[list[tuple[float, float, str]], float, float]:
+    """The lines of ``page`` from the top, each as (top, bottom, text) in points, and the top and the
+    height of the text area."""
     out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True)
     text = out.stdout.decode("utf-8")
     height = float(PAGE_SIZE.search(text)[1])
@@ -445,14 +457,41 @@ def question_start(pdf: Path, page: int) -> float | None:
     lines: dict[int, list[tuple[float, float, str]]] = {}  # (left, bottom, word) by the line's top in points
     for left, word_top, bottom, word in WORD.findall(text):
         lines.setdefault(round(float(word_top)), []).append((float(left), float(bottom), word))
-    words = [sorted(lines[line_top]) for line_top in sorted(lines)]
-    if not words or words[0][0][1] - min(lines) < HEADING_PT:
+    found = []
+    for line_top in sorted(lines):
+        words = sorted(lines[line_top])
+        found.append((line_top, max(bottom for _, bottom, _ in words), " ".join(word for _, _, word in words)))
+    return found, top, area
+
+
+def is_heading(line: tuple[float, float, str]) -> bool:
+    return line[1] - line[0] >= HEADING_PT
+
+
+def question_start(pdf: Path, page: int) -> float | None:
+    """If ``page`` begins with a heading and then a question (its section's heading and opening paragraph
+    may come first): how much of the text area, from the top, handouts.PAGINATE keeps together. That is
+    the whole question when it is kept whole (no taller than printing.KEEP_WHOLE of the area), up to the
+    ink above the next question; else its start: in an answer key to the first line under its "Answer"
+    title, in a student edition to the end of the first ruled rows of its box. Otherwise None."""
+    lines, top, area = page_lines(pdf, page)
+    texts = [text for _, _, text in lines]
+    questions = [i for i, text in enumerate(texts) if text.startswith("Question ")]
+    if not lines or not is_heading(lines[0]) or not questions:
         return None
-    texts = [" ".join(word for _, _, word in line) for line in words]
-    title = texts.index("Answer") if "Answer" in texts else None
-    if title is None or title + 1 == len(texts) or not any(t.startswith("Question ") for t in texts[:title]):
-        return None
-    return (max(bottom for _, bottom, _ in words[title + 1]) - top) / area
+    first = questions[0]
+    below = (lines[questions[1]][0] - top) / area if len(questions) > 1 else 1
+    ink = inked(pdf, page)
+    whole = ink[ink <= below].max()
+    if whole - (lines[first][0] - top) / area <= printing.KEEP_WHOLE:
+        return whole
+    for title, reach in (("Answer", None), ("Your answer", ROWS_BEFORE_PT)):
+        if title in texts[first:]:
+            at = texts.index(title, first)
+            if reach is not None:  # the label sits in the box's first row
+                return (lines[at][0] + reach - top) / area
+            return (lines[at + 1][1] - top) / area if at + 1 < len(lines) else None
+    return None
 
 
 BETWEEN_BLOCKS = 0.06
@@ -465,12 +504,17 @@ MOST_EMPTY = 0.4
 
 
 def last_question(pdf: Path, page: int, last_pages: set[int], empty: list[float]) -> float | None:
-    """If ``page`` is a chapter's last and begins with a question: how much of the text area it takes
-    (a chapter's last question with a box to write in stays whole, handouts.PAGINATE). Otherwise None."""
+    """If ``page`` is a chapter's last and holds only its last question (its section's heading and
+    opening paragraph may come first): how much of the text area it takes (a chapter's last question
+    with a box to write in stays whole, handouts.PAGINATE). Otherwise None."""
     if page not in last_pages:
         return None
-    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True)
-    return 1 - empty[page - 1] if text.stdout.decode("utf-8").lstrip().startswith("Question ") else None
+    lines, _, _ = page_lines(pdf, page)
+    headings = [line[2] for line in lines[1:] if is_heading(line)]
+    questions = [text for _, _, text in lines if text.startswith("Question ")]
+    if not lines or len(questions) != 1 or headings not in ([], questions):
+        return None
+    return 1 - empty[page - 1]
 
 
 def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
@@ -490,7 +534,7 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
         needless = {
             n: f"{e:.0%} empty; the next page starts with {start and f'a question of {start:.0%}'}"
             for n, e in too_empty.items()
-            if (start := question_start(path, n + 1) or last_question(path, n + 1, last_pages, empty)) is None
+            if (start := last_question(path, n + 1, last_pages, empty) or question_start(path, n + 1)) is None
             or start + BETWEEN_BLOCKS < e
         }
         assert not needless, f"{BOOKLET}-{edition}: pages more than 40 % empty: {needless}"
