@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import itertools
 import os
 import re
 import shutil
@@ -446,22 +447,32 @@ ROWS_BEFORE_PT = float(ROWS[1]) * int(ROWS[2]) / 2.54 * 72
 its first ruled rows, the label's and one to write on, in points."""
 
 
-def page_lines(pdf: Path, page: int) -> tuple[list[tuple[float, float, str]], float, float]:
-    """The lines of ``page`` from the top, each as (top, bottom, text) in points, and the top and the
-    height of the text area."""
-    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True)
-    text = out.stdout.decode("utf-8")
-    height = float(PAGE_SIZE.search(text)[1])
+def bbox_pages(pdf: Path, page: int | None = None) -> list[str]:
+    """pdftotext's words with their boxes, a string per page (of ``page`` alone when given)."""
+    only = ["-f", str(page), "-l", str(page)] if page else []
+    text = subprocess.run(["pdftotext", "-bbox", *only, str(pdf), "-"], capture_output=True, check=True).stdout
+    return ["<page " + words for words in text.decode("utf-8").split("<page ")[1:]]
+
+
+def lines_of(page: str) -> tuple[list[tuple[float, float, str]], float, float]:
+    """The lines of a page of :func:`bbox_pages` inside its text area (not the footer), from the top,
+    each as (top, bottom, text) in points; and the top and the height of the text area."""
+    height = float(PAGE_SIZE.search(page)[1])
     (_, paper_height), (top_mm, _, bottom_mm) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
     top, area = height * top_mm / paper_height, height * (1 - (top_mm + bottom_mm) / paper_height)
     lines: dict[int, list[tuple[float, float, str]]] = {}  # (left, bottom, word) by the line's top in points
-    for left, word_top, bottom, word in WORD.findall(text):
-        lines.setdefault(round(float(word_top)), []).append((float(left), float(bottom), word))
+    for left, word_top, bottom, word in WORD.findall(page):
+        if float(word_top) < top + area:
+            lines.setdefault(round(float(word_top)), []).append((float(left), float(bottom), word))
     found = []
     for line_top in sorted(lines):
         words = sorted(lines[line_top])
         found.append((line_top, max(bottom for _, bottom, _ in words), " ".join(word for _, _, word in words)))
     return found, top, area
+
+
+def page_lines(pdf: Path, page: int) -> tuple[list[tuple[float, float, str]], float, float]:
+    return lines_of(bbox_pages(pdf, page)[0])
 
 
 def is_heading(line: tuple[float, float, str]) -> bool:
@@ -538,6 +549,29 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
             or start + BETWEEN_BLOCKS < e
         }
         assert not needless, f"{BOOKLET}-{edition}: pages more than 40 % empty: {needless}"
+
+
+SECTION_TITLE = re.compile(r"(?!Question )\S*[A-Za-z]{3}")
+"""A section's title, not a question's, nor a formula's pieces (KaTeX's tall symbols make lines of their own)."""
+
+
+def test_a_sections_heading_and_opening_go_with_its_first_question(site_dir):
+    """A section's heading and opening paragraph do not end a page whose next page starts with the
+    section's first question (print.css): a chapter's "Check yourself" and its introduction had ended
+    a page 25 times in the handouts. Read from the booklets, whose chapters are laid out as the
+    chapter handouts."""
+    ended = []
+    for edition in EDITIONS:
+        path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
+        pages = [lines_of(page)[0] for page in bbox_pages(path)]
+        for number, (lines, following) in enumerate(itertools.pairwise(pages), 1):
+            headings = [i for i, line in enumerate(lines) if is_heading(line) and SECTION_TITLE.match(line[2])]
+            if not headings or not following or not following[0][2].startswith("Question "):
+                continue
+            after = [text for _, _, text in lines[headings[-1] + 1 :]]
+            if len(after) <= 4 and not any(text.startswith("Question ") for text in after):
+                ended.append(f"{path.name} p. {number}: {lines[headings[-1]][2]!r}")
+    assert not ended, f"a heading and its opening paragraph end the page, the first question on the next: {ended}"
 
 
 def _fonts(reader: PdfReader):
