@@ -17,7 +17,7 @@
 # cross-entropy and sampling code is the guide's own (`diffusion_vs_llms`); gradients are written by
 # hand in `diffusion_vs_llms.nn` and checked against finite differences in the test suite.
 #
-# The model computes, at every position $n$, a distribution $P(x_n \mid x_{<n})$ over the
+# The model computes, at every position $n$, a distribution $P(x_n \mid x_{\lt n})$ over the
 # character there, and is trained to minimize the cross-entropy $L = -\sum_i y_i \log p_i$, averaged over
 # all positions of a batch at once (teacher forcing). Attention inside it is
 # $\operatorname{softmax}\!\left(QK^\top / \sqrt{d_k} + M\right) V$ with the causal mask $M$. Symbols follow the guide's

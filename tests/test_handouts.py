@@ -418,14 +418,10 @@ def emptiness(pdf: Path, drawn_above: float) -> list[float]:
     So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty (pass a
     value that much below the emptiness that matters); for the others the part below their text is
     given (:func:`inked`)."""
-    (_, paper_height), (top, _, bottom) = plan.PAGE_MM[handouts.paper()], plan.MARGIN_MM
-    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     found = []
-    for number, page in enumerate(text.split("<page ")[1:], 1):
-        height = float(PAGE_SIZE.search("<page " + page)[1])
-        area_top, area_bottom = height * top / paper_height, height * (1 - bottom / paper_height)
-        ends = [float(end) for _, start, end, _ in WORD.findall(page) if float(start) < area_bottom]
-        below_text = 1 - (min(max(ends, default=area_top), area_bottom) - area_top) / (area_bottom - area_top)
+    for number, page in enumerate(bbox_pages(pdf), 1):
+        lines, top, area = lines_of(page)
+        below_text = 1 - (min(max((bottom for _, bottom, _ in lines), default=top), top + area) - top) / area
         if below_text <= drawn_above:
             found.append(below_text)
             continue
@@ -438,7 +434,16 @@ WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([
 PAGE_SIZE = re.compile(r'<page width="[\d.]+" height="([\d.]+)">')
 HEADING_PT = 13
 """Words taller than this (in points, from the top of the tallest letter to the bottom of the lowest)
-are a heading's: body text is 11.5 pt tall, a question's heading 14.3 and a section's 17.9."""
+are a heading's: body text is 11.5 pt tall, a section's heading 17.9 and a question's 14.3 on a
+Practice page; a question in a chapter's "Check yourself" is about 11.5 pt, as tall as body text."""
+
+SECTION_TITLE = re.compile(r"(?!Question )[A-Z][a-z]+\b[^=]*")
+"""A section's title (in full): not a question's, nor a formula's pieces (KaTeX's tall symbols make
+lines of their own: "FID = ...") nor a wrapped title's second line."""
+
+
+def section_heading(line: tuple[float, float, str]) -> bool:
+    return is_heading(line) and SECTION_TITLE.fullmatch(line[2]) is not None
 
 
 ROWS = re.search(r"ROW_CM = ([\d.]+), ROWS_BEFORE = (\d+)", printing.PAGINATE)
@@ -483,7 +488,7 @@ def question_start(pdf: Path, page: int) -> float | None:
     """If ``page`` begins with a heading and then a question (its section's heading and opening paragraph
     may come first): how much of the text area, from the top, handouts.PAGINATE keeps together. That is
     the whole question when it is kept whole (no taller than printing.KEEP_WHOLE of the area), up to the
-    ink above the next question; else its start: in an answer key to the first line under its "Answer"
+    ink above the next question or section; else its start: in an answer key to the first line under its "Answer"
     title, in a student edition to the end of the first ruled rows of its box. Otherwise None."""
     lines, top, area = page_lines(pdf, page)
     texts = [text for _, _, text in lines]
@@ -491,7 +496,8 @@ def question_start(pdf: Path, page: int) -> float | None:
     if not lines or not is_heading(lines[0]) or not questions:
         return None
     first = questions[0]
-    below = (lines[questions[1]][0] - top) / area if len(questions) > 1 else 1
+    after = [i for i in range(first + 1, len(lines)) if i in questions or section_heading(lines[i])]
+    below = (lines[after[0]][0] - top) / area if after else 1
     ink = inked(pdf, page)
     whole = ink[ink <= below].max()
     if whole - (lines[first][0] - top) / area <= printing.KEEP_WHOLE:
@@ -514,6 +520,10 @@ MOST_EMPTY = 0.4
 """The most of a page's text area left empty below its last line, a chapter's last page aside."""
 
 
+OPENING_LINES = 4
+"""The most lines a section's heading and opening paragraph take before its first question."""
+
+
 def last_question(pdf: Path, page: int, last_pages: set[int], empty: list[float]) -> float | None:
     """If ``page`` is a chapter's last and holds only its last question (its section's heading and
     opening paragraph may come first): how much of the text area it takes (a chapter's last question
@@ -521,11 +531,11 @@ def last_question(pdf: Path, page: int, last_pages: set[int], empty: list[float]
     if page not in last_pages:
         return None
     lines, _, _ = page_lines(pdf, page)
-    headings = [line[2] for line in lines[1:] if is_heading(line)]
-    questions = [text for _, _, text in lines if text.startswith("Question ")]
-    if not lines or len(questions) != 1 or headings not in ([], questions):
+    questions = [i for i, (_, _, text) in enumerate(lines) if text.startswith("Question ")]
+    if len(questions) != 1 or any(section_heading(line) for line in lines[questions[0] :]):
         return None
-    return 1 - empty[page - 1]
+    opening = questions[0] == 0 or (section_heading(lines[0]) and questions[0] <= OPENING_LINES)
+    return 1 - empty[page - 1] if opening else None
 
 
 def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
@@ -551,10 +561,6 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
         assert not needless, f"{BOOKLET}-{edition}: pages more than 40 % empty: {needless}"
 
 
-SECTION_TITLE = re.compile(r"(?!Question )\S*[A-Za-z]{3}")
-"""A section's title, not a question's, nor a formula's pieces (KaTeX's tall symbols make lines of their own)."""
-
-
 def test_a_sections_heading_and_opening_go_with_its_first_question(site_dir):
     """A section's heading and opening paragraph do not end a page whose next page starts with the
     section's first question (print.css): a chapter's "Check yourself" and its introduction had ended
@@ -565,11 +571,11 @@ def test_a_sections_heading_and_opening_go_with_its_first_question(site_dir):
         path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
         pages = [lines_of(page)[0] for page in bbox_pages(path)]
         for number, (lines, following) in enumerate(itertools.pairwise(pages), 1):
-            headings = [i for i, line in enumerate(lines) if is_heading(line) and SECTION_TITLE.match(line[2])]
+            headings = [i for i, line in enumerate(lines) if section_heading(line)]
             if not headings or not following or not following[0][2].startswith("Question "):
                 continue
             after = [text for _, _, text in lines[headings[-1] + 1 :]]
-            if len(after) <= 4 and not any(text.startswith("Question ") for text in after):
+            if len(after) <= OPENING_LINES and not any(text.startswith("Question ") for text in after):
                 ended.append(f"{path.name} p. {number}: {lines[headings[-1]][2]!r}")
     assert not ended, f"a heading and its opening paragraph end the page, the first question on the next: {ended}"
 

@@ -106,12 +106,16 @@ VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "li
 
 
 CLOSES_A_PARAGRAPH = {
-    *("address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption", "figure"),
-    *("footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre"),
-    *("section", "table", "ul"),
+    *("address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt"),
+    *("fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+    *("hgroup", "hr", "li", "listing", "main", "menu", "nav", "ol", "p", "pre", "search", "section", "summary"),
+    *("table", "ul", "xmp"),
 }
 """The elements whose start tag ends an open ``<p>`` (HTML's parsing rules): written inside one, they
 stand after it in the browser, and the paragraph's end tag opens an empty paragraph of its own."""
+
+PARAGRAPH_SCOPE = {"applet", "button", "caption", "html", "marquee", "object", "table", "td", "template", "th"}
+"""The elements that a ``<p>`` open outside them does not reach into (HTML's "button scope")."""
 
 
 class _Nesting(HTMLParser):
@@ -124,8 +128,12 @@ class _Nesting(HTMLParser):
         self.misnested: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in CLOSES_A_PARAGRAPH and self.open and self.open[-1][0] == "p":
-            self.misnested.append(f"line {self.getpos()[0]}: <{tag}> inside the <p> of line {self.open[-1][1]}")
+        if tag in CLOSES_A_PARAGRAPH:
+            for name, line in reversed(self.open):
+                if name == "p":
+                    self.misnested.append(f"line {self.getpos()[0]}: <{tag}> inside the <p> of line {line}")
+                if name in PARAGRAPH_SCOPE or name == "p":
+                    break
         if tag not in VOID_ELEMENTS:
             self.open.append((tag, self.getpos()[0]))
 
