@@ -410,17 +410,16 @@ def inked(pdf: Path, page: int) -> np.ndarray:
     return (np.flatnonzero((area < 200).any(axis=1)) + 1) / len(area)
 
 
-def emptiness(pdf: Path, drawn_above: float) -> list[float]:
+def emptiness(pdf: Path, pages: list[Page], drawn_above: float) -> list[float]:
     """For each page, the part of the text area (inside the margins) below the last line of ink.
 
     The ink ends no higher than the last line of text, give or take the descent of its letters (a few
     hundredths of the area), and lower when a figure or an answer box (ink, not text) comes after it.
     So a page is drawn only when its text leaves more than ``drawn_above`` of the area empty (pass a
     value that much below the emptiness that matters); for the others the part below their text is
-    given (:func:`inked`)."""
+    given (:func:`inked`). ``pages``: the PDF's, from :func:`lines_of`."""
     found = []
-    for number, page in enumerate(bbox_pages(pdf), 1):
-        lines, top, area = lines_of(page)
+    for number, (lines, top, area) in enumerate(pages, 1):
         below_text = 1 - (min(max((bottom for _, bottom, _ in lines), default=top), top + area) - top) / area
         if below_text <= drawn_above:
             found.append(below_text)
@@ -442,7 +441,7 @@ SECTION_TITLE = re.compile(r"(?!Question )[A-Z][a-z]+\b[^=]*")
 lines of their own: "FID = ...") nor a wrapped title's second line."""
 
 
-def section_heading(line: tuple[float, float, str]) -> bool:
+def section_heading(line: Line) -> bool:
     return is_heading(line) and SECTION_TITLE.fullmatch(line[2]) is not None
 
 
@@ -452,14 +451,17 @@ ROWS_BEFORE_PT = float(ROWS[1]) * int(ROWS[2]) / 2.54 * 72
 its first ruled rows, the label's and one to write on, in points."""
 
 
-def bbox_pages(pdf: Path, page: int | None = None) -> list[str]:
-    """pdftotext's words with their boxes, a string per page (of ``page`` alone when given)."""
-    only = ["-f", str(page), "-l", str(page)] if page else []
-    text = subprocess.run(["pdftotext", "-bbox", *only, str(pdf), "-"], capture_output=True, check=True).stdout
+Line = tuple[float, float, str]
+Page = tuple[list[Line], float, float]
+
+
+def bbox_pages(pdf: Path) -> list[str]:
+    """pdftotext's words with their boxes, a string per page."""
+    text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
     return ["<page " + words for words in text.decode("utf-8").split("<page ")[1:]]
 
 
-def lines_of(page: str) -> tuple[list[tuple[float, float, str]], float, float]:
+def lines_of(page: str) -> Page:
     """The lines of a page of :func:`bbox_pages` inside its text area (not the footer), from the top,
     each as (top, bottom, text) in points; and the top and the height of the text area."""
     height = float(PAGE_SIZE.search(page)[1])
@@ -476,21 +478,27 @@ def lines_of(page: str) -> tuple[list[tuple[float, float, str]], float, float]:
     return found, top, area
 
 
-def page_lines(pdf: Path, page: int) -> tuple[list[tuple[float, float, str]], float, float]:
-    return lines_of(bbox_pages(pdf, page)[0])
+@pytest.fixture(scope="module")
+def booklet_pages(site_dir: Path) -> dict[str, list[Page]]:
+    """Each booklet's pages (:func:`lines_of`), read once for the tests that read their lines."""
+    return {
+        edition: [lines_of(page) for page in bbox_pages(site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf")]
+        for edition in EDITIONS
+    }
 
 
-def is_heading(line: tuple[float, float, str]) -> bool:
+def is_heading(line: Line) -> bool:
     return line[1] - line[0] >= HEADING_PT
 
 
-def question_start(pdf: Path, page: int) -> float | None:
+def question_start(pdf: Path, number: int, page: Page) -> float | None:
     """If ``page`` begins with a heading and then a question (its section's heading and opening paragraph
     may come first): how much of the text area, from the top, handouts.PAGINATE keeps together. That is
     the whole question when it is kept whole (no taller than printing.KEEP_WHOLE of the area), up to the
     ink above the next question or section; else its start: in an answer key to the first line under its "Answer"
-    title, in a student edition to the end of the first ruled rows of its box. Otherwise None."""
-    lines, top, area = page_lines(pdf, page)
+    title, in a student edition to the end of the first ruled rows of its box. Otherwise None.
+    ``page`` is page ``number`` of ``pdf``, from :func:`lines_of`."""
+    lines, top, area = page
     texts = [text for _, _, text in lines]
     questions = [i for i, text in enumerate(texts) if text.startswith("Question ")]
     if not lines or not is_heading(lines[0]) or not questions:
@@ -498,7 +506,7 @@ def question_start(pdf: Path, page: int) -> float | None:
     first = questions[0]
     after = [i for i in range(first + 1, len(lines)) if i in questions or section_heading(lines[i])]
     below = (lines[after[0]][0] - top) / area if after else 1
-    ink = inked(pdf, page)
+    ink = inked(pdf, number)
     whole = ink[ink <= below].max()
     if whole - (lines[first][0] - top) / area <= printing.KEEP_WHOLE:
         return whole
@@ -524,21 +532,18 @@ OPENING_LINES = 4
 """The most lines a section's heading and opening paragraph take before its first question."""
 
 
-def last_question(pdf: Path, page: int, last_pages: set[int], empty: list[float]) -> float | None:
-    """If ``page`` is a chapter's last and holds only its last question (its section's heading and
-    opening paragraph may come first): how much of the text area it takes (a chapter's last question
-    with a box to write in stays whole, handouts.PAGINATE). Otherwise None."""
-    if page not in last_pages:
-        return None
-    lines, _, _ = page_lines(pdf, page)
+def last_question(lines: list[Line], empty: float) -> float | None:
+    """If a chapter's last page, of ``lines`` and ``empty`` below them, holds only its last question (its
+    section's heading and opening paragraph may come first): how much of the text area the question
+    takes (a chapter's last question with a box to write in stays whole, handouts.PAGINATE). Otherwise None."""
     questions = [i for i, (_, _, text) in enumerate(lines) if text.startswith("Question ")]
     if len(questions) != 1 or any(section_heading(line) for line in lines[questions[0] :]):
         return None
     opening = questions[0] == 0 or (section_heading(lines[0]) and questions[0] <= OPENING_LINES)
-    return 1 - empty[page - 1] if opening else None
+    return 1 - empty if opening else None
 
 
-def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs):
+def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, pdfs, booklet_pages):
     """Blocks that may not split would otherwise jump to the next page whole and leave the rest of
     theirs blank. Measured on the booklets, whose chapters are laid out as the chapter handouts.
 
@@ -550,33 +555,32 @@ def test_no_page_but_a_chapters_last_is_more_than_forty_percent_empty(site_dir, 
         booklet = pdfs[f"{BOOKLET}-{edition}"]
         path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
         last_pages = {start - 1 for start in chapter_starts(booklet).values()} | {len(booklet.pages)}
-        empty = emptiness(path, drawn_above=MOST_EMPTY - 0.05)
+        pages = booklet_pages[edition]
+        empty = emptiness(path, pages, drawn_above=MOST_EMPTY - 0.05)
         too_empty = {n: e for n, e in enumerate(empty, 1) if e > MOST_EMPTY and n > 2 and n not in last_pages}
-        needless = {
-            n: f"{e:.0%} empty; the next page starts with {start and f'a question of {start:.0%}'}"
-            for n, e in too_empty.items()
-            if (start := last_question(path, n + 1, last_pages, empty) or question_start(path, n + 1)) is None
-            or start + BETWEEN_BLOCKS < e
-        }
+        needless = {}
+        for n, e in too_empty.items():  # what had to go onto the next page (index n) whole
+            last = last_question(pages[n][0], empty[n]) if n + 1 in last_pages else None
+            start = last or question_start(path, n + 1, pages[n])
+            if start is None or start + BETWEEN_BLOCKS < e:
+                needless[n] = f"{e:.0%} empty; the next page starts with {start and f'a question of {start:.0%}'}"
         assert not needless, f"{BOOKLET}-{edition}: pages more than 40 % empty: {needless}"
 
 
-def test_a_sections_heading_and_opening_go_with_its_first_question(site_dir):
+def test_a_sections_heading_and_opening_go_with_its_first_question(booklet_pages):
     """A section's heading and opening paragraph do not end a page whose next page starts with the
     section's first question (print.css): a chapter's "Check yourself" and its introduction had ended
     a page 25 times in the handouts. Read from the booklets, whose chapters are laid out as the
     chapter handouts."""
     ended = []
-    for edition in EDITIONS:
-        path = site_dir / "handouts" / f"{BOOKLET}-{edition}.pdf"
-        pages = [lines_of(page)[0] for page in bbox_pages(path)]
-        for number, (lines, following) in enumerate(itertools.pairwise(pages), 1):
+    for edition, pages in booklet_pages.items():
+        for number, ((lines, _, _), (following, _, _)) in enumerate(itertools.pairwise(pages), 1):
             headings = [i for i, line in enumerate(lines) if section_heading(line)]
             if not headings or not following or not following[0][2].startswith("Question "):
                 continue
             after = [text for _, _, text in lines[headings[-1] + 1 :]]
             if len(after) <= OPENING_LINES and not any(text.startswith("Question ") for text in after):
-                ended.append(f"{path.name} p. {number}: {lines[headings[-1]][2]!r}")
+                ended.append(f"{BOOKLET}-{edition}.pdf p. {number}: {lines[headings[-1]][2]!r}")
     assert not ended, f"a heading and its opening paragraph end the page, the first question on the next: {ended}"
 
 
